@@ -1,0 +1,430 @@
+"""Kiosk settings: a pydantic schema loaded in layers and saved atomically.
+
+Layers, later wins: packaged defaults (``config/kiosk.toml``) < site file
+(``/etc/motcua-kiosk/kiosk.toml`` or ``--config``) < environment
+(``KIOSK_<SECTION>_<KEY>``, e.g. ``KIOSK_PRINTER_URI=tcp://10.0.0.5:9100``).
+
+A bad value never half-configures the kiosk: :func:`load_config` raises one
+:class:`ConfigError` whose message names the file (or variable), the key and
+what is wrong, and the CLI turns it into a one-line error with exit code 2.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from kiosk import paths
+
+ENV_PREFIX = "KIOSK_"
+ENV_SOURCE = "environment"
+
+
+class ConfigError(Exception):
+    """A configuration problem, with a message fit for one line of a terminal."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class KioskSection(_Section):
+    """Who this kiosk is and where it stands."""
+
+    id: str = Field("KIOSK-01", min_length=1, max_length=64)
+    name: str = "Kiosk 1"
+    department: str = "Bộ phận Một cửa"
+    superior_body: str = ""
+    receiving_unit_id: str = Field("000.00.01.H22", pattern=r"^[0-9A-Z.]{3,40}$")
+    address: str = ""
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+
+class StorageSection(_Section):
+    """Where the kiosk keeps its durable state (outbox, numbering, logs)."""
+
+    data_dir: str = "var"
+
+
+class UISection(_Section):
+    """Screen, language and the idle wipe."""
+
+    languages: list[Literal["vi", "en"]] = ["vi", "en"]
+    default_language: Literal["vi", "en"] = "vi"
+    orientation: Literal["landscape", "portrait"] = "landscape"
+    fullscreen: bool = False
+    idle_timeout_s: float = Field(90, gt=0, le=3600)
+    idle_countdown_s: float = Field(20, gt=0, le=300)
+
+
+class AccessibilitySection(_Section):
+    """Defaults for large text, contrast, voice and the lower layout."""
+
+    large_text: bool = False
+    high_contrast: bool = False
+    voice: bool = True
+    lower_layout: bool = False
+    large_text_for_priority: bool = True
+
+
+class CameraSection(_Section):
+    """ID-card camera and document camera, each chosen by URI."""
+
+    uri: str = "files:assets/samples/camera"
+    document_uri: str = "files:assets/samples/documents"
+    flatbed: str = ""
+    width: int = Field(1280, ge=160, le=7680)
+    height: int = Field(720, ge=120, le=4320)
+    fps: float = Field(15, gt=0, le=120)
+
+    @field_validator("uri", "document_uri")
+    @classmethod
+    def _known_scheme(cls, v: str) -> str:
+        if v and v.split(":", 1)[0] not in {"files", "opencv", "v4l2", "sane", "none"}:
+            raise ValueError("camera URI must start with files:, opencv:, v4l2:, sane: or none:")
+        return v
+
+
+class PrinterSection(_Section):
+    """The thermal printer, chosen by URI (usb://, tcp://, serial://, file://, cups://, dummy:)."""
+
+    uri: str = "file:var/printer/tickets.bin"
+    paper_width_px: Literal[384, 512, 576] = 576
+    timeout_s: float = Field(5, gt=0, le=60)
+    cut: bool = True
+    usb_interface: int = 0
+    usb_in_ep: int = 0x82
+    usb_out_ep: int = 0x01
+
+    @field_validator("uri")
+    @classmethod
+    def _known_scheme(cls, v: str) -> str:
+        scheme = v.split(":", 1)[0]
+        if scheme not in {"usb", "tcp", "serial", "file", "cups", "dummy"}:
+            raise ValueError("printer URI must start with usb://, tcp://, serial://, file:, cups:// or dummy:")
+        return v
+
+
+class BackendSection(_Section):
+    """The one-stop backend the kiosk talks to."""
+
+    url: str = "http://127.0.0.1:8765/api/v1"
+    token: str = "dev-kiosk-token"
+    ca_file: str = ""
+    verify_tls: bool = True
+    timeout_s: float = Field(10, gt=0, le=120)
+    embedded: bool = True  # start the reference server on loopback (demo / make run)
+    embedded_db: str = "sqlite:///var/server.db"
+    heartbeat_s: float = Field(60, gt=0)
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("backend URL must start with http:// or https://")
+        return v.rstrip("/")
+
+
+class CatalogSection(_Section):
+    path: str = "config/procedures"
+    cache_file: str = "var/catalog-cache.json"
+
+
+class PriorityCategory(_Section):
+    code: str = Field(pattern=r"^[a-z_]{2,32}$")
+    name_vi: str
+    name_en: str
+
+
+class QueueSection(_Section):
+    priority_age: int = Field(60, ge=40, le=100)
+    priority_categories: list[PriorityCategory] = Field(
+        default_factory=lambda: [
+            PriorityCategory(code="elderly", name_vi="Người cao tuổi", name_en="Elderly"),
+            PriorityCategory(code="disabled", name_vi="Người khuyết tật", name_en="Person with disability"),
+            PriorityCategory(code="pregnant", name_vi="Phụ nữ mang thai", name_en="Pregnant woman"),
+            PriorityCategory(code="child", name_vi="Người bế con dưới 6 tuổi", name_en="Carrying a child under 6"),
+            PriorityCategory(code="merit", name_vi="Người có công với cách mạng", name_en="Person with meritorious service"),
+        ]
+    )
+    local_block_size: int = Field(100, ge=10, le=1000)
+    max_priority_in_a_row: int = Field(2, ge=1, le=20)
+    default_service_minutes: float = Field(6, gt=0, le=240)
+
+
+class Service(_Section):
+    """A service area: a letter prefix, its names, hours and counters."""
+
+    code: str = Field(pattern=r"^[A-Z]$")
+    name_vi: str
+    name_en: str
+    icon: str = ""
+    opens: str = Field("07:30", pattern=r"^\d\d:\d\d$")
+    closes: str = Field("17:00", pattern=r"^\d\d:\d\d$")
+    counters: list[int] = Field(default_factory=lambda: [1])
+    where_vi: str = ""
+    where_en: str = ""
+
+
+class TechnicianSection(_Section):
+    pin_hash: str = ""
+    max_attempts: int = Field(5, ge=1, le=20)
+
+
+class LoggingSection(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    file: str = "var/log/kiosk.jsonl"
+    max_bytes: int = Field(5_000_000, ge=10_000)
+    backups: int = Field(5, ge=0, le=100)
+
+
+class KioskConfig(_Section):
+    """All settings of one kiosk."""
+
+    kiosk: KioskSection = Field(default_factory=KioskSection)
+    storage: StorageSection = Field(default_factory=StorageSection)
+    ui: UISection = Field(default_factory=UISection)
+    accessibility: AccessibilitySection = Field(default_factory=AccessibilitySection)
+    camera: CameraSection = Field(default_factory=CameraSection)
+    printer: PrinterSection = Field(default_factory=PrinterSection)
+    backend: BackendSection = Field(default_factory=BackendSection)
+    catalog: CatalogSection = Field(default_factory=CatalogSection)
+    queue: QueueSection = Field(default_factory=QueueSection)
+    services: list[Service] = Field(default_factory=list)
+    technician: TechnicianSection = Field(default_factory=TechnicianSection)
+    logging: LoggingSection = Field(default_factory=LoggingSection)
+
+    def data_path(self, *parts: str) -> Path:
+        """A path inside the data directory (created on demand by callers)."""
+        return paths.resolve(self.storage.data_dir).joinpath(*parts)
+
+    def path(self, value: str) -> Path:
+        """Resolve a configured relative path against the project root."""
+        return paths.resolve(value)
+
+    def service(self, code: str) -> Service:
+        for s in self.services:
+            if s.code == code:
+                return s
+        raise KeyError(code)
+
+
+SECTIONS: tuple[str, ...] = tuple(KioskConfig.model_fields)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except PermissionError:
+        raise ConfigError(f"config file not readable (permission denied): {path}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"config file {path}: not valid TOML: {e}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {path}: not UTF-8 text") from None
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, Mapping) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def _env_value(raw: str) -> Any:
+    s = raw.strip()
+    if s[:1] in "[{":
+        try:
+            return json.loads(s)
+        except json.JSONDecodeError:
+            return raw
+    return raw
+
+
+def env_layer(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """``KIOSK_PRINTER_URI=…`` → ``{"printer": {"uri": …}}``.
+
+    Variables whose name does not start with a known section are ignored, so
+    unrelated ones (``KIOSK_TEST_PG_URL``) do not break the kiosk.
+    """
+    layer: dict[str, dict[str, Any]] = {}
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        rest = name[len(ENV_PREFIX):].lower()
+        for section in sorted(SECTIONS, key=len, reverse=True):
+            if rest.startswith(section + "_") and section != "services":
+                key = rest[len(section) + 1:]
+                layer.setdefault(section, {})[key] = _env_value(value)
+                break
+    return layer
+
+
+def _locate(loc: tuple[Any, ...], layers: list[tuple[str, dict[str, Any]]]) -> str:
+    """Name the layer (file or env) that set the value at ``loc``; the last one wins."""
+    for source, data in reversed(layers):
+        node: Any = data
+        found = True
+        for part in loc:
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            else:
+                found = False
+                break
+        if found:
+            return source
+    return layers[-1][0] if layers else "config"
+
+
+def _key_name(loc: tuple[Any, ...]) -> str:
+    if not loc:
+        return "(top level)"
+    head, *tail = loc
+    if head == "services" and tail and isinstance(tail[0], int):
+        return f"[[services]] #{tail[0] + 1}" + (f" {'.'.join(map(str, tail[1:]))}" if tail[1:] else "")
+    if not tail:
+        return str(head)
+    return f"[{head}] {'.'.join(map(str, tail))}"
+
+
+def _describe(err: dict[str, Any]) -> str:
+    msg = err.get("msg", "invalid value")
+    if err.get("type") == "extra_forbidden":
+        return "unknown key"
+    if "input" in err and err.get("type") != "missing":
+        shown = repr(err["input"])
+        if len(shown) > 40:
+            shown = shown[:37] + "..."
+        return f"{msg} (got {shown})"
+    return msg
+
+
+def validate_layers(layers: list[tuple[str, dict[str, Any]]]) -> KioskConfig:
+    """Merge layers (lowest first) and validate; one ConfigError for the first problem."""
+    merged: dict[str, Any] = {}
+    for _, data in layers:
+        merged = _merge(merged, data)
+    try:
+        return KioskConfig.model_validate(merged)
+    except ValidationError as e:
+        errs = e.errors()
+        first = errs[0]
+        loc = tuple(first.get("loc", ()))
+        source = _locate(loc, layers)
+        more = f" (and {len(errs) - 1} more)" if len(errs) > 1 else ""
+        key = _key_name(loc)
+        if source == ENV_SOURCE and len(loc) >= 2:
+            key = f"{ENV_PREFIX}{loc[0]}_{loc[1]}".upper()
+        raise ConfigError(f"config error in {source}: {key}: {_describe(first)}{more}") from None
+
+
+def default_layers() -> list[tuple[str, dict[str, Any]]]:
+    return [(str(paths.DEFAULT_CONFIG_FILE), _read_toml(paths.DEFAULT_CONFIG_FILE))]
+
+
+def site_config_path(explicit: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Path | None:
+    """The site file in use: ``--config``, else ``$KIOSK_CONFIG``, else /etc/… when it exists."""
+    environ = os.environ if environ is None else environ
+    if explicit:
+        return Path(explicit)
+    if environ.get("KIOSK_CONFIG"):
+        return Path(environ["KIOSK_CONFIG"])
+    return paths.SITE_CONFIG_FILE if paths.SITE_CONFIG_FILE.exists() else None
+
+
+def load_config(
+    site_file: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    use_env: bool = True,
+) -> KioskConfig:
+    """Load defaults < site file < environment. Raises ConfigError."""
+    environ = os.environ if environ is None else environ
+    layers = default_layers()
+    site = site_config_path(site_file, environ)
+    if site is not None:
+        layers.append((str(site), _read_toml(site)))
+    if use_env:
+        env = env_layer(environ)
+        if env:
+            layers.append((ENV_SOURCE, env))
+    return validate_layers(layers)
+
+
+# ---------------------------------------------------------------- saving
+
+
+def _strip_none(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _strip_none(v) for k, v in obj.items() if v is not None}
+    if isinstance(obj, list):
+        return [_strip_none(v) for v in obj]
+    return obj
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` so that ``path`` holds either the old or the new content, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def save_config(config: KioskConfig, path: str | Path) -> None:
+    """Validate ``config`` again and write it atomically as TOML.
+
+    Only a valid configuration reaches disk: the model is re-validated from its
+    own dump first, so a value set by assignment elsewhere cannot slip through.
+    """
+    data = _strip_none(config.model_dump(mode="json"))
+    try:
+        KioskConfig.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        raise ConfigError(f"refusing to save {path}: {_key_name(tuple(first['loc']))}: {_describe(first)}") from None
+    atomic_write_bytes(Path(path), tomli_w.dumps(data).encode("utf-8"))
+
+
+def updated(config: KioskConfig, section: str, **values: Any) -> KioskConfig:
+    """A validated copy of ``config`` with ``values`` set in ``section`` (ConfigError if invalid)."""
+    data = config.model_dump(mode="json")
+    if section not in data or not isinstance(data[section], dict):
+        raise ConfigError(f"unknown config section: {section}")
+    data[section].update(values)
+    return validate_layers([(f"[{section}] change", data)])

@@ -1,0 +1,149 @@
+"""Drive the real kiosk window: pump the event loop, tap widgets by id, take screenshots.
+
+Used by the UI tests and by ``kiosk screenshots``. Taps are real touch events
+(``UnitTestTouch``) that travel through Kivy's event loop like a finger's.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from kivy.base import EventLoop, runTouchApp, stopTouchApp
+from kivy.core.window import Window
+from kivy.tests.common import UnitTestTouch
+from kivy.uix.widget import Widget
+
+
+class WidgetNotFound(LookupError):
+    pass
+
+
+class KioskDriver:
+    """Start a :class:`~kiosk.app.KioskApp` embedded in this process and drive it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        app._run_prepare()
+        runTouchApp(embedded=True)
+        self.pump(0.3)
+
+    # -------------------------------------------------------- event loop
+
+    def pump(self, seconds: float = 0.1) -> None:
+        """Run the event loop for ``seconds`` (at least one frame)."""
+        end = time.monotonic() + seconds
+        while True:
+            EventLoop.idle()
+            if time.monotonic() >= end:
+                break
+
+    def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
+        """Pump until ``predicate()`` is truthy; AssertionError after ``timeout`` seconds."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            value = predicate()
+            if value:
+                return value
+            self.pump(0.05)
+        raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+    def wait_screen(self, name: str, timeout: float = 10.0) -> None:
+        self.wait_for(lambda: self.app.current == name, timeout, f"screen {name!r} (now {self.app.current!r})")
+
+    # -------------------------------------------------------- widgets
+
+    def walk(self, root: Widget | None = None) -> Iterator[Widget]:
+        root = root or Window
+        stack = [root]
+        while stack:
+            w = stack.pop()
+            yield w
+            stack.extend(reversed(w.children))
+
+    def find(self, widget_id: str, root: Widget | None = None) -> Widget:
+        """The visible widget with kv id ``widget_id`` on the open dialog or the current screen."""
+        roots: list[Widget] = []
+        if root is not None:
+            roots.append(root)
+        else:
+            roots.extend(c for c in Window.children if c is not self.app.root)  # modal dialogs on top
+            roots.append(self.app.sm.current_screen)
+        for r in roots:
+            for w in self.walk(r):
+                ids = getattr(w, "ids", None)
+                if ids and widget_id in ids:
+                    return ids[widget_id]
+        raise WidgetNotFound(f"no widget with id {widget_id!r} on screen {self.app.current!r}")
+
+    def tap(self, target: str | Widget, settle: float = 0.15) -> Widget:
+        """Touch down and up at the centre of the widget (by id or object)."""
+        widget = self.find(target) if isinstance(target, str) else target
+        if widget.disabled:
+            raise AssertionError(f"widget {target!r} is disabled")
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.pump(0.05)
+        touch.touch_up()
+        self.pump(settle)
+        return widget
+
+    def tap_at(self, x: float, y: float, settle: float = 0.15) -> None:
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.pump(0.05)
+        touch.touch_up()
+        self.pump(settle)
+
+    def texts(self, root: Widget | None = None) -> list[str]:
+        """Every non-empty label text visible on the current screen and dialogs."""
+        from kivy.uix.label import Label
+
+        roots = [root] if root else [*(c for c in Window.children if c is not self.app.root), self.app.sm.current_screen]
+        out = []
+        for r in roots:
+            for w in self.walk(r):
+                if isinstance(w, Label) and w.text and w.opacity > 0:
+                    out.append(w.text)
+        return out
+
+    # -------------------------------------------------------- screenshots
+
+    def screenshot(self, path: str | Path) -> Path:
+        """Save the window as PNG at exactly ``path`` (Kivy appends a counter; undo that)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.pump(0.1)
+        save_window_png(path)
+        return path
+
+    def close(self) -> None:
+        """Take the app out of the window without closing the event loop (the next test reuses it)."""
+        from kivy.app import App
+
+        self.app.dispatch("on_stop")
+        for child in list(Window.children):
+            Window.remove_widget(child)
+        App._running_app = None
+        self.pump(0.05)
+
+
+def save_window_png(path: Path) -> None:
+    """Read the window's frame buffer and save it as PNG (what the citizen sees)."""
+    from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glReadPixels
+    from PIL import Image
+
+    width, height = Window.size
+    data = glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE)
+    image = Image.frombytes("RGBA", (width, height), data).transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+    tmp = path.with_name(f".{path.name}.tmp")
+    image.convert("RGB").save(tmp, format="PNG", optimize=True)
+    os.replace(tmp, path)
+
+
+def stop_event_loop() -> None:
+    stopTouchApp()

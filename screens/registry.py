@@ -1,0 +1,24 @@
+"""Every screen of the kiosk: name → "module:Class". ``kiosk/app.py`` builds them in order.
+
+The first one is the home screen. ``kiosk screenshots`` renders each screen listed
+here through the preparation hooks in :data:`SCREENSHOT_STATES`, so a new screen
+appears in the docs as soon as it is registered.
+"""
+
+from __future__ import annotations
+
+SCREENS: dict[str, str] = {
+    "home": "screens.home:HomeScreen",
+    "ticket_service": "screens.ticket_service:TicketServiceScreen",
+    "identify": "screens.identify:IdentifyScreen",
+    "track": "screens.track:TrackScreen",
+    "rate": "screens.rate:RateScreen",
+}
+
+# The first screen of each journey on the home screen.
+JOURNEYS: dict[str, str] = {
+    "ticket": "ticket_service",
+    "submit": "identify",
+    "track": "track",
+    "rate": "rate",
+}
