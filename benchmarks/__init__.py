@@ -1,0 +1,1 @@
+"""Speed and accuracy benchmarks. Each module writes its section of RESULTS.md."""
