@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -119,6 +120,15 @@ class KioskApp(App):
         self.sm = sm
         self._idle_event = Clock.schedule_interval(self._check_idle, 0.25)
         return sm
+
+    def on_start(self) -> None:
+        if os.environ.get("KIOSK_REPORT_FIRST_FRAME"):
+            Window.bind(on_flip=self._report_first_frame)
+
+    def _report_first_frame(self, *_args: Any) -> None:
+        """One line on stdout after the first frame is on screen (benchmarks/startup.py reads it)."""
+        Window.unbind(on_flip=self._report_first_frame)
+        print("KIOSK_FIRST_FRAME", flush=True)
 
     def on_stop(self) -> None:
         if getattr(self, "_idle_event", None):
