@@ -54,7 +54,9 @@ class Services:
 
 # Each feature contributes one builder "module:function", fn(services) -> None, that sets its
 # field (or leaves it None when the config turns the feature off). Called in this order.
-SERVICE_BUILDERS: tuple[str, ...] = ()
+SERVICE_BUILDERS: tuple[str, ...] = (
+    "kiosk.backend:build",
+)
 
 
 def build_services(config: KioskConfig, config_file: Path | None = None) -> Services:

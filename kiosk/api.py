@@ -1,0 +1,260 @@
+"""Wire models of the kiosk ↔ one-stop backend API (``/api/v1``), shared by client and server.
+
+One place defines what crosses the wire, so the httpx client (:mod:`kiosk.backend`),
+the outbox and the reference server (``server/``) cannot drift apart. Plain pydantic,
+no I/O. Field names are English; docs/API.md maps them to the national portal's
+names (``MaHoSo``, ``NgayHenTra`` …, DOMAIN.md §6).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+API_PREFIX = "/api/v1"
+
+# Dossier code, Circular 01/2018/TT-VPCP Art. 19: <receiving unit id>-<YYMMDD>-<XXXX>.
+DOSSIER_CODE_RE = re.compile(r"^(?P<unit>[0-9A-Z.]{3,40})-(?P<day>\d{6})-(?P<seq>\d{4})$")
+# Lookup secret alphabet: no 0/O, 1/I/L — read off a paper receipt without mistakes.
+SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+SECRET_LENGTH = 6
+
+RatingLevel = Literal["very_satisfied", "satisfied", "neutral", "unsatisfied"]
+DossierStatusName = Literal["received", "processing", "waiting", "denied", "releasing", "done"]
+
+# Our status words → the national portal's TrangThaiHoSo wording (DOMAIN.md §6).
+STATUS_VI: dict[str, str] = {
+    "received": "Đã tiếp nhận, chờ xử lý",
+    "processing": "Đang xử lý",
+    "waiting": "Yêu cầu bổ sung hồ sơ",
+    "denied": "Từ chối",
+    "releasing": "Chờ trả kết quả",
+    "done": "Đã trả kết quả",
+}
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Problem(_Wire):
+    """Error body of every 4xx/5xx: ``detail`` is a stable machine code or message, ``errors`` names fields."""
+
+    detail: str
+    errors: list[dict[str, Any]] = Field(default_factory=list)
+
+
+# ------------------------------------------------------------------ procedures
+
+
+class ProceduresOut(_Wire):
+    """The catalog as the server serves it; ``version`` changes whenever any procedure changes."""
+
+    version: str
+    procedures: list[dict[str, Any]]
+
+
+# ------------------------------------------------------------------ tickets
+
+
+class TicketIn(_Wire):
+    """Ask for a ticket. ``seq`` + ``issued_at`` register a ticket the kiosk numbered from its own block."""
+
+    service: str = Field(pattern=r"^[A-Z]$")
+    priority: str | None = Field(None, pattern=r"^[a-z_]{2,32}$")
+    seq: int | None = Field(None, ge=1, le=99_999)
+    issued_at: datetime | None = None
+
+
+class TicketOut(_Wire):
+    """A numbered ticket. ``number`` is what is printed: the service letter + a daily sequence."""
+
+    number: str
+    service: str
+    seq: int
+    day: date
+    priority: str | None = None
+    issued_at: datetime
+    kiosk_id: str
+    people_ahead: int = 0
+    status: Literal["waiting", "called", "done", "no_show"] = "waiting"
+    counter: int | None = None
+
+
+class TicketBlockIn(_Wire):
+    service: str = Field(pattern=r"^[A-Z]$")
+    size: int = Field(ge=1, le=1000)
+
+
+class TicketBlock(_Wire):
+    """Numbers ``start..end`` (inclusive) of ``service`` on ``day`` belong to ``kiosk_id`` alone."""
+
+    service: str
+    day: date
+    start: int
+    end: int
+    kiosk_id: str
+
+
+class CounterNextIn(_Wire):
+    """A counter asks for its next citizen among the services it serves."""
+
+    services: list[str] = Field(min_length=1)
+
+
+def ticket_number(service: str, seq: int) -> str:
+    """``A`` + 7 → ``A007`` (three digits, more when the day runs past 999)."""
+    return f"{service}{seq:03d}"
+
+
+# ------------------------------------------------------------------ dossiers
+
+
+class ProcessingRule(_Wire):
+    """Legal processing time: ``working_days`` days, or ``same_day`` with a cut-off after which it is next working day."""
+
+    kind: Literal["working_days", "same_day"]
+    days: int = Field(0, ge=0, le=365)
+    cutoff: str = Field("15:00", pattern=r"^\d\d:\d\d$")
+
+    @model_validator(mode="after")
+    def _days_match_kind(self) -> ProcessingRule:
+        if self.kind == "working_days" and self.days < 1:
+            raise ValueError("working_days rule needs days >= 1")
+        return self
+
+
+class Applicant(_Wire):
+    """The person the dossier is for (ChuHoSo). ``id_number`` is never logged unmasked."""
+
+    full_name: str = Field(min_length=1, max_length=200)
+    id_number: str = Field("", pattern=r"^(\d{9}|\d{12})?$")
+    date_of_birth: date | None = None
+    address: str = Field("", max_length=500)
+    phone: str = Field("", pattern=r"^[0-9+ .-]{0,20}$")
+    email: str = Field("", max_length=200)
+    kind: Literal["citizen", "business"] = "citizen"
+
+
+class DocumentIn(_Wire):
+    """One document received (TaiLieuNop): which file(s) of the upload carry it."""
+
+    key: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=300)
+    original: bool = False
+    count: int = Field(1, ge=1, le=100)
+    files: list[str] = Field(default_factory=list)  # upload filenames of this document
+
+
+class DossierIn(_Wire):
+    """Metadata of a dossier, sent as the ``meta`` JSON part of ``POST /dossiers``."""
+
+    receiving_unit_id: str = Field(pattern=r"^[0-9A-Z.]{3,40}$")
+    kiosk_id: str = Field(min_length=1, max_length=64)
+    procedure_code: str = Field(min_length=1, max_length=40)
+    procedure_name: str = Field(min_length=1, max_length=300)
+    field: str = Field("", max_length=200)  # lĩnh vực
+    applicant: Applicant
+    summary: str = Field("", max_length=1000)  # TrichYeuHoSo
+    form: dict[str, Any] = Field(default_factory=dict)
+    documents: list[DocumentIn] = Field(default_factory=list)
+    sets: int = Field(1, ge=1, le=20)
+    rule: ProcessingRule
+    # Set when the kiosk computed the appointment itself (used only if the server cannot).
+    appointment_at: datetime | None = None
+    accepted_at: datetime | None = None  # when the kiosk took it in (may be earlier, if it was queued)
+    collect: Literal["counter", "post"] = "counter"
+    fee: int = Field(0, ge=0)
+    channel: Literal["kiosk"] = "kiosk"
+
+
+class FileReceipt(_Wire):
+    name: str
+    size: int
+    sha256: str
+    content_type: str
+
+
+class DossierReceipt(_Wire):
+    """What the backend answers for a received dossier; the receipt slip prints it."""
+
+    code: str
+    secret: str
+    received_at: datetime
+    appointment_at: datetime
+    procedure_code: str
+    status: str = "received"
+    files: list[FileReceipt] = Field(default_factory=list)
+
+    @field_validator("code")
+    @classmethod
+    def _code_format(cls, v: str) -> str:
+        if not DOSSIER_CODE_RE.match(v):
+            raise ValueError("dossier code must be <unit>-<YYMMDD>-<XXXX>")
+        return v
+
+
+class StatusEvent(_Wire):
+    at: datetime
+    status: str
+    note: str = ""
+
+
+class DossierStatus(_Wire):
+    """Status and history of a dossier, for the citizen who holds the code and the secret."""
+
+    code: str
+    procedure_code: str
+    procedure_name: str
+    status: str
+    status_vi: str = ""
+    received_at: datetime
+    appointment_at: datetime
+    history: list[StatusEvent] = Field(default_factory=list)
+
+
+# ------------------------------------------------------------------ ratings, kiosks
+
+
+class RatingIn(_Wire):
+    """A service-quality rating (Decision 766/QĐ-TTg). A reason is required for ``unsatisfied``."""
+
+    level: RatingLevel
+    dossier_code: str | None = Field(None, max_length=80)
+    ticket_number: str | None = Field(None, max_length=16)
+    procedure_code: str | None = Field(None, max_length=40)
+    service: str | None = Field(None, max_length=8)
+    counter: int | None = Field(None, ge=0, le=999)
+    reasons: list[str] = Field(default_factory=list, max_length=20)
+    text: str = Field("", max_length=2000)
+    at: datetime
+    channel: Literal["kiosk"] = "kiosk"
+
+    @model_validator(mode="after")
+    def _reason_when_unsatisfied(self) -> RatingIn:
+        if self.level == "unsatisfied" and not (self.reasons or self.text.strip()):
+            raise ValueError("a reason is required when unsatisfied")
+        return self
+
+
+class RatingAck(_Wire):
+    id: int
+    received_at: datetime
+
+
+class HeartbeatIn(_Wire):
+    status: dict[str, Any] = Field(default_factory=dict)
+
+
+class HeartbeatAck(_Wire):
+    kiosk_id: str
+    received_at: datetime
+
+
+class Health(_Wire):
+    status: Literal["ok"] = "ok"
+    version: str = ""
+    time: datetime
