@@ -1,0 +1,86 @@
+"""PIN hashing, lockout with a growing delay that survives restarts, and the audit trail."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kiosk.technician import PinError, TechnicianGate, hash_pin, lock_delay, read_audit, verify_pin
+
+
+class FakeClock:
+    """Wall-clock stand-in so a lockout can expire without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_hash_is_salted_slow_and_verifies():
+    h1, h2 = hash_pin("2468"), hash_pin("2468")
+    assert h1 != h2 and "2468" not in h1
+    assert h1.startswith("scrypt$16384$8$1$")
+    assert verify_pin("2468", h1) and verify_pin("2468", h2)
+    assert not verify_pin("2469", h1)
+    assert not verify_pin("2468", "") and not verify_pin("2468", "scrypt$x") and not verify_pin("2468", "md5$1$2$3$4$5")
+
+
+@pytest.mark.parametrize("bad", ["", "123", "12a4", "1234567890123", "١٢٣٤"])
+def test_pin_must_be_4_to_12_ascii_digits(bad):
+    with pytest.raises(PinError):
+        hash_pin(bad)
+
+
+def test_five_wrong_pins_lock_with_growing_delay_persisted(tmp_path):
+    clock = FakeClock()
+    gate = TechnicianGate(hash_pin("1357"), tmp_path, max_attempts=5, clock=clock)
+    for left in (4, 3, 2, 1):
+        a = gate.check("0000")
+        assert not a.ok and not a.locked and a.attempts_left == left
+    a = gate.check("0000")
+    assert a.locked and a.retry_after_s == lock_delay(1) == 30
+    # Even the right PIN is refused while locked, and a restart (a new gate) keeps the lock.
+    gate2 = TechnicianGate(gate.pin_hash, tmp_path, max_attempts=5, clock=clock)
+    assert gate2.check("1357").reason == "locked"
+    clock.now += 31
+    for _ in range(5):
+        a = gate2.check("9999")
+    assert a.locked and a.retry_after_s == 60  # second lockout: twice as long
+    clock.now += 61
+    assert gate2.check("1357").ok
+    # Success resets everything: the next lockout is short again.
+    for _ in range(5):
+        a = gate2.check("9999")
+    assert a.retry_after_s == 30
+
+
+def test_lock_delay_is_capped():
+    assert lock_delay(1) == 30 and lock_delay(2) == 60 and lock_delay(30) == 3600
+
+
+def test_damaged_state_file_locks_instead_of_unlocking(tmp_path):
+    gate = TechnicianGate(hash_pin("1357"), tmp_path, clock=FakeClock())
+    tmp_path.joinpath("lockout.json").write_text("{garbage")
+    assert gate.check("1357").reason == "locked"
+
+
+def test_no_pin_set_means_technician_mode_is_off(tmp_path):
+    gate = TechnicianGate("", tmp_path)
+    assert not gate.enabled
+    assert gate.check("1234").reason == "no_pin"
+
+
+def test_audit_log_records_entries_failures_lockouts_never_the_pin(tmp_path):
+    clock = FakeClock()
+    gate = TechnicianGate(hash_pin("8642"), tmp_path, max_attempts=2, clock=clock)
+    gate.check("8642", source="screen")
+    gate.check("1111")
+    gate.check("2222")
+    events = [e["event"] for e in read_audit(gate.audit_file)]
+    assert events == ["entry", "wrong_pin", "lockout"]
+    raw = gate.audit_file.read_text()
+    assert "8642" not in raw and "1111" not in raw
+    assert all("ts" in json.loads(line) for line in raw.splitlines())
