@@ -74,6 +74,34 @@ class AccessibilitySection(_Section):
     voice: bool = True
     lower_layout: bool = False
     large_text_for_priority: bool = True
+    # Audio player for voice prompts: "auto" (aplay, paplay or sox play), a command, or "none".
+    voice_player: str = "auto"
+
+
+class RatingReason(_Section):
+    code: str = Field(pattern=r"^[a-z_]{2,32}$")
+    name_vi: str
+    name_en: str
+
+
+class RatingSection(_Section):
+    """The satisfaction question (Decision 766/QĐ-TTg) [check the exact scale and reasons with the province]."""
+
+    scale: list[Literal["very_satisfied", "satisfied", "neutral", "unsatisfied"]] = Field(
+        default_factory=lambda: ["very_satisfied", "satisfied", "unsatisfied"], min_length=2
+    )
+    reasons: list[RatingReason] = Field(
+        default_factory=lambda: [
+            RatingReason(code="wait", name_vi="Phải chờ lâu", name_en="Long wait"),
+            RatingReason(code="attitude", name_vi="Thái độ cán bộ chưa tốt", name_en="Staff were unhelpful"),
+            RatingReason(code="unclear", name_vi="Hướng dẫn khó hiểu", name_en="Unclear guidance"),
+            RatingReason(code="late", name_vi="Trả kết quả trễ hẹn", name_en="Result later than promised"),
+            RatingReason(code="resubmit", name_vi="Phải bổ sung giấy tờ nhiều lần", name_en="Asked for papers many times"),
+            RatingReason(code="kiosk", name_vi="Ki-ốt khó dùng", name_en="The kiosk was hard to use"),
+        ],
+        min_length=1,
+    )
+    target_percent: float = Field(95, gt=0, le=100)  # Decision 468/QĐ-TTg: satisfaction ≥ 95 % (2025)
 
 
 class CameraSection(_Section):
@@ -194,6 +222,7 @@ class KioskConfig(_Section):
     storage: StorageSection = Field(default_factory=StorageSection)
     ui: UISection = Field(default_factory=UISection)
     accessibility: AccessibilitySection = Field(default_factory=AccessibilitySection)
+    rating: RatingSection = Field(default_factory=RatingSection)
     camera: CameraSection = Field(default_factory=CameraSection)
     printer: PrinterSection = Field(default_factory=PrinterSection)
     backend: BackendSection = Field(default_factory=BackendSection)

@@ -56,6 +56,7 @@ class Services:
 # field (or leaves it None when the config turns the feature off). Called in this order.
 SERVICE_BUILDERS: tuple[str, ...] = (
     "kiosk.backend:build",
+    "kiosk.voice:build",
 )
 
 
