@@ -57,6 +57,7 @@ class Services:
 SERVICE_BUILDERS: tuple[str, ...] = (
     "kiosk.backend:build",
     "kiosk.voice:build",
+    "kiosk.tickets:build_printer",
 )
 
 
