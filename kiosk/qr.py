@@ -1,0 +1,235 @@
+"""Find and decode QR codes in a camera frame, and read a citizen identity from them.
+
+Two decoders, as the field advises (STACK-NOTES.md "QR"): zxing-cpp (fast, reads tilted and
+small codes, right UTF-8) and zbar through pyzbar's C binding in *binary* mode (so Vietnamese
+is our own UTF-8 decode, not zbar's Shift-JIS/Big5 guess). A frame goes through a short list of
+passes, cheapest first, and stops at the first pass that finds a code; each pass is one
+preprocessing of the grey frame (upscale for small codes, contrast equalisation for dark or
+glared ones, sharpening for blur) fed to one decoder. ``benchmarks/qr.py`` measured the order.
+
+:func:`read_identity` returns an identity only for a payload :func:`kiosk.identity.parse_payload`
+accepts — a URL, a VietQR payment string or a receipt QR is never taken for a citizen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from ctypes import c_void_p, cast
+from dataclasses import dataclass, field
+from datetime import date
+
+import cv2
+import numpy as np
+
+from kiosk.identity import CitizenIdentity, IdentityError, parse_payload
+
+log = logging.getLogger(__name__)
+
+Points = tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class QRCode:
+    """One decoded code: text (UTF-8 decoded by us), the raw bytes, its corners in frame pixels."""
+
+    text: str
+    raw: bytes
+    points: Points
+    decoder: str = ""
+
+    def size(self) -> float:
+        """Longest side in pixels (how near the card is)."""
+        if len(self.points) < 2:
+            return 0.0
+        pts = np.asarray(self.points, dtype=float)
+        return float(max(np.linalg.norm(pts[i] - pts[(i + 1) % len(pts)]) for i in range(len(pts))))
+
+    def __repr__(self) -> str:  # the text may be a citizen's payload: never in a log
+        return f"QRCode({len(self.raw)} bytes, {self.decoder}, size={self.size():.0f}px)"
+
+
+@dataclass
+class ScanResult:
+    """What one frame showed: the codes, the identity if any, and a hint for the citizen."""
+
+    codes: list[QRCode] = field(default_factory=list)
+    identity: CitizenIdentity | None = None
+    error: IdentityError | None = None  # a code was read but is not an ID card
+    hint: str = "searching"  # found | not_id | closer | hold_still | searching
+    located: list[Points] = field(default_factory=list)  # codes seen but not decodable
+
+
+def _text(raw: bytes, fallback: str = "") -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return fallback or raw.decode("utf-8", "replace")
+
+
+def _grey(frame: np.ndarray) -> np.ndarray:
+    if frame.ndim == 3:
+        return cv2.cvtColor(frame, cv2.COLOR_BGRA2GRAY if frame.shape[2] == 4 else cv2.COLOR_BGR2GRAY)
+    return frame
+
+
+# ---------------------------------------------------------------- decoders (one grey image → codes)
+
+
+def zxing_decode(grey: np.ndarray, scale: float = 1.0, binarizer: str = "local") -> list[QRCode]:
+    """zxing-cpp on a grey image; points given back in the original frame's pixels."""
+    import zxingcpp
+
+    binar = zxingcpp.Binarizer.GlobalHistogram if binarizer == "global" else zxingcpp.Binarizer.LocalAverage
+    out = []
+    for bc in zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormat.QRCode, binarizer=binar):
+        raw = bytes(bc.bytes)
+        p = bc.position
+        pts = tuple((pt.x / scale, pt.y / scale) for pt in (p.top_left, p.top_right, p.bottom_right, p.bottom_left))
+        out.append(QRCode(_text(raw, bc.text), raw, pts, "zxing"))
+    return out
+
+
+def zxing_locate(grey: np.ndarray) -> list[Points]:
+    """Codes zxing-cpp sees but cannot decode (blur, glare): where they are, for the hint."""
+    import zxingcpp
+
+    found = []
+    for bc in zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormat.QRCode, return_errors=True):
+        if not bc.valid:
+            p = bc.position
+            found.append(tuple((float(pt.x), float(pt.y)) for pt in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)))
+    return found
+
+
+ZBAR_CFG_BINARY = 4  # zbar ≥ 0.23: return the QR's bytes as they are (no charset guessing)
+
+
+def zbar_decode(grey: np.ndarray, scale: float = 1.0) -> list[QRCode]:
+    """zbar (pyzbar's ctypes binding) in binary mode: raw bytes, our own UTF-8 decoding."""
+    from pyzbar import wrapper as zw
+    from pyzbar.pyzbar import _FOURCC, _decode_symbols, _image, _image_scanner, _symbols_for_image
+
+    grey = np.ascontiguousarray(grey, dtype=np.uint8)
+    height, width = grey.shape[:2]
+    pixels = grey.tobytes()
+    out = []
+    with _image_scanner() as scanner:
+        zw.zbar_image_scanner_set_config(scanner, zw.ZBarSymbol.NONE, zw.ZBarConfig.CFG_ENABLE, 0)
+        zw.zbar_image_scanner_set_config(scanner, zw.ZBarSymbol.QRCODE, zw.ZBarConfig.CFG_ENABLE, 1)
+        zw.zbar_image_scanner_set_config(scanner, zw.ZBarSymbol.QRCODE, ZBAR_CFG_BINARY, 1)
+        with _image() as img:
+            zw.zbar_image_set_format(img, _FOURCC["L800"])
+            zw.zbar_image_set_size(img, width, height)
+            zw.zbar_image_set_data(img, cast(pixels, c_void_p), len(pixels), None)
+            if zw.zbar_scan_image(scanner, img) < 0:
+                return []
+            for d in _decode_symbols(_symbols_for_image(img)):
+                raw = bytes(d.data)
+                pts = tuple((p.x / scale, p.y / scale) for p in d.polygon)
+                out.append(QRCode(_text(raw), raw, pts, "zbar"))
+    return out
+
+
+# ---------------------------------------------------------------- preprocessing passes
+
+_CLAHE = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8))
+
+
+def _upscale(grey: np.ndarray, factor: float = 2.0) -> np.ndarray:
+    return cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+
+
+def _equalise(grey: np.ndarray) -> np.ndarray:
+    return _CLAHE.apply(grey)
+
+
+def _sharpen(grey: np.ndarray) -> np.ndarray:
+    blur = cv2.GaussianBlur(grey, (0, 0), 2.0)
+    return cv2.addWeighted(grey, 2.0, blur, -1.0, 0)
+
+
+Pass = tuple[str, Callable[[np.ndarray], list[QRCode]]]
+
+PASSES: dict[str, Callable[[np.ndarray], list[QRCode]]] = {
+    "zxing": lambda g: zxing_decode(g),
+    "zxing_global": lambda g: zxing_decode(g, binarizer="global"),
+    "zxing_clahe": lambda g: zxing_decode(_equalise(g)),
+    "zxing_sharpen": lambda g: zxing_decode(_sharpen(g)),
+    "zxing_up2": lambda g: zxing_decode(_upscale(g), scale=2.0),
+    "zbar": lambda g: zbar_decode(g),
+    "zbar_clahe": lambda g: zbar_decode(_equalise(g)),
+    "zbar_up2": lambda g: zbar_decode(_upscale(g), scale=2.0),
+}
+
+# Order measured by benchmarks/qr.py (cheapest pass that adds reads first).
+DEFAULT_PASSES: tuple[str, ...] = ("zxing", "zxing_clahe", "zbar", "zxing_sharpen", "zxing_up2")
+
+
+def decode_qr(frame: np.ndarray, passes: Sequence[str] = DEFAULT_PASSES) -> list[QRCode]:
+    """Every QR code in a BGR (or grey) frame; the first pass that finds any wins. Never raises."""
+    if frame is None or frame.size == 0:
+        return []
+    grey = _grey(frame)
+    for name in passes:
+        try:
+            codes = PASSES[name](grey)
+        except Exception:  # a decoder bug must not take the camera loop down
+            log.exception("QR pass %s failed", name)
+            continue
+        if codes:
+            return _unique(codes)
+    return []
+
+
+def _unique(codes: list[QRCode]) -> list[QRCode]:
+    seen: set[bytes] = set()
+    out = []
+    for c in codes:
+        if c.raw not in seen:
+            seen.add(c.raw)
+            out.append(c)
+    return out
+
+
+# ---------------------------------------------------------------- identities
+
+SMALL_CODE_PX = 140  # below this a code is hard to read: ask to bring the card closer
+
+
+def scan_frame(frame: np.ndarray, today: date | None = None, passes: Sequence[str] = DEFAULT_PASSES) -> ScanResult:
+    """Decode a frame and say what the citizen should do next (the identify screen's worker)."""
+    result = ScanResult()
+    if frame is None or frame.size == 0:
+        return result
+    result.codes = decode_qr(frame, passes)
+    for code in result.codes:
+        try:
+            result.identity = parse_payload(code.raw, today)
+            result.hint = "found"
+            return result
+        except IdentityError as e:
+            result.error = result.error or e
+    if result.codes:
+        result.hint = "not_id"
+        return result
+    try:
+        result.located = zxing_locate(_grey(frame))
+    except Exception:
+        log.exception("QR locate failed")
+    if result.located:
+        size = max(QRCode("", b"", pts).size() for pts in result.located)
+        result.hint = "closer" if size < SMALL_CODE_PX else "hold_still"
+    return result
+
+
+def read_identity(frame: np.ndarray, today: date | None = None) -> CitizenIdentity | None:
+    """The citizen identity in a frame, or None (no code, or no code that is an ID card)."""
+    if frame is None or frame.size == 0:
+        return None
+    for code in decode_qr(frame):
+        try:
+            return parse_payload(code.raw, today)
+        except IdentityError:
+            continue
+    return None
