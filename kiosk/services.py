@@ -58,6 +58,7 @@ SERVICE_BUILDERS: tuple[str, ...] = (
     "kiosk.backend:build",
     "kiosk.voice:build",
     "kiosk.tickets:build_printer",
+    "kiosk.cameras:build",
 )
 
 
