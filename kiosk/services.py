@@ -57,6 +57,8 @@ class Services:
 SERVICE_BUILDERS: tuple[str, ...] = (
     "kiosk.backend:build",
     "kiosk.voice:build",
+    "kiosk.tracking:build",
+    "kiosk.rating:build",
     "kiosk.tickets:build_printer",
     "kiosk.cameras:build",
 )
