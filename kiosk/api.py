@@ -114,17 +114,17 @@ def ticket_number(service: str, seq: int) -> str:
 
 
 class ProcessingRule(_Wire):
-    """Legal processing time: ``working_days`` days, or ``same_day`` with a cut-off after which it is next working day."""
+    """Legal processing time: ``working_days`` (0 = same day, due next working day after ``cutoff``).
 
-    kind: Literal["working_days", "same_day"]
-    days: int = Field(0, ge=0, le=365)
+    Same shape as ``kiosk.workdays.LegalTime``, so the server passes it to ``workdays.appointment``.
+    """
+
+    working_days: int = Field(0, ge=0, le=365)
     cutoff: str = Field("15:00", pattern=r"^\d\d:\d\d$")
 
-    @model_validator(mode="after")
-    def _days_match_kind(self) -> ProcessingRule:
-        if self.kind == "working_days" and self.days < 1:
-            raise ValueError("working_days rule needs days >= 1")
-        return self
+    @property
+    def same_day(self) -> bool:
+        return self.working_days == 0
 
 
 class Applicant(_Wire):

@@ -1,0 +1,53 @@
+"""App factory of the reference backend: ``create_app(settings)`` → FastAPI with every router under /api/v1.
+
+Another feature adds its router with one line in :data:`ROUTERS` ("module:attribute");
+routers are imported lazily so a missing optional one never stops the server.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from fastapi import FastAPI
+
+from kiosk.api import API_PREFIX
+from server import __version__, errors
+from server.auth import TokenCache
+from server.db import make_engine, migrate
+from server.filestore import FileStore
+from server.settings import ServerSettings
+from sqlalchemy.orm import sessionmaker
+
+log = logging.getLogger(__name__)
+
+# (module:router, prefix). Add yours here — one line.
+ROUTERS: tuple[tuple[str, str], ...] = (
+    ("server.routes_catalog:router", API_PREFIX),
+    ("server.routes_tickets:router", API_PREFIX),
+    ("server.routes_dossiers:router", API_PREFIX),
+    ("server.routes_ratings:router", API_PREFIX),
+    ("server.routes_heartbeat:router", API_PREFIX),
+)
+
+
+def create_app(settings: ServerSettings, *, run_migrations: bool = True) -> FastAPI:
+    """Build the app on ``settings.db_url`` (schema migrated to the newest revision first)."""
+    engine = make_engine(settings.db_url)
+    if run_migrations:
+        migrate(engine)
+    app = FastAPI(
+        title="motcua-kiosk reference one-stop backend",
+        version=__version__,
+        description="The kiosk ↔ backend contract (docs/API.md). Bearer token per kiosk.",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = sessionmaker(engine, expire_on_commit=False)
+    app.state.files = FileStore(settings.files_dir)
+    app.state.token_cache = TokenCache()
+    errors.install(app)
+    for spec, prefix in ROUTERS:
+        module, _, attr = spec.partition(":")
+        app.include_router(getattr(importlib.import_module(module), attr), prefix=prefix)
+    return app

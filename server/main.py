@@ -1,0 +1,99 @@
+"""``kiosk-server``: run the reference backend (SQLite file by default, PostgreSQL by URL).
+
+    kiosk-server --db sqlite:///var/server.db --port 8765 \
+        --kiosk KIOSK-01 --unit 000.00.01.H22 --department "Bộ phận Một cửa …"   # token from $KIOSK_SERVER_TOKEN
+
+``--kiosk`` (with ``--token`` or ``$KIOSK_SERVER_TOKEN``) creates or updates that kiosk and
+its department before serving; ``--add-only`` does just that and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # relative paths are taken from here, as the kiosk does
+
+
+def _sqlite_file_url(url: str, base: Path) -> str:
+    """Relative SQLite paths are taken from ``base`` (the project root), like the kiosk's own paths."""
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:" and not Path(u.database).is_absolute():
+        return str(u.set(database=str(base / u.database)))
+    return url
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kiosk-server", description="Reference one-stop backend for motcua-kiosk.")
+    p.add_argument("--db", default=os.environ.get("KIOSK_SERVER_DB", "sqlite:///var/server.db"),
+                   help="SQLAlchemy URL (sqlite:///FILE or postgresql+psycopg://USER@HOST/DB)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--files", default=None, help="folder for received files (default: next to the SQLite file, or var/server-files)")
+    p.add_argument("--catalog", default="config/procedures", help="procedure catalog folder served at /procedures")
+    p.add_argument("--timezone", default="Asia/Ho_Chi_Minh")
+    p.add_argument("--max-priority-in-a-row", type=int, default=2)
+    p.add_argument("--max-file-mb", type=float, default=20)
+    p.add_argument("--max-files", type=int, default=30)
+    p.add_argument("--kiosk", metavar="ID", help="create/update this kiosk at start")
+    p.add_argument("--token", help="its token (prefer $KIOSK_SERVER_TOKEN: command lines are visible to others)")
+    p.add_argument("--unit", default="000.00.01.H22", help="its department's receiving unit id")
+    p.add_argument("--department", default="", help="its department's name")
+    p.add_argument("--add-only", action="store_true", help="add the kiosk and exit")
+    p.add_argument("--log-level", default="warning")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return run(args, PROJECT_ROOT)
+
+
+def run(args: argparse.Namespace, root: Path) -> int:
+    import uvicorn
+
+    from server.app import create_app
+    from server.auth import seed_kiosk
+    from server.db import session_scope
+    from server.settings import ServerSettings
+
+    db = _sqlite_file_url(args.db, root)
+    u = make_url(db)
+    if args.files:
+        files = Path(args.files)
+    elif u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
+        files = Path(u.database).with_name(Path(u.database).stem + "-files")
+    else:
+        files = root / "var" / "server-files"
+    catalog = Path(args.catalog)
+    settings = ServerSettings(
+        db_url=db, files_dir=files if files.is_absolute() else root / files,
+        catalog_dir=catalog if catalog.is_absolute() else root / catalog, timezone=args.timezone,
+        max_priority_in_a_row=args.max_priority_in_a_row, max_file_bytes=int(args.max_file_mb * 1024 * 1024),
+        max_files=args.max_files,
+    )
+    app = create_app(settings)
+    if args.kiosk:
+        token = args.token or os.environ.get("KIOSK_SERVER_TOKEN", "")
+        if len(token) < 8:
+            print("kiosk-server: --kiosk needs a token of 8+ characters (--token or $KIOSK_SERVER_TOKEN)", file=sys.stderr)
+            return 2
+        with session_scope(app.state.sessions) as s:
+            seed_kiosk(s, args.kiosk, token, args.unit, args.department)
+    if args.add_only:
+        return 0
+    print(f"kiosk-server: serving {u.render_as_string(hide_password=True)} on http://{args.host}:{args.port}/api/v1",
+          file=sys.stderr, flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

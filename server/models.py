@@ -1,0 +1,155 @@
+"""Tables of the reference backend (SQLAlchemy 2 declarative). Changes need a migration in migrations/versions/."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from server.db import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Department(Base):
+    """A One-Door department; ``unit_id`` is the receiving unit id used in dossier codes."""
+
+    __tablename__ = "departments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Kiosk(Base):
+    """A kiosk and its token (only the SHA-256 of the token is stored)."""
+
+    __tablename__ = "kiosks"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    last_heartbeat_at: Mapped[datetime | None]
+    last_status: Mapped[dict[str, Any] | None]
+    department: Mapped[Department] = relationship(lazy="joined")
+
+
+class Sequence(Base):
+    """Daily counters: ``ticket:<dept>:<service>`` and ``dossier:<unit>``, one row per local day."""
+
+    __tablename__ = "sequences"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("department_id", "service", "day", "seq", name="uq_ticket_number"),
+        UniqueConstraint("kiosk_id", "idempotency_key", name="uq_ticket_idem"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    service: Mapped[str] = mapped_column(String(4))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    seq: Mapped[int]
+    number: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[str | None] = mapped_column(String(32))
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    called_at: Mapped[datetime | None]
+    counter: Mapped[int | None]
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+
+
+class TicketBlock(Base):
+    """Numbers reserved by one kiosk for issuing offline; the server never issues them itself."""
+
+    __tablename__ = "ticket_blocks"
+    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key", name="uq_block_idem"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    service: Mapped[str] = mapped_column(String(4))
+    day: Mapped[date] = mapped_column(Date)
+    start: Mapped[int]
+    end: Mapped[int]
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+
+
+class CounterState(Base):
+    """How many priority tickets a counter called in a row (the anti-starvation rule)."""
+
+    __tablename__ = "counter_state"
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True)
+    counter: Mapped[int] = mapped_column(primary_key=True)
+    priority_streak: Mapped[int] = mapped_column(default=0)
+
+
+class Dossier(Base):
+    __tablename__ = "dossiers"
+    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key", name="uq_dossier_idem"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    secret: Mapped[str] = mapped_column(String(16))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    procedure_code: Mapped[str] = mapped_column(String(40))
+    procedure_name: Mapped[str] = mapped_column(String(300))
+    meta: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    received_at: Mapped[datetime]
+    appointment_at: Mapped[datetime]
+    idempotency_key: Mapped[str] = mapped_column(String(100))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    files: Mapped[list[DossierFile]] = relationship(back_populates="dossier", order_by="DossierFile.id")
+    events: Mapped[list[DossierEvent]] = relationship(order_by="DossierEvent.id")
+
+
+class DossierFile(Base):
+    """A received file; the bytes live content-addressed under the server's files dir (``sha256``)."""
+
+    __tablename__ = "dossier_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(64))
+    dossier: Mapped[Dossier] = relationship(back_populates="files")
+
+
+class DossierEvent(Base):
+    __tablename__ = "dossier_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Rating(Base):
+    __tablename__ = "ratings"
+    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key", name="uq_rating_idem"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    level: Mapped[str] = mapped_column(String(20))
+    dossier_code: Mapped[str | None] = mapped_column(String(80))
+    ticket_number: Mapped[str | None] = mapped_column(String(16))
+    procedure_code: Mapped[str | None] = mapped_column(String(40))
+    service: Mapped[str | None] = mapped_column(String(8))
+    counter: Mapped[int | None]
+    reasons: Mapped[list[Any]]
+    text: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    channel: Mapped[str] = mapped_column(String(16), default="kiosk")
+    idempotency_key: Mapped[str] = mapped_column(String(100))
+    fingerprint: Mapped[str] = mapped_column(String(64))

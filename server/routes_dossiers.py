@@ -1,0 +1,151 @@
+"""Dossiers: multipart submission with an Idempotency-Key, and lookup with code + secret.
+
+Order of work, so nothing is half-written: validate everything (metadata, file count,
+sizes, content types) → stage files → replay check → blobs fsynced → one transaction
+(code from the daily sequence, dossier, files, first event) → commit. The same key
+with the same body returns the first receipt; with another body, 422.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+
+from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Request, Response, UploadFile
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from kiosk import api
+from server import codes, deps
+from server.appointments import appointment
+from server.auth import KioskIdentity, current_kiosk
+from server.errors import ApiError, field_errors, unprocessable
+from server.filestore import FileRejected, FileStore, StagedFile
+from server.models import Dossier, DossierEvent, DossierFile
+from server.settings import ServerSettings
+
+router = APIRouter(tags=["dossiers"])
+
+
+def _receipt(d: Dossier, tz) -> api.DossierReceipt:
+    return api.DossierReceipt(
+        code=d.code, secret=d.secret, received_at=d.received_at.astimezone(tz),
+        appointment_at=d.appointment_at.astimezone(tz), procedure_code=d.procedure_code, status=d.status,
+        files=[api.FileReceipt(name=f.name, size=f.size, sha256=f.sha256, content_type=f.content_type)
+               for f in d.files],
+    )
+
+
+def _existing(s: Session, kiosk_id: str, key: str) -> Dossier | None:
+    return s.execute(
+        select(Dossier).options(selectinload(Dossier.files))
+        .where(Dossier.kiosk_id == kiosk_id, Dossier.idempotency_key == key)
+    ).scalar_one_or_none()
+
+
+def _replay(d: Dossier, fp: str, tz, response: Response) -> api.DossierReceipt:
+    if d.fingerprint != fp:
+        raise HTTPException(422, "idempotency key reused with a different request")
+    response.status_code = 200
+    response.headers["Idempotent-Replayed"] = "true"
+    return _receipt(d, tz)
+
+
+def _parse_meta(raw: str) -> api.DossierIn:
+    try:
+        return api.DossierIn.model_validate_json(raw)
+    except ValidationError as e:
+        raise unprocessable(field_errors(e.errors(), prefix=("meta",))) from None
+
+
+@router.post("/dossiers", response_model=api.DossierReceipt, status_code=201)
+def submit_dossier(
+    request: Request,
+    response: Response,
+    meta: str = Form(..., description="DossierIn as JSON"),
+    files: list[UploadFile] = File(default_factory=list),
+    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=8, max_length=100),
+    kiosk: KioskIdentity = Depends(current_kiosk),
+    s: Session = Depends(deps.session),
+    cfg: ServerSettings = Depends(deps.settings),
+) -> api.DossierReceipt:
+    dossier = _parse_meta(meta)
+    if dossier.kiosk_id != kiosk.kiosk_id or dossier.receiving_unit_id != kiosk.unit_id:
+        raise HTTPException(403, "this kiosk may only submit for its own department")
+    if len(files) > cfg.max_files:
+        raise unprocessable([{"field": "files", "message": f"at most {cfg.max_files} files"}])
+    store: FileStore = request.app.state.files
+    staged: list[StagedFile] = []
+    try:
+        total = 0
+        for i, up in enumerate(files):
+            sf = store.stage(up.file, up.filename, f"files[{i}]", cfg.max_file_bytes)
+            staged.append(sf)
+            total += sf.size
+            if total > cfg.max_total_bytes:
+                raise FileRejected(413, f"files larger than {cfg.max_total_bytes} bytes in total", "files")
+        known = {sf.name for sf in staged}
+        missing = [(i, n) for i, d in enumerate(dossier.documents) for n in d.files if n not in known]
+        if missing:
+            raise unprocessable([{"field": f"meta.documents[{i}].files", "message": f"no uploaded file {n!r}"}
+                                 for i, n in missing])
+        fp = deps.fingerprint(dossier.model_dump_json(), *[f"{sf.name}:{sf.sha256}" for sf in staged])
+        old = _existing(s, kiosk.kiosk_id, idempotency_key)
+        if old is not None:
+            return _replay(old, fp, cfg.tz, response)
+        for sf in staged:
+            store.commit(sf)
+        received = cfg.local_now()
+        day = received.date()
+        seq = codes.next_value(s, codes.dossier_sequence_name(kiosk.unit_id), day)
+        if seq > codes.MAX_DOSSIERS_PER_DAY:
+            raise HTTPException(503, "daily dossier numbers exhausted for this unit")
+        d = Dossier(
+            code=codes.dossier_code(kiosk.unit_id, day, seq), secret=codes.new_secret(),
+            department_id=kiosk.department_id, kiosk_id=kiosk.kiosk_id,
+            procedure_code=dossier.procedure_code, procedure_name=dossier.procedure_name,
+            meta=json.loads(dossier.model_dump_json()), status="received", received_at=received,
+            appointment_at=appointment(received, dossier, cfg.calendar_file), idempotency_key=idempotency_key, fingerprint=fp,
+        )
+        d.files = [DossierFile(name=sf.name, size=sf.size, sha256=sf.sha256, content_type=sf.content_type)
+                   for sf in staged]
+        s.add(d)
+        try:
+            s.flush()
+            s.add(DossierEvent(dossier_id=d.id, at=received, status="received", note=f"kiosk {kiosk.kiosk_id}"))
+            s.commit()
+        except IntegrityError:  # the same key raced in from a resend: answer as a replay
+            s.rollback()
+            old = _existing(s, kiosk.kiosk_id, idempotency_key)
+            if old is None:
+                raise
+            return _replay(old, fp, cfg.tz, response)
+        s.refresh(d)
+        return _receipt(d, cfg.tz)
+    except FileRejected as e:
+        raise ApiError(e.status, e.detail, [{"field": e.field, "message": e.detail}]) from None
+    finally:
+        store.discard(staged)
+
+
+@router.get("/dossiers/{code}", response_model=api.DossierStatus)
+def dossier_status(
+    code: str,
+    secret: str,
+    kiosk: KioskIdentity = Depends(current_kiosk),
+    s: Session = Depends(deps.session),
+    cfg: ServerSettings = Depends(deps.settings),
+) -> api.DossierStatus:
+    """Status and history — only with the secret; a wrong secret looks exactly like an unknown code."""
+    d = s.execute(select(Dossier).options(selectinload(Dossier.events)).where(Dossier.code == code)).scalar_one_or_none()
+    if d is None or not hmac.compare_digest(d.secret.encode(), secret.strip().upper().encode()):
+        raise HTTPException(404, "no dossier with this code and secret")
+    tz = cfg.tz
+    return api.DossierStatus(
+        code=d.code, procedure_code=d.procedure_code, procedure_name=d.procedure_name, status=d.status,
+        status_vi=api.STATUS_VI.get(d.status, d.status), received_at=d.received_at.astimezone(tz),
+        appointment_at=d.appointment_at.astimezone(tz),
+        history=[api.StatusEvent(at=e.at.astimezone(tz), status=e.status, note=e.note) for e in d.events],
+    )

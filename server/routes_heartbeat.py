@@ -1,0 +1,37 @@
+"""Kiosk heartbeats: the last status of each kiosk, for the operations page (routes_kiosks.py)."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Depends, HTTPException
+from sqlalchemy.orm import Session
+
+from kiosk import api
+from server import deps
+from server.auth import KioskIdentity, current_kiosk
+from server.models import Kiosk
+from server.settings import ServerSettings
+
+router = APIRouter(tags=["kiosks"])
+MAX_STATUS_BYTES = 64 * 1024
+
+
+@router.post("/kiosks/{kiosk_id}/heartbeat", response_model=api.HeartbeatAck)
+def heartbeat(
+    kiosk_id: str,
+    body: api.HeartbeatIn,
+    kiosk: KioskIdentity = Depends(current_kiosk),
+    s: Session = Depends(deps.session),
+    cfg: ServerSettings = Depends(deps.settings),
+) -> api.HeartbeatAck:
+    if kiosk_id != kiosk.kiosk_id:
+        raise HTTPException(403, "a kiosk may only report for itself")
+    if len(json.dumps(body.status, default=str)) > MAX_STATUS_BYTES:
+        raise HTTPException(413, "status too large")
+    row = s.get(Kiosk, kiosk_id)
+    now = cfg.now()
+    row.last_heartbeat_at = now
+    row.last_status = json.loads(json.dumps(body.status, default=str))
+    s.commit()
+    return api.HeartbeatAck(kiosk_id=kiosk_id, received_at=now.astimezone(cfg.tz))

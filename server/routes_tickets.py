@@ -1,0 +1,179 @@
+"""Queue tickets for all kiosks of a department, blocks of numbers for offline kiosks, counters calling next.
+
+Numbers are unique per (department, service, local day): the server takes them from
+the daily sequence; a kiosk that reserved a block may register tickets it numbered
+itself from that block. A counter calls priority tickets first, but never more than
+``max_priority_in_a_row`` in a row while ordinary tickets wait.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Response
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kiosk import api
+from server import codes, deps
+from server.auth import KioskIdentity, current_kiosk
+from server.models import CounterState, Ticket, TicketBlock
+from server.settings import ServerSettings
+
+router = APIRouter(tags=["tickets"])
+
+
+def _out(s: Session, t: Ticket, tz) -> api.TicketOut:
+    ahead = s.execute(
+        select(func.count()).select_from(Ticket).where(
+            Ticket.department_id == t.department_id, Ticket.service == t.service, Ticket.day == t.day,
+            Ticket.status == "waiting", Ticket.id < t.id,
+        )
+    ).scalar_one() if t.status == "waiting" else 0
+    return api.TicketOut(
+        number=t.number, service=t.service, seq=t.seq, day=t.day, priority=t.priority,
+        issued_at=t.issued_at.astimezone(tz), kiosk_id=t.kiosk_id, people_ahead=ahead,
+        status=t.status, counter=t.counter,
+    )
+
+
+def _by_key(s: Session, model, kiosk_id: str, key: str | None):
+    if not key:
+        return None
+    return s.execute(select(model).where(model.kiosk_id == kiosk_id, model.idempotency_key == key)).scalar_one_or_none()
+
+
+@router.post("/tickets", response_model=api.TicketOut, status_code=201)
+def issue_ticket(
+    body: api.TicketIn,
+    response: Response,
+    kiosk: KioskIdentity = Depends(current_kiosk),
+    s: Session = Depends(deps.session),
+    cfg: ServerSettings = Depends(deps.settings),
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
+) -> api.TicketOut:
+    """Number a ticket (or register one from the kiosk's block when ``seq`` is given)."""
+    tz = cfg.tz
+    old = _by_key(s, Ticket, kiosk.kiosk_id, idempotency_key)
+    if old is not None:
+        response.status_code = 200
+        return _out(s, old, tz)
+    issued = cfg.local_now()
+    if body.issued_at is not None:
+        at = body.issued_at
+        issued = (at if at.tzinfo else at.replace(tzinfo=tz)).astimezone(tz)
+    day = issued.date()
+    if body.seq is None:
+        seq = codes.next_value(s, codes.ticket_sequence_name(kiosk.department_id, body.service), day)
+    else:
+        seq = body.seq
+        block = s.execute(select(TicketBlock.id).where(
+            TicketBlock.department_id == kiosk.department_id, TicketBlock.kiosk_id == kiosk.kiosk_id,
+            TicketBlock.service == body.service, TicketBlock.day == day,
+            TicketBlock.start <= seq, TicketBlock.end >= seq,
+        )).first()
+        if block is None:
+            raise HTTPException(409, "seq is not in a block reserved by this kiosk for that day")
+        existing = s.execute(select(Ticket).where(
+            Ticket.department_id == kiosk.department_id, Ticket.service == body.service,
+            Ticket.day == day, Ticket.seq == seq,
+        )).scalar_one_or_none()
+        if existing is not None:  # the kiosk resent an offline ticket it already registered
+            response.status_code = 200
+            return _out(s, existing, tz)
+    t = Ticket(
+        department_id=kiosk.department_id, service=body.service, day=day, seq=seq,
+        number=api.ticket_number(body.service, seq), priority=body.priority, kiosk_id=kiosk.kiosk_id,
+        issued_at=issued, status="waiting", idempotency_key=idempotency_key,
+    )
+    s.add(t)
+    try:
+        s.flush()
+        out = _out(s, t, tz)
+        s.commit()
+    except IntegrityError:
+        s.rollback()
+        again = _by_key(s, Ticket, kiosk.kiosk_id, idempotency_key)
+        if again is None:
+            raise HTTPException(409, "ticket number already taken") from None
+        response.status_code = 200
+        return _out(s, again, tz)
+    return out
+
+
+@router.post("/tickets/blocks", response_model=api.TicketBlock, status_code=201)
+def reserve_block(
+    body: api.TicketBlockIn,
+    response: Response,
+    kiosk: KioskIdentity = Depends(current_kiosk),
+    s: Session = Depends(deps.session),
+    cfg: ServerSettings = Depends(deps.settings),
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
+) -> api.TicketBlock:
+    """Reserve ``size`` numbers of today's sequence for this kiosk's offline tickets."""
+    old = _by_key(s, TicketBlock, kiosk.kiosk_id, idempotency_key)
+    if old is None:
+        day = cfg.local_now().date()
+        end = codes.next_value(s, codes.ticket_sequence_name(kiosk.department_id, body.service), day, body.size)
+        old = TicketBlock(
+            department_id=kiosk.department_id, service=body.service, day=day, start=end - body.size + 1,
+            end=end, kiosk_id=kiosk.kiosk_id, created_at=cfg.now(), idempotency_key=idempotency_key,
+        )
+        s.add(old)
+        s.commit()
+    else:
+        response.status_code = 200
+    return api.TicketBlock(service=old.service, day=old.day, start=old.start, end=old.end, kiosk_id=old.kiosk_id)
+
+
+def _oldest_waiting(s: Session, dept: int, day, services: list[str], priority: bool | None) -> Ticket | None:
+    q = select(Ticket).where(
+        Ticket.department_id == dept, Ticket.day == day, Ticket.service.in_(services), Ticket.status == "waiting"
+    )
+    if priority is True:
+        q = q.where(Ticket.priority.is_not(None))
+    elif priority is False:
+        q = q.where(Ticket.priority.is_(None))
+    return s.execute(q.order_by(Ticket.issued_at, Ticket.id).limit(1)).scalar_one_or_none()
+
+
+@router.post("/counters/{counter}/next", response_model=api.TicketOut,
+             responses={204: {"description": "nobody is waiting"}})
+def call_next(
+    counter: int,
+    body: api.CounterNextIn,
+    kiosk: KioskIdentity = Depends(current_kiosk),
+    s: Session = Depends(deps.session),
+    cfg: ServerSettings = Depends(deps.settings),
+):
+    """The next ticket for ``counter``: priority first, at most N priority calls in a row if others wait."""
+    day = cfg.local_now().date()
+    for _ in range(20):  # another counter may take the same ticket first; then pick again
+        state = s.get(CounterState, (kiosk.department_id, counter))
+        if state is None:
+            state = CounterState(department_id=kiosk.department_id, counter=counter, priority_streak=0)
+            s.add(state)
+            s.flush()
+        prio = _oldest_waiting(s, kiosk.department_id, day, body.services, True)
+        ordinary = _oldest_waiting(s, kiosk.department_id, day, body.services, False)
+        if prio is not None and (ordinary is None or state.priority_streak < cfg.max_priority_in_a_row):
+            pick, streak = prio, state.priority_streak + 1
+        elif ordinary is not None:
+            pick, streak = ordinary, 0
+        else:
+            s.commit()
+            return Response(status_code=204)
+        now = cfg.now()
+        taken = s.execute(
+            update(Ticket).where(Ticket.id == pick.id, Ticket.status == "waiting")
+            .values(status="called", called_at=now, counter=counter)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if taken == 1:
+            state.priority_streak = streak
+            s.commit()
+            s.refresh(pick)
+            return _out(s, pick, cfg.tz)
+        s.rollback()
+    raise HTTPException(503, "too much contention, try again")

@@ -1,0 +1,43 @@
+"""Settings of one reference-server process (from ``kiosk-server`` flags or a test)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class ServerSettings:
+    """Limits and places. ``clock`` is injectable so tests can cross local midnight without waiting."""
+
+    db_url: str = "sqlite:///var/server.db"
+    files_dir: Path = Path("var/server-files")
+    catalog_dir: Path | None = None
+    timezone: str = "Asia/Ho_Chi_Minh"
+    max_files: int = 30
+    max_file_bytes: int = 20 * 1024 * 1024
+    max_total_bytes: int = 100 * 1024 * 1024
+    max_priority_in_a_row: int = 2
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def calendar_file(self) -> Path | None:
+        """The province's working calendar next to the catalog (read by kiosk.workdays)."""
+        return self.catalog_dir / "_calendar.toml" if self.catalog_dir else None
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def local_now(self) -> datetime:
+        return self.clock().astimezone(self.tz)
