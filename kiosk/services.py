@@ -60,6 +60,7 @@ SERVICE_BUILDERS: tuple[str, ...] = (
     "kiosk.tracking:build",
     "kiosk.rating:build",
     "kiosk.tickets:build_printer",
+    "kiosk.queue:build",
     "kiosk.cameras:build",
 )
 
