@@ -258,25 +258,17 @@ def check_backend(ctx: Context) -> Check:
 def _outbox_stats(ctx: Context) -> tuple[int, float | None]:
     """(pending count, age in seconds of the oldest pending item)."""
     outbox = ctx.service("outbox")
-    own = outbox is None
-    if own:
-        from kiosk.outbox import open_outbox  # issue 4
+    if outbox is None:
+        path = ctx.config.data_path("outbox", "outbox.db")  # where kiosk.outbox.build keeps it
+        if not path.exists():
+            return 0, None
+        from kiosk.outbox import Outbox  # issue 4; without a client it only reads
 
-        outbox = open_outbox(ctx.config)
-    try:
-        items = list(outbox.pending())
-    finally:
-        if own and hasattr(outbox, "close"):
-            outbox.close()
+        outbox = Outbox(path)
+    items = list(outbox.pending())
     if not items:
         return 0, None
-    stamps = []
-    for it in items:
-        t = getattr(it, "created_at", None) or (it.get("created_at") if isinstance(it, dict) else None)
-        if isinstance(t, datetime):
-            stamps.append(t.timestamp())
-        elif isinstance(t, (int, float)):
-            stamps.append(float(t))
+    stamps = [float(it.created_at) for it in items if getattr(it, "created_at", None)]
     return len(items), (time.time() - min(stamps)) if stamps else None
 
 
