@@ -55,7 +55,9 @@ class Services:
 # Each feature contributes one builder "module:function", fn(services) -> None, that sets its
 # field (or leaves it None when the config turns the feature off). Called in this order.
 SERVICE_BUILDERS: tuple[str, ...] = (
+    "kiosk.embedded_server:build",
     "kiosk.backend:build",
+    "kiosk.outbox:build",
     "kiosk.voice:build",
     "kiosk.tracking:build",
     "kiosk.rating:build",
