@@ -29,6 +29,7 @@ ROUTERS: tuple[tuple[str, str], ...] = (
     ("server.routes_ratings:router", API_PREFIX),
     ("server.routes_heartbeat:router", API_PREFIX),
     ("server.routes_satisfaction:router", API_PREFIX),
+    ("server.routes_kiosks:router", API_PREFIX),
 )
 
 
