@@ -1,0 +1,29 @@
+"""Document scanning: capture → find the page → warp → orient → flatten → OCR (vie) → searchable PDF.
+
+One small module per step (detect, warp, orient, enhance, quality, ocr, pdf, fields);
+:mod:`kiosk.documents.pipeline` chains them. No Kivy here.
+"""
+
+from kiosk.documents.fields import find_fields
+from kiosk.documents.ocr import OcrError
+from kiosk.documents.pipeline import (
+    FrameCheck,
+    PageResult,
+    build_attachment,
+    check_frame,
+    process_image,
+    read_image,
+)
+from kiosk.documents.quality import RETAKE
+
+__all__ = [
+    "FrameCheck",
+    "OcrError",
+    "PageResult",
+    "RETAKE",
+    "build_attachment",
+    "check_frame",
+    "find_fields",
+    "process_image",
+    "read_image",
+]

@@ -1,0 +1,160 @@
+"""The document pipeline: frame → page → flat, upright, clean page → OCR → searchable PDF.
+
+:func:`check_frame` is the cheap part (find the page, quality checks) that the live preview
+and auto-capture call on every still frame; :func:`process_image` does everything for one
+captured photo; :func:`build_attachment` writes one dossier component's PDF. None of it
+touches Kivy; the scan screen runs it in the background.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import cv2
+import numpy as np
+
+from kiosk.documents import detect, enhance, orient, quality, warp
+from kiosk.documents.ocr import LANG, PSM, OcrResult, ocr_page
+from kiosk.documents.pdf import PdfPage, build_pdf
+
+Source = Literal["auto", "camera", "scan"]
+OCR_DPI = 300
+CHECK_SIDE = 1000  # px, long side of the copy the quality checks look at
+
+
+@dataclass
+class FrameCheck:
+    """What the live preview needs: the outline and what is wrong with the photo."""
+
+    corners: np.ndarray | None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def page_found(self) -> bool:
+        return self.corners is not None
+
+    @property
+    def ok(self) -> bool:
+        return self.page_found and not self.warnings
+
+
+@dataclass
+class PageResult:
+    """One processed photo (``kiosk ocr`` prints the public fields as JSON)."""
+
+    page_found: bool
+    corners: np.ndarray | None
+    text: str = ""
+    mean_confidence: float = 0.0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    rotation: int = 0
+    flat: np.ndarray | None = None  # flattened colour page, upright (archive)
+    ocr: OcrResult | None = None
+
+    def as_json(self, file: str = "") -> dict:
+        return {
+            "file": file,
+            "page_found": self.page_found,
+            "corners": None if self.corners is None else [[round(float(x), 1), round(float(y), 1)] for x, y in self.corners],
+            "text": self.text,
+            "mean_confidence": round(self.mean_confidence, 1),
+            "seconds": round(self.seconds, 3),
+            "warnings": list(self.warnings),
+        }
+
+
+def locate(frame: np.ndarray, source: Source = "auto") -> detect.Detection:
+    """The page in the frame; a scan (or a flat page image) is the page itself."""
+    if source == "scan" or (source == "auto" and detect.looks_like_whole_page(frame)):
+        return detect.Detection(detect.full_frame(frame), touches_border=False, area_fraction=1.0)
+    return detect.find_page(frame)
+
+
+def check_frame(frame: np.ndarray, source: Source = "auto", found: detect.Detection | None = None) -> FrameCheck:
+    """Find the page and say what would make the citizen retake it (no OCR: fast)."""
+    found = found or locate(frame, source)
+    # The checks look at a reduced copy: they judge light and shape, not letters.
+    scale = min(1.0, CHECK_SIDE / max(frame.shape[:2]))
+    if scale < 1:
+        frame = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if frame.ndim == 3 else frame
+    if not found.found:
+        warnings = [quality.DARK] if quality.is_dark(grey) else []
+        warnings.append(quality.CUT_OFF if found.touches_border else quality.NO_PAGE)
+        return FrameCheck(None, warnings)
+    warnings = []
+    mask = quality.page_mask(grey.shape, found.corners * scale)
+    if found.touches_border and found.area_fraction < 1.0:
+        warnings.append(quality.CUT_OFF)
+    if quality.is_dark(grey, mask):
+        warnings.append(quality.DARK)
+    if frame.ndim == 3 and found.area_fraction < 1.0 and quality.has_glare(frame, mask):
+        warnings.append(quality.GLARE)
+    return FrameCheck(found.corners, warnings)
+
+
+def flatten_page(frame: np.ndarray, corners: np.ndarray, dpi: int = OCR_DPI) -> np.ndarray:
+    """Warp and de-light the page (colour kept), before orientation."""
+    page = warp.warp_page(frame, corners, dpi)
+    return enhance.flatten(page)
+
+
+def process_image(
+    frame: np.ndarray,
+    *,
+    source: Source = "auto",
+    corners: np.ndarray | None = None,
+    lang: str = LANG,
+    psm: int = PSM,
+    ocr: bool = True,
+    pdf_layer: bool = True,
+    orient_page: bool = True,
+) -> PageResult:
+    """Everything for one photo. ``corners`` (e.g. dragged by the citizen) skip detection."""
+    t0 = time.perf_counter()
+    if frame.ndim == 2:
+        frame = cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
+    if corners is not None:
+        found = detect.Detection(detect.order_corners(corners), False, 0.5)
+    else:
+        found = locate(frame, source)
+    check = check_frame(frame, source, found)
+    if not check.page_found:
+        return PageResult(False, None, warnings=check.warnings, seconds=time.perf_counter() - t0)
+    flat = flatten_page(frame, check.corners)
+    grey = cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)
+    warnings = list(check.warnings)
+    if quality.is_blurred(grey):
+        warnings.append(quality.BLURRED)
+    binary = enhance.binarise(grey)
+    rotation = 0
+    if orient_page:
+        rotation, _conf = orient.detect_rotation(binary)
+        flat, binary = orient.rotate(flat, rotation), orient.rotate(binary, rotation)
+    angle = orient.estimate_skew(binary)
+    flat, binary = orient.deskew(flat, angle), orient.deskew(binary, angle)
+    result = PageResult(True, check.corners, warnings=warnings, rotation=rotation, flat=flat)
+    if ocr:
+        result.ocr = ocr_page(binary, lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
+        result.text = result.ocr.text
+        result.mean_confidence = result.ocr.mean_confidence
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def build_attachment(results: list[PageResult], out: Path, metadata: dict[str, str] | None = None) -> Path:
+    """One searchable PDF of the pages (in order) for a dossier component."""
+    pages = [PdfPage(r.flat, r.ocr.text_pdf if r.ocr else None) for r in results if r.flat is not None]
+    return build_pdf(pages, out, metadata)
+
+
+def read_image(path: str | Path) -> np.ndarray | None:
+    """A photo or scan from disk as BGR (None when it is not an image)."""
+    data = np.fromfile(str(path), dtype=np.uint8)
+    if data.size == 0:
+        return None
+    return cv2.imdecode(data, cv2.IMREAD_COLOR)
