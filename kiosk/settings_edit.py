@@ -126,3 +126,59 @@ def set_pin(config: KioskConfig, pin: str, config_file: str | Path | None = None
     from kiosk.technician import hash_pin
 
     return apply_changes(config, {"technician": {"pin_hash": hash_pin(pin)}}, config_file, **kw)
+
+
+def apply_to_services(services: Any, new_config: KioskConfig, changes: Mapping[str, Any]) -> list[str]:
+    """Put a saved change into effect on the running kiosk; returns what still needs a restart.
+
+    The printer and the cameras are swapped at once (so a test print uses the new printer);
+    the backend client is swapped for the outbox and the queue too, and the queue reads the new
+    config. Returns the parts that only a restart can apply (none today).
+    """
+    old = services.config
+    services.config = new_config
+    pending: list[str] = []
+    queue = getattr(services, "queue", None)
+    if queue is not None and hasattr(queue, "config"):
+        queue.config = new_config  # services, priority categories and ages are read from it live
+    if "printer" in changes and old.printer != new_config.printer:
+        from kiosk.tickets import make_printer
+
+        previous = services.printer
+        try:
+            services.printer = make_printer(new_config)
+        except Exception as e:  # an unusable URI leaves no printer, like at start
+            log.error("new printer unusable: %s", e)
+            services.printer = None
+        if previous is not None:
+            previous.close()
+        if services.printer is not None:
+            services.on_close(services.printer.close)
+    if "camera" in changes and old.camera != new_config.camera:
+        from kiosk.cameras import make_camera
+
+        c = new_config.camera
+        for attr, uri in (("id_camera", c.uri), ("document_camera", c.document_uri)):
+            previous = getattr(services, attr)
+            cam = make_camera(uri, c.width, c.height, c.fps)
+            setattr(services, attr, cam)
+            services.on_close(cam.close)
+            if previous is not None:
+                previous.close()
+    if "backend" in changes and old.backend != new_config.backend:
+        from kiosk.backend import BackendClient
+
+        b = new_config.backend
+        client = BackendClient(
+            b.url, b.token, new_config.kiosk.id, timeout_s=b.timeout_s,
+            ca_file=str(new_config.path(b.ca_file)) if b.ca_file else None, verify=b.verify_tls,
+        )
+        previous, services.backend = services.backend, client
+        services.on_close(client.close)
+        if getattr(services, "outbox", None) is not None and hasattr(services.outbox, "client"):
+            services.outbox.client = client
+        if queue is not None and hasattr(queue, "backend"):
+            queue.backend = client
+        if previous is not None:
+            previous.close()
+    return pending

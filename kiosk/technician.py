@@ -211,3 +211,25 @@ def state_dir(config: Any) -> Path:
 
 def gate_for(config: Any) -> TechnicianGate:
     return TechnicianGate(config.technician.pin_hash, state_dir(config), config.technician.max_attempts)
+
+
+class CornerTaps:
+    """The hidden entry gesture: ``taps`` taps within ``window_s`` seconds (the app checks where)."""
+
+    def __init__(self, taps: int = 5, window_s: float = 3.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.taps = taps
+        self.window_s = window_s
+        self.clock = clock
+        self._times: list[float] = []
+
+    def tap(self) -> bool:
+        """Record one tap; True (and start over) when it completes the gesture."""
+        now = self.clock()
+        self._times = [t for t in self._times if now - t <= self.window_s] + [now]
+        if len(self._times) >= self.taps:
+            self._times.clear()
+            return True
+        return False
+
+    def reset(self) -> None:
+        self._times.clear()
