@@ -88,6 +88,8 @@ class KioskApp(App):
     sz = ObjectProperty(Sizes.compute(1.0, 1.0))
     portrait = BooleanProperty(False)
     idle_seconds = NumericProperty(0)
+    voice_muted = BooleanProperty(False)
+    lower_layout = BooleanProperty(False)  # portrait: controls in the lower half (wheelchair users)
 
     def __init__(self, services: Services, **kwargs: Any) -> None:
         self.services = services
@@ -118,7 +120,13 @@ class KioskApp(App):
             screen.services = self.services
             sm.add_widget(screen)
         self.sm = sm
+        sm.bind(current=self._on_screen_changed)
         self._idle_event = Clock.schedule_interval(self._check_idle, 0.25)
+        self.lower_layout = self.services.config.accessibility.lower_layout
+        if self.lower_layout:
+            from screens.lower_layout import LowerLayout
+
+            return LowerLayout(sm)
         return sm
 
     def on_start(self) -> None:
@@ -171,6 +179,7 @@ class KioskApp(App):
         """Show screen ``name`` after calling its ``prepare(**params)``."""
         target = self.sm.get_screen(name)
         target.prepare(**params)
+        self._apply_priority_defaults()
         if remember and self.sm.current != name:
             self._history.append(self.sm.current)
         self.sm.current = name
@@ -212,6 +221,33 @@ class KioskApp(App):
         self.large_text = not self.large_text
         self.services.visit.large_text = self.large_text
 
+    # ------------------------------------------------------------ accessibility (issue 9)
+
+    @property
+    def voice(self) -> Any:
+        """``services.extras["voice"]`` (kiosk.voice.Voice) or None."""
+        return self.services.extras.get("voice")
+
+    def _on_screen_changed(self, _sm: Any, name: str) -> None:
+        """Read the screen's prompt aloud (``voice.<screen>``), off the UI thread."""
+        if self.voice is not None:
+            self.voice.stop()
+            self.voice.say(f"voice.{name}", self.lang)
+
+    def toggle_mute(self) -> None:
+        self.voice_muted = not self.voice_muted
+        if self.voice is not None:
+            self.voice.set_muted(self.voice_muted)
+
+    def _apply_priority_defaults(self) -> None:
+        """A priority visit (elderly, disability…) gets large text once; the citizen may turn it off."""
+        visit = self.services.visit
+        if (visit.priority and self.services.config.accessibility.large_text_for_priority
+                and getattr(self, "_priority_text_for", None) != visit.visit_id):
+            self._priority_text_for = visit.visit_id
+            if not self.large_text:
+                self.toggle_large_text()
+
     def toggle_high_contrast(self) -> None:
         self.high_contrast = not self.high_contrast
 
@@ -228,6 +264,9 @@ class KioskApp(App):
         self.lang = self.services.config.ui.default_language
         self.large_text = acc.large_text
         self.high_contrast = acc.high_contrast
+        self.voice_muted = False
+        if self.voice is not None:
+            self.voice.set_muted(False)
         self.go_home()
 
     # ------------------------------------------------------------ idle timeout
@@ -281,6 +320,8 @@ def run_app(config: Any, config_file: Any = None, exit_after: float | None = Non
 
     setup_logging(config.path(config.logging.file), config.logging.level)
     services = build_services(config, config_file)
+    if services.extras.get("voice") is not None:
+        services.extras["voice"].prerender(langs=config.ui.languages)  # fixed prompts, in the background
     app = KioskApp(services)
     if exit_after:
         Clock.schedule_once(lambda _dt: app.stop(), exit_after)

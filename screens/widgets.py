@@ -54,6 +54,18 @@ class KButton(Button):
         return f"[font={ICON_FONT}]{glyph}[/font]  {text}"
 
 
+class ToolButton(KButton):
+    """A compact header toggle: its icon above a short label (large text, contrast, sound, language)."""
+
+    label = StringProperty("")
+
+    def tool_markup(self, label: str, icon_name: str, font_size: float) -> str:
+        glyph = icon(icon_name) if icon_name else ""
+        if not glyph:
+            return label
+        return f"[font={ICON_FONT}][size={int(font_size * 1.5)}]{glyph}[/size][/font]\n{label}"
+
+
 class Tile(ButtonBehavior, BoxLayout):
     """A big touch tile: icon, title and a short line under it (home, service choice)."""
 
@@ -65,12 +77,31 @@ class Tile(ButtonBehavior, BoxLayout):
 
 
 class KioskHeader(BoxLayout):
-    """Top bar on every screen: back, title, language, large text, finish."""
+    """Top bar on every screen: back, title, the accessibility toggles, finish.
+
+    The toggles (large text, high contrast, sound, language) sit in the title row in
+    landscape and move to a second row in portrait, where one row is too narrow.
+    """
 
     title = StringProperty("")
     show_back = BooleanProperty(True)
     show_finish = BooleanProperty(True)
     back_action = ObjectProperty(None, allownone=True)
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        app = App.get_running_app()
+        if app is not None and hasattr(app, "portrait"):
+            app.bind(portrait=self._place_tools)
+            self._place_tools(app, app.portrait)
+
+    def _place_tools(self, _app: Any, portrait: bool) -> None:
+        tools = self.ids.get("tools")
+        target = self.ids.get("row_tools" if portrait else "row_main")
+        if tools is None or target is None or tools.parent is target:
+            return
+        if tools.parent is not None:
+            tools.parent.remove_widget(tools)
+        target.add_widget(tools, index=0 if portrait else 1)  # landscape: just before "Kết thúc"
 
 
 class Banner(BoxLayout):
