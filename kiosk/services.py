@@ -58,6 +58,7 @@ SERVICE_BUILDERS: tuple[str, ...] = (
     "kiosk.embedded_server:build",
     "kiosk.backend:build",
     "kiosk.outbox:build",
+    "kiosk.catalog:build",
     "kiosk.voice:build",
     "kiosk.tracking:build",
     "kiosk.rating:build",
