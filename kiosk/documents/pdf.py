@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from PIL import Image
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader, PdfWriter, Transformation
 
 ARCHIVE_DPI = 200
 MAX_PAGE_BYTES = 300 * 1024
@@ -64,15 +64,12 @@ def build_pdf(pages: list[PdfPage], out: Path, metadata: dict[str, str] | None =
     writer = PdfWriter()
     for page in pages:
         jpeg, size = archive_jpeg(page.image)
-        image_page = PdfReader(io.BytesIO(_image_page_pdf(jpeg, size))).pages[0]
+        image_page = writer.add_page(PdfReader(io.BytesIO(_image_page_pdf(jpeg, size))).pages[0])
         if page.text_pdf:
             text_page = PdfReader(io.BytesIO(page.text_pdf)).pages[0]
             tw, th = float(text_page.mediabox.width), float(text_page.mediabox.height)
             iw, ih = float(image_page.mediabox.width), float(image_page.mediabox.height)
-            if abs(tw - iw) > 0.5 or abs(th - ih) > 0.5:
-                text_page.scale(iw / tw, ih / th)
-            image_page.merge_page(text_page)
-        writer.add_page(image_page)
+            image_page.merge_transformed_page(text_page, Transformation().scale(iw / tw, ih / th))
     meta = {
         "/Producer": "motcua-kiosk",
         "/Creator": "motcua-kiosk document scanner (tesseract OCR)",
