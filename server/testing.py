@@ -8,12 +8,15 @@ Used by this project's tests (and by other features' end-to-end tests); real HTT
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -31,6 +34,83 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class MovableClock:
+    """A clock a test can move forward (e.g. past local midnight) while the server runs."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._offset = timedelta(0) if start is None else start - utc_now()
+        self._lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            return utc_now() + self._offset
+
+    def set(self, when: datetime) -> None:
+        with self._lock:
+            self._offset = when - utc_now()
+
+    def shift(self, **delta: float) -> None:
+        with self._lock:
+            self._offset += timedelta(**delta)
+
+
+@dataclass
+class Faults:
+    """What the fault middleware does to the next ``count`` requests whose path contains ``path``.
+
+    ``mode``: ``error`` (500 before any work), ``error_after`` (the work is done and committed,
+    then the answer is lost as a 500), ``slow`` (the answer is held ``delay_s``, after the work).
+    """
+
+    mode: str = ""
+    count: int = 0
+    path: str = ""
+    delay_s: float = 0.0
+    hits: int = 0
+
+    def set(self, mode: str, count: int = 1_000_000, path: str = "", delay_s: float = 0.0) -> None:
+        self.mode, self.count, self.path, self.delay_s = mode, count, path, delay_s
+
+    def clear(self) -> None:
+        self.mode, self.count = "", 0
+
+    def take(self, path: str) -> str:
+        if self.count > 0 and self.mode and self.path in path:
+            self.count -= 1
+            self.hits += 1
+            return self.mode
+        return ""
+
+
+class FaultMiddleware:
+    """Pure ASGI middleware injecting :class:`Faults` into real HTTP exchanges."""
+
+    def __init__(self, app: Any, faults: Faults) -> None:
+        self.app, self.faults = app, faults
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        mode = self.faults.take(scope.get("path", "")) if scope["type"] == "http" else ""
+        if not mode:
+            return await self.app(scope, receive, send)
+
+        async def swallow(message: dict) -> None:
+            return None
+
+        async def delayed(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                await asyncio.sleep(self.faults.delay_s)
+            await send(message)
+
+        if mode == "slow":
+            return await self.app(scope, receive, delayed)
+        if mode == "error_after":
+            await self.app(scope, receive, swallow)
+        body = b'{"detail":"injected fault","errors":[]}'
+        await send({"type": "http.response.start", "status": 500,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
 class ServerThread:
     """Context manager: the app on ``http://127.0.0.1:<port>/api/v1`` until exit."""
 
@@ -43,6 +123,9 @@ class ServerThread:
         clock: Callable[[], datetime] = utc_now,
         port: int | None = None,
         catalog_dir: Path | None = None,
+        faults: Faults | None = None,
+        ssl_certfile: str | None = None,
+        ssl_keyfile: str | None = None,
         **limits: int,
     ) -> None:
         workdir = Path(workdir)
@@ -52,7 +135,10 @@ class ServerThread:
         )
         self.kiosks = list(kiosks)
         self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}/api/v1"
+        self.faults = faults
+        self.ssl = (ssl_certfile, ssl_keyfile) if ssl_certfile else None
+        scheme = "https" if self.ssl else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.port}/api/v1"
         self.app = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -62,7 +148,9 @@ class ServerThread:
         with session_scope(self.app.state.sessions) as s:
             for kiosk_id, token, unit in self.kiosks:
                 seed_kiosk(s, kiosk_id, token, unit, f"Bộ phận Một cửa {unit}")
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False)
+        asgi: Any = FaultMiddleware(self.app, self.faults) if self.faults is not None else self.app
+        tls = {"ssl_certfile": self.ssl[0], "ssl_keyfile": self.ssl[1]} if self.ssl else {}
+        config = uvicorn.Config(asgi, host="127.0.0.1", port=self.port, log_level="critical", access_log=False, **tls)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="kiosk-server", daemon=True)
         self._thread.start()
