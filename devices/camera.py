@@ -407,6 +407,10 @@ def open_camera(uri: str, width: int = 1280, height: int = 720, fps: float = 15)
     """A camera for ``uri`` (not started). Raises :class:`CameraError` for an unknown scheme."""
     scheme, rest, query = parse_uri(uri or "none:")
     factory = SCHEMES.get(scheme)
+    if factory is None and scheme == "sane":  # the flatbed driver registers itself on import
+        import devices.flatbed  # noqa: F401
+
+        factory = SCHEMES.get(scheme)
     if factory is None:
         raise CameraError(f"unknown camera scheme {scheme!r} (known: {', '.join(sorted(SCHEMES))})")
     return factory(uri, rest, query, width=width, height=height, fps=fps)
