@@ -10,9 +10,17 @@ from __future__ import annotations
 SCREENS: dict[str, str] = {
     "home": "screens.home:HomeScreen",
     "ticket_service": "screens.ticket_service:TicketServiceScreen",
+    "ticket_priority": "screens.ticket_priority:TicketPriorityScreen",
+    "ticket_issued": "screens.ticket_issued:TicketIssuedScreen",
     "identify": "screens.identify:IdentifyScreen",
     "track": "screens.track:TrackScreen",
+    "track_type": "screens.track:TrackTypeScreen",
+    "track_result": "screens.track_result:TrackResultScreen",
     "rate": "screens.rate:RateScreen",
+    "tech_pin": "screens.tech_pin:TechPinScreen",
+    "tech_dashboard": "screens.tech_dashboard:TechDashboardScreen",
+    "tech_printer": "screens.tech_printer:TechPrinterScreen",
+    "rate_reason": "screens.rate_reason:RateReasonScreen",
 }
 
 # The first screen of each journey on the home screen.

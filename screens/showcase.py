@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 # name → function(driver) that brings the app to the state to show; registration order is kept.
 SCENES: dict[str, Callable[[Any], None]] = {}
 # Modules that register scenes for their screens (imported before rendering).
-SCENE_MODULES: tuple[str, ...] = ()
+SCENE_MODULES: tuple[str, ...] = ("screens.scenes_ticket", "screens.scenes_a11y")
 
 
 def scene(name: str) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     for screen_name in registry.SCREENS:
         scenes[screen_name] = _default_scene(screen_name)
     scenes.update(SCENES)
+    # Run as ``python -m``, this file is __main__ and scene modules register in the imported copy.
+    scenes.update(importlib.import_module("screens.showcase").SCENES)
     only = set(args.only.split(",")) if args.only else None
 
     out = Path(args.outdir)
