@@ -1,0 +1,149 @@
+"""Declaration → outbox → real reference server on loopback → receipt printed on a loopback printer."""
+
+from __future__ import annotations
+
+import socket
+
+import numpy as np
+import pytest
+
+from devices.escpos_decode import decode_pages
+from devices.loopback_printer import LoopbackPrinter
+from kiosk import paths, workdays
+from kiosk.api import DOSSIER_CODE_RE
+from kiosk.declaration import DeclarationInvalid, submit
+from kiosk.forms import FormState
+from kiosk.identity import parse_payload
+from kiosk.session import Attachment
+
+PAYLOAD = "036089001234|163456789|Nguyễn Văn An|15031989|Nam|Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định|20042021"
+BIRTH = {"nyc_quan_he": "cha", "tre_ho_ten": "Nguyễn Minh Khôi", "tre_ngay_sinh": "20/11/2026", "tre_gioi_tinh": "nam",
+         "tre_noi_sinh": "Bệnh viện Đa khoa tỉnh Nam Định", "me_ho_ten": "Trần Thị Bình", "nyc_dien_thoai": "0912345678"}
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def printer():
+    with LoopbackPrinter() as lp:
+        yield lp
+
+
+@pytest.fixture
+def server(tmp_path):
+    from server.testing import ServerThread
+
+    with ServerThread(tmp_path / "srv", catalog_dir=paths.resolve("config/procedures")) as srv:
+        yield srv
+
+
+def _services(kiosk_config, url, printer):
+    from kiosk.services import build_services
+
+    kiosk_config.backend.url = url
+    kiosk_config.printer.uri = printer.uri
+    kiosk_config.printer.timeout_s = 3
+    return build_services(kiosk_config)
+
+
+def _qr_payloads(img) -> list[str]:
+    import zxingcpp
+
+    grey = np.array(img.convert("L"))
+    return [b.text for b in zxingcpp.read_barcodes(grey)]
+
+
+def _scan(tmp_path):
+    from PIL import Image
+
+    page = tmp_path / "scan.png"
+    Image.new("RGB", (200, 280), "white").save(page)
+    return {"giay_chung_sinh": Attachment("giay_chung_sinh", pages=[page])}
+
+
+def test_birth_declaration_is_received_and_the_receipt_printed(kiosk_config, server, printer, tmp_path):
+    services = _services(kiosk_config, server.url, printer)
+    try:
+        proc = services.catalog["1.001193"]
+        identity = parse_payload(PAYLOAD)
+        form = FormState.start(proc.form, identity)
+        form.update(BIRTH)
+        sub = submit(services, proc, form, identity, attachments=_scan(tmp_path), workdir=tmp_path / "visit", wait_s=10)
+        assert sub.status == "acknowledged"
+        assert DOSSIER_CODE_RE.match(sub.code)
+        assert sub.code.startswith(kiosk_config.kiosk.receiving_unit_id)
+        expected = workdays.appointment(sub.receipt.received_at, proc.rule, services.catalog.calendar)
+        assert sub.receipt.appointment_at == expected
+        assert sub.printed, sub.print_error
+        assert set(sub.files) == {"to_khai.pdf", "giay_chung_sinh.png"}
+        assert sub.declaration_pdf.read_bytes().startswith(b"%PDF") and sub.receipt_pdf.exists()
+
+        printer.wait_closed(1)
+        pages = decode_pages(printer.received())
+        assert len(pages) == 1 and pages[0].cut
+        assert f"MCHS1|{sub.code}|{sub.receipt.secret}" in _qr_payloads(pages[0].image())
+
+        # The server holds the dossier with the form and both files.
+        status = services.backend.dossier_status(sub.code, sub.receipt.secret)
+        assert status.procedure_code == "1.001193"
+    finally:
+        services.close()
+
+
+def test_backend_down_gives_a_provisional_receipt_then_the_outbox_sends_it(kiosk_config, printer, tmp_path):
+    from server.testing import ServerThread
+
+    port = _closed_port()
+    services = _services(kiosk_config, f"http://127.0.0.1:{port}/api/v1", printer)
+    try:
+        proc = services.catalog["1.004194"]
+        identity = parse_payload(PAYLOAD)
+        form = FormState.start(proc.form, identity)
+        form.update({"dien_thoai": "0912345678", "dia_chi_moi": "Số 5 ngõ 7 phường Hải Vân", "thoi_han": 12})
+        sub = submit(services, proc, form, identity, workdir=tmp_path / "visit", wait_s=1)
+        assert sub.status == "queued"
+        assert sub.code is None and len(sub.receipt.provisional_ref) == 8
+        assert sub.receipt.appointment_at == workdays.appointment(sub.receipt.received_at, 3, services.catalog.calendar)
+        assert sub.printed
+        with ServerThread(tmp_path / "srv", port=port, catalog_dir=paths.resolve("config/procedures")):
+            report = services.outbox.flush()
+            assert report.sent == 1 and report.remaining == 0
+    finally:
+        services.close()
+
+
+def test_an_incomplete_form_is_refused_before_anything_is_stored(kiosk_config, printer, tmp_path):
+    services = _services(kiosk_config, f"http://127.0.0.1:{_closed_port()}/api/v1", printer)
+    try:
+        proc = services.catalog["1.001193"]
+        form = FormState.start(proc.form, parse_payload(PAYLOAD))
+        with pytest.raises(DeclarationInvalid) as e:
+            submit(services, proc, form, None, workdir=tmp_path / "v")
+        assert "tre_ho_ten" in e.value.errors
+        assert e.value.message("vi").startswith("Tờ khai còn mục")
+        assert services.outbox.count_pending() == 0
+    finally:
+        services.close()
+
+
+def test_printer_failure_is_recorded_not_raised(kiosk_config, server, tmp_path):
+    from kiosk.services import build_services
+
+    kiosk_config.backend.url = server.url
+    kiosk_config.printer.uri = f"tcp://127.0.0.1:{_closed_port()}"
+    kiosk_config.printer.timeout_s = 1
+    services = build_services(kiosk_config)
+    try:
+        proc = services.catalog["2.000884"]
+        identity = parse_payload(PAYLOAD)
+        form = FormState.start(proc.form, identity)
+        form.update({"ten_van_ban": "Giấy ủy quyền"})
+        sub = submit(services, proc, form, identity, workdir=tmp_path / "v", wait_s=10)
+        assert sub.status == "acknowledged"
+        assert not sub.printed and sub.print_error
+    finally:
+        services.close()
