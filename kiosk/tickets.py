@@ -60,12 +60,13 @@ def render_ticket(ticket: Any, config: Any, width: int | None = None) -> Any:
         slip.text(svc.where_vi, size=small + 2, align="center", space_after=6)
     slip.rule(thickness=2, dashed=True, space_after=8)
     issued = ticket.issued_at.strftime("%H:%M  %d/%m/%Y")
-    lines = [
-        (vi("ticket.slip.issued_at", time=issued), small, False),
-        (vi("ticket.slip.ahead", n=ticket.people_ahead), small, True),
-        (vi("ticket.slip.wait", minutes=ticket.wait_minutes), small, False),
-        (vi["ticket.slip.scan"], small - 2, False),
-    ]
+    lines = [(vi("ticket.slip.issued_at", time=issued), small, False)]
+    if ticket.people_ahead:
+        lines += [(vi("ticket.slip.ahead", n=ticket.people_ahead), small, True),
+                  (vi("ticket.slip.wait", minutes=ticket.wait_minutes), small, False)]
+    else:
+        lines.append((vi["ticket.slip.next"], small, True))
+    lines.append((vi["ticket.slip.scan"], small - 2, False))
     from kiosk.render import qr_image
 
     slip.beside(qr_image(qr_payload(ticket, config.backend.url), box=4 if width >= 500 else 3, border=1), lines, space_after=6)

@@ -146,8 +146,8 @@ class TicketIssuedScreen(KioskScreen):
             self.where_text = tr("ticket.issued.where", where=where) if where else ""
             self.priority_label = (tr("ticket.issued.priority", category=priority_name(config, t.priority, lang))
                                    if t.priority else "")
-            self.ahead_text = tr("ticket.issued.ahead", n=t.people_ahead)
-            self.wait_text = tr("ticket.issued.wait", minutes=t.wait_minutes)
+            self.ahead_text = tr("ticket.issued.ahead", n=t.people_ahead) if t.people_ahead else tr["ticket.issued.next"]
+            self.wait_text = tr("ticket.issued.wait", minutes=t.wait_minutes) if t.people_ahead else ""
         texts = {
             "issuing": ("", "info"),
             "printing": (tr["ticket.issued.printing"], "info"),

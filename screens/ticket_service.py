@@ -38,7 +38,8 @@ class TicketServiceScreen(KioskScreen):
             tile = self.ids.get(f"btn_service_{svc.code}")
             if tile is not None:
                 tile.title = f"{svc.code}  ·  {svc.name_vi if lang == 'vi' else svc.name_en}"
-                tile.subtitle = svc.where_vi if lang == "vi" else svc.where_en
+                where = svc.where_vi if lang == "vi" else svc.where_en
+                tile.subtitle = "  ·  ".join(x for x in (where, f"{svc.opens}–{svc.closes}") if x)
 
     def on_pre_enter(self, *args: object) -> None:
         self.relabel()
