@@ -67,6 +67,7 @@ class Faults:
     path: str = ""
     delay_s: float = 0.0
     hits: int = 0
+    last_headers: dict[str, str] | None = None
 
     def set(self, mode: str, count: int = 1_000_000, path: str = "", delay_s: float = 0.0) -> None:
         self.mode, self.count, self.path, self.delay_s = mode, count, path, delay_s
@@ -89,6 +90,8 @@ class FaultMiddleware:
         self.app, self.faults = app, faults
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            self.faults.last_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         mode = self.faults.take(scope.get("path", "")) if scope["type"] == "http" else ""
         if not mode:
             return await self.app(scope, receive, send)

@@ -1,0 +1,35 @@
+"""`make run` needs no other step: the kiosk's services start the reference server and stop it again."""
+
+from __future__ import annotations
+
+from kiosk import backend, embedded_server, outbox
+from kiosk.services import Services
+from server.testing import free_port
+
+
+def test_embedded_server_starts_with_the_kiosk_and_stops_on_close(kiosk_config, tmp_path):
+    port = free_port()
+    kiosk_config.backend.embedded = True
+    kiosk_config.backend.url = f"http://127.0.0.1:{port}/api/v1"
+    kiosk_config.backend.embedded_db = f"sqlite:///{tmp_path / 'server.db'}"
+    services = Services(config=kiosk_config)
+    try:
+        for build in (embedded_server.build, backend.build, outbox.build):
+            build(services)
+        assert services.backend.ping() > 0
+        ticket = services.backend.issue_ticket("A")  # the kiosk's own id and token were seeded
+        assert ticket.number == "A001" and ticket.kiosk_id == kiosk_config.kiosk.id
+        assert services.outbox.running
+    finally:
+        services.close()
+    assert not embedded_server._answers(kiosk_config.backend.url)
+    assert services.outbox is not None and not services.outbox.running
+
+
+def test_no_embedded_server_for_a_remote_backend(kiosk_config):
+    kiosk_config.backend.embedded = True
+    kiosk_config.backend.url = "https://motcua.example.gov.vn/api/v1"
+    assert not embedded_server.wanted(kiosk_config)
+    kiosk_config.backend.url = "http://127.0.0.1:8765/api/v1"
+    kiosk_config.backend.embedded = False
+    assert not embedded_server.wanted(kiosk_config)

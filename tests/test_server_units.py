@@ -1,0 +1,89 @@
+"""Pieces of the reference server that need no HTTP: migrations, tokens, codes, file checks, appointments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import inspect, text
+
+from kiosk import api
+from server import codes
+from server.appointments import appointment
+from server.auth import hash_token, seed_kiosk
+from server.db import make_engine, migrate, session_scope
+from server.filestore import safe_name, sniff
+from server.main import main as server_main
+from sqlalchemy.orm import sessionmaker
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def test_schema_is_migrated_at_start_and_again_is_a_no_op(tmp_path: Path):
+    engine = make_engine(f"sqlite:///{tmp_path / 's.db'}")
+    migrate(engine)
+    migrate(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert {"dossiers", "dossier_files", "tickets", "ticket_blocks", "ratings", "kiosks", "alembic_version"} <= tables
+    with engine.connect() as c:
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+
+
+def test_tokens_are_stored_hashed_only(tmp_path: Path):
+    db = tmp_path / "s.db"
+    engine = make_engine(f"sqlite:///{db}")
+    migrate(engine)
+    with session_scope(sessionmaker(engine)) as s:
+        seed_kiosk(s, "KIOSK-01", "a-very-secret-token-123", "000.00.01.H22", "Bộ phận Một cửa")
+    with engine.connect() as c:
+        stored = c.execute(text("SELECT token_hash FROM kiosks")).scalar_one()
+    engine.dispose()
+    assert stored == hash_token("a-very-secret-token-123")
+    for f in tmp_path.glob("s.db*"):  # the database and its WAL
+        assert b"a-very-secret-token-123" not in f.read_bytes()
+
+
+def test_dossier_code_and_secret_formats():
+    code = codes.dossier_code("000.00.01.H22", date(2025, 7, 15), 7)
+    assert code == "000.00.01.H22-250715-0007" and api.DOSSIER_CODE_RE.match(code)
+    secrets = {codes.new_secret() for _ in range(200)}
+    assert len(secrets) > 190 and all(len(s) == 6 and set(s) <= set(api.SECRET_ALPHABET) for s in secrets)
+    assert not set("0O1IL") & set(api.SECRET_ALPHABET)
+
+
+def test_file_types_are_told_by_content_and_names_are_made_safe():
+    assert sniff(b"%PDF-1.7 ...") == "application/pdf"
+    assert sniff(b"\x89PNG\r\n\x1a\n....") == "image/png"
+    assert sniff(b"\xff\xd8\xff\xe0") == "image/jpeg"
+    assert sniff(b"GIF89a") is None and sniff(b"<html>") is None and sniff(b"") is None
+    assert safe_name("../../etc/passwd") == "passwd"
+    assert safe_name("C:\\Users\\a\\Tờ khai.pdf") == "Tờ khai.pdf"
+    assert safe_name("\x00\x1f") == "file"
+
+
+def _meta(rule: api.ProcessingRule) -> api.DossierIn:
+    return api.DossierIn(receiving_unit_id="000.00.01.H22", kiosk_id="K", procedure_code="1.001193",
+                         procedure_name="Đăng ký khai sinh", applicant=api.Applicant(full_name="A"), rule=rule)
+
+
+def test_appointment_comes_from_kiosk_workdays():
+    from kiosk import workdays
+
+    received = datetime(2026, 3, 6, 16, 0, tzinfo=VN)  # a Friday, after the 15:00 cut-off
+    for rule in (api.ProcessingRule(), api.ProcessingRule(working_days=3)):
+        assert appointment(received, _meta(rule)) == workdays.appointment(received, rule)
+    assert appointment(received, _meta(api.ProcessingRule())).date() == date(2026, 3, 9)
+
+
+def test_kiosk_server_add_only_seeds_a_kiosk_and_refuses_short_tokens(tmp_path: Path, monkeypatch):
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    monkeypatch.setenv("KIOSK_SERVER_TOKEN", "long-enough-token")
+    assert server_main(["--db", db, "--kiosk", "KIOSK-05", "--unit", "000.00.09.H22", "--add-only"]) == 0
+    engine = make_engine(db)
+    with engine.connect() as c:
+        assert c.execute(text("SELECT id FROM kiosks")).scalar_one() == "KIOSK-05"
+    engine.dispose()
+    monkeypatch.setenv("KIOSK_SERVER_TOKEN", "short")
+    assert server_main(["--db", db, "--kiosk", "KIOSK-06", "--add-only"]) == 2
