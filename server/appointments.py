@@ -12,7 +12,7 @@ import logging
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from kiosk import api
+import kiosk.api as api
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def appointment(received: datetime, meta: api.DossierIn, calendar_file: Path | N
     ``calendar_file`` is the province's ``_calendar.toml`` (extra days off, make-up days).
     """
     try:
-        from kiosk import workdays
+        import kiosk.workdays as workdays
     except ImportError:
         workdays = None
     if workdays is not None and hasattr(workdays, "appointment"):

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from kiosk import api
+import kiosk.api as api
 from server import deps
 from server.auth import KioskIdentity, current_kiosk
 from server.settings import ServerSettings
@@ -44,7 +44,7 @@ def load_procedures(folder: Path | None) -> list[dict[str, Any]]:
     """Every procedure as JSON-able dicts, through kiosk.catalog (the kiosk's own loader and schema)."""
     if folder is None or not folder.is_dir():
         return []
-    from kiosk import catalog
+    import kiosk.catalog as catalog
 
     loaded = catalog.load_catalog(folder) if hasattr(catalog, "load_catalog") else catalog.Catalog.load(folder)
     procs = loaded.procedures if hasattr(loaded, "procedures") else loaded

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from kiosk import api
+import kiosk.api as api
 from server import codes, deps
 from server.appointments import appointment
 from server.auth import KioskIdentity, current_kiosk

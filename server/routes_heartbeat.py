@@ -7,7 +7,7 @@ import json
 from fastapi import APIRouter, Depends, HTTPException
 from sqlalchemy.orm import Session
 
-from kiosk import api
+import kiosk.api as api
 from server import deps
 from server.auth import KioskIdentity, current_kiosk
 from server.models import Kiosk

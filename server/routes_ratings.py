@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk import api
+import kiosk.api as api
 from server import deps
 from server.auth import KioskIdentity, current_kiosk
 from server.models import Rating

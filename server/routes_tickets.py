@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk import api
+import kiosk.api as api
 from server import codes, deps
 from server.auth import KioskIdentity, current_kiosk
 from server.models import CounterState, Ticket, TicketBlock
