@@ -17,6 +17,7 @@ TOKEN = "token-kiosk-01-abcdef"
 OTHER_TOKEN = "token-kiosk-02-ghijkl"
 FOREIGN_TOKEN = "token-kiosk-99-foreign"
 OTHER_UNIT = "000.00.02.H22"
+CATALOG = Path(__file__).resolve().parents[2] / "config" / "procedures"
 KIOSKS = [("KIOSK-01", TOKEN, DEFAULT_UNIT), ("KIOSK-02", OTHER_TOKEN, DEFAULT_UNIT),
           ("KIOSK-99", FOREIGN_TOKEN, OTHER_UNIT)]
 
@@ -67,7 +68,7 @@ def faults() -> Faults:
 
 @pytest.fixture
 def server(tmp_path: Path, db_url: str, clock: MovableClock, faults: Faults) -> Iterator[ServerThread]:
-    with ServerThread(tmp_path, db_url=db_url, kiosks=KIOSKS, clock=clock, faults=faults,
+    with ServerThread(tmp_path, db_url=db_url, kiosks=KIOSKS, clock=clock, faults=faults, catalog_dir=CATALOG,
                       max_file_bytes=200_000, max_files=5, max_total_bytes=500_000) as srv:
         yield srv
 

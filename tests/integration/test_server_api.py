@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -142,6 +143,9 @@ def test_heartbeat_and_procedures(client: BackendClient, server):
     with pytest.raises(BackendRejected) as e:
         client.heartbeat("KIOSK-02", {})
     assert e.value.status == 403
-    out = client.procedures()
-    assert isinstance(out.procedures, list) and out.version
+    out = client.procedures()  # served from config/procedures through kiosk.catalog
+    assert "1.001193" in {p["code"] for p in out.procedures} and out.version
+    r = httpx.get(f"{server.url}/procedures", headers={"Authorization": f"Bearer {TOKEN}",
+                                                       "If-None-Match": f'"{out.version}"'})
+    assert r.status_code == 304
     assert client.ping() > 0
