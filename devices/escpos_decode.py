@@ -35,10 +35,10 @@ class Page:
         from PIL import Image
 
         if not self.bands:
-            return Image.new("1", (1, 1), 1)
+            return Image.new("1", (1, 1), 255)
         width = max(b.width for b in self.bands)
         height = sum(b.height for b in self.bands)
-        out = Image.new("1", (width, height), 1)
+        out = Image.new("1", (width, height), 255)
         y = 0
         for b in self.bands:
             out.paste(b, (0, y))

@@ -85,11 +85,13 @@ def raster_bytes(img: Any, band_height: int = BAND_HEIGHT) -> list[bytes]:
     width, height = img.size
     width_bytes = (width + 7) // 8
     if width % 8:
-        padded = Image.new("1", (width_bytes * 8, height), 1)
+        padded = Image.new("1", (width_bytes * 8, height), 255)
         padded.paste(img, (0, 0))
         img = padded
     # Mode "1" packs 8 px a byte, MSB first, 1 = white: invert to ESC/POS's 1 = dot.
-    data = bytes(b ^ 0xFF for b in img.tobytes())
+    from PIL import ImageChops
+
+    data = ImageChops.invert(img).tobytes()
     bands = []
     for top in range(0, height, band_height):
         rows = min(band_height, height - top)

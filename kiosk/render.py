@@ -15,6 +15,7 @@ Typical use::
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -48,6 +49,9 @@ def wrap_text(text: str, fnt: ImageFont.FreeTypeFont, max_width: int) -> list[st
     """
     lines: list[str] = []
     for para in text.split("\n"):
+        if para.strip() and text_width(para.strip(), fnt) <= max_width:
+            lines.append(" ".join(para.split()))
+            continue
         words = para.split()
         if not words:
             if para == "" and text:
@@ -82,28 +86,74 @@ def fit_font_size(text: str, max_width: int, start: int, bold: bool = True, mini
     return size
 
 
-def qr_image(data: str, box: int = 6, border: int = 2, ec: str = "M") -> Image.Image:
-    """A QR code as an L image (black modules 0, white 255), ``box`` px per module."""
+def qr_modules(data: str, ec: str = "M") -> Image.Image:
+    """The QR symbol as an L image, one pixel per module, no quiet zone (black 0, white 255).
+
+    zxing-cpp's writer (C++, ~0.3 ms) for ASCII payloads; the ``qrcode`` package
+    (pure Python, ~60 ms: it scores all eight masks) for UTF-8 text such as Vietnamese.
+    """
+    if data.isascii():
+        try:
+            import zxingcpp
+
+            code = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, ec_level=ec)
+            return Image.fromarray(code.to_image(scale=1, add_quiet_zones=False)).convert("L")
+        except (ImportError, AttributeError, RuntimeError, ValueError):
+            pass
     levels = {"L": qrcode.constants.ERROR_CORRECT_L, "M": qrcode.constants.ERROR_CORRECT_M,
               "Q": qrcode.constants.ERROR_CORRECT_Q, "H": qrcode.constants.ERROR_CORRECT_H}
-    code = qrcode.QRCode(version=None, error_correction=levels[ec], box_size=box, border=border)
+    code = qrcode.QRCode(version=None, error_correction=levels[ec], box_size=1, border=0)
     code.add_data(data.encode("utf-8"))
     code.make(fit=True)
-    matrix = code.get_matrix()  # includes the border
+    matrix = code.get_matrix()
     n = len(matrix)
-    img = Image.new("L", (n * box, n * box), 255)
-    draw = ImageDraw.Draw(img)
-    for y, row in enumerate(matrix):
-        for x, dark in enumerate(row):
-            if dark:
-                draw.rectangle([x * box, y * box, (x + 1) * box - 1, (y + 1) * box - 1], fill=0)
+    img = Image.new("L", (n, n), 255)
+    img.putdata([0 if dark else 255 for row in matrix for dark in row])
     return img
+
+
+def qr_image(data: str, box: int = 6, border: int = 2, ec: str = "M") -> Image.Image:
+    """A QR code as an L image (black modules 0, white 255), ``box`` px per module, ``border`` modules of quiet zone."""
+    from PIL import ImageOps
+
+    modules = qr_modules(data, ec)
+    img = modules.resize((modules.width * box, modules.height * box), Image.Resampling.NEAREST)
+    return ImageOps.expand(img, border=border * box, fill=255) if border else img
 
 
 def to_1bit(img: Image.Image, threshold: int = THRESHOLD) -> Image.Image:
     """Threshold to mode "1" without dithering (dark < threshold → black)."""
     grey = img.convert("L")
     return grey.point(lambda v: 255 if v >= threshold else 0, mode="1")
+
+
+@lru_cache(maxsize=512)
+def _text_block(
+    text: str, size: int, bold: bool, align: Align, line_gap: float, invert: bool, max_width: int
+) -> Image.Image | None:
+    """A wrapped text block as an L image (cached: most lines of a slip repeat from one slip to the next).
+
+    Callers paste it and never draw on it, so sharing the cached image is safe.
+    """
+    fnt = font(size, bold)
+    pad = max(4, size // 5) if invert else 0
+    lines = wrap_text(text, fnt, max_width - 2 * pad)
+    if not lines:
+        return None
+    ascent, descent = fnt.getmetrics()
+    line_h = ascent + descent
+    step = int(line_h * (1 + line_gap))
+    height = step * (len(lines) - 1) + line_h + 2 * pad
+    bg, fg = (0, 255) if invert else (255, 0)
+    width = max_width if invert else max(text_width(line, fnt) for line in lines)
+    img = Image.new("L", (max(1, width), height), bg)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        w = text_width(line, fnt)
+        room = width - 2 * pad
+        x = pad + {"left": 0, "center": (room - w) // 2, "right": room - w}[align]
+        draw.text((x, pad + i * step), line, font=fnt, fill=fg)
+    return img
 
 
 @dataclass
@@ -138,25 +188,9 @@ class Slip:
         invert: bool = False,
     ) -> "Slip":
         """Wrapped text; ``invert`` draws white on a black band (e.g. a priority mark)."""
-        fnt = font(size, bold)
-        pad = max(4, size // 5) if invert else 0
-        lines = wrap_text(text, fnt, self.inner_width - 2 * pad)
-        if not lines:
-            return self
-        ascent, descent = fnt.getmetrics()
-        line_h = ascent + descent
-        step = int(line_h * (1 + line_gap))
-        height = step * (len(lines) - 1) + line_h + 2 * pad
-        bg, fg = (0, 255) if invert else (255, 0)
-        width = self.inner_width if invert else max(text_width(line, fnt) for line in lines)
-        img = Image.new("L", (max(1, width), height), bg)
-        draw = ImageDraw.Draw(img)
-        for i, line in enumerate(lines):
-            w = text_width(line, fnt)
-            room = width - 2 * pad
-            x = pad + {"left": 0, "center": (room - w) // 2, "right": room - w}[align]
-            draw.text((x, pad + i * step), line, font=fnt, fill=fg)
-        self._blocks.append(_Block(img, "center" if invert else align, space_after))
+        img = _text_block(unicodedata.normalize("NFC", text), size, bold, align, line_gap, invert, self.inner_width)
+        if img is not None:
+            self._blocks.append(_Block(img, "center" if invert else align, space_after))
         return self
 
     def image(self, img: Image.Image, align: Align = "center", space_after: int = 6) -> "Slip":

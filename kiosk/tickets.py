@@ -21,7 +21,7 @@ from kiosk.render import Slip
 
 log = logging.getLogger(__name__)
 
-NUMBER_SIZE = 150  # px; the number is the only thing a citizen must read from across the hall
+NUMBER_SIZE = 136  # px; the number is the only thing a citizen must read from across the hall
 
 
 def qr_payload(ticket: Any, base_url: str) -> str:
@@ -50,15 +50,15 @@ def render_ticket(ticket: Any, config: Any, width: int | None = None) -> Any:
     small = 20 if width < 500 else 22
     slip = Slip(width, margin=10)
     slip.text(config.kiosk.department.upper(), size=small + 2, bold=True, align="center", space_after=2)
-    slip.text(f"{vi['ticket.slip.heading']} · {en['ticket.slip.heading']}", size=small, align="center", space_after=8)
-    slip.big(ticket.number, NUMBER_SIZE if width >= 500 else 120, space_after=10)
+    slip.text(f"{vi['ticket.slip.heading']} · {en['ticket.slip.heading']}", size=small, align="center", space_after=4)
+    slip.big(ticket.number, NUMBER_SIZE if width >= 500 else 110, space_after=6)
     if ticket.priority:
         slip.text(vi("ticket.slip.priority", category=priority_name(config, ticket.priority)),
-                  size=small + 4, bold=True, invert=True, align="center", space_after=8)
+                  size=small + 4, bold=True, invert=True, align="center", space_after=6)
     slip.text(svc.name_vi, size=small + 10, bold=True, align="center", space_after=2)
     if svc.where_vi:
         slip.text(svc.where_vi, size=small + 2, align="center", space_after=6)
-    slip.rule(thickness=2, dashed=True, space_after=8)
+    slip.rule(thickness=2, dashed=True, space_after=6)
     issued = ticket.issued_at.strftime("%H:%M  %d/%m/%Y")
     lines = [(vi("ticket.slip.issued_at", time=issued), small, False)]
     if ticket.people_ahead:
