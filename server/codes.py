@@ -10,29 +10,27 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Date, bindparam, text
 from sqlalchemy.orm import Session
 
 from kiosk.api import SECRET_ALPHABET, SECRET_LENGTH
-from server.models import Sequence
 
 MAX_DOSSIERS_PER_DAY = 9999  # XXXX in the code (Circular 01/2018/TT-VPCP Art. 19)
 
 
+# Prebuilt statements (the ticket hot path): portable SQL for SQLite ≥ 3.35 and PostgreSQL.
+_SEQ_INSERT = text(
+    "INSERT INTO sequences (name, day, value) VALUES (:name, :day, 0) ON CONFLICT (name, day) DO NOTHING"
+).bindparams(bindparam("day", type_=Date))
+_SEQ_ADVANCE = text(
+    "UPDATE sequences SET value = value + :n WHERE name = :name AND day = :day RETURNING value"
+).bindparams(bindparam("day", type_=Date))
+
+
 def next_value(session: Session, name: str, day: date, count: int = 1) -> int:
     """Advance sequence ``name`` of ``day`` by ``count``; return the last value taken (first is 1)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(
-        insert(Sequence).values(name=name, day=day, value=0).on_conflict_do_nothing(index_elements=["name", "day"])
-    )
-    return session.execute(
-        update(Sequence)
-        .where(Sequence.name == name, Sequence.day == day)
-        .values(value=Sequence.value + count)
-        .returning(Sequence.value)
-    ).scalar_one()
+    session.execute(_SEQ_INSERT, {"name": name, "day": day})
+    return session.execute(_SEQ_ADVANCE, {"name": name, "day": day, "n": count}).scalar_one()
 
 
 def ticket_sequence_name(department_id: int, service: str) -> str:

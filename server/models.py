@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from server.db import UTCDateTime
@@ -51,6 +51,7 @@ class Ticket(Base):
     __table_args__ = (
         UniqueConstraint("department_id", "service", "day", "seq", name="uq_ticket_number"),
         UniqueConstraint("kiosk_id", "idempotency_key", name="uq_ticket_idem"),
+        Index("ix_tickets_queue", "department_id", "day", "service", "status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)

@@ -28,7 +28,7 @@ def test_schema_is_migrated_at_start_and_again_is_a_no_op(tmp_path: Path):
     tables = set(inspect(engine).get_table_names())
     assert {"dossiers", "dossier_files", "tickets", "ticket_blocks", "ratings", "kiosks", "alembic_version"} <= tables
     with engine.connect() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
 
 
 def test_tokens_are_stored_hashed_only(tmp_path: Path):
