@@ -1,0 +1,205 @@
+"""Backend throughput: tickets per second from 16 concurrent kiosks (SQLite and PostgreSQL), and outbox drain rate.
+
+The reference server runs as its own process (``python -m server.main``, one uvicorn worker),
+the 16 kiosks are threads with their own BackendClient, all on this machine. Goal (issue 4):
+≥ 300 tickets/s on SQLite, p99 < 50 ms. Medians of several runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # tests/pg.py: the throw-away PostgreSQL cluster
+
+from benchmarks._results import median, write_section  # noqa: E402
+from kiosk import api  # noqa: E402
+from kiosk.backend import BackendClient  # noqa: E402
+from kiosk.outbox import Outbox  # noqa: E402
+
+UNIT = "000.00.01.H22"
+KIOSKS = 16
+
+
+def _seed(db_url: str) -> None:
+    from sqlalchemy.orm import sessionmaker
+
+    from server.auth import seed_kiosk
+    from server.db import make_engine, migrate, session_scope
+
+    engine = make_engine(db_url)
+    migrate(engine)
+    with session_scope(sessionmaker(engine)) as s:
+        for i in range(KIOSKS):
+            seed_kiosk(s, f"K{i:02d}", f"bench-token-{i:02d}-xxxx", UNIT, "Bench")
+    engine.dispose()
+
+
+class Server:
+    def __init__(self, db_url: str, workdir: Path) -> None:
+        from server.testing import free_port
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/api/v1"
+        _seed(db_url)
+        self.p = subprocess.Popen(
+            [sys.executable, "-m", "server.main", "--db", db_url, "--port", str(self.port),
+             "--files", str(workdir / "files"), "--catalog", str(workdir / "none")],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/health", timeout=0.5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        self.p.terminate()
+        self.p.wait(10)
+
+
+def tickets_run(url: str, per_kiosk: int, service: str) -> tuple[float, list[float]]:
+    """All kiosks issue ``per_kiosk`` tickets at once; returns (tickets/s, latencies in ms)."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    start = threading.Barrier(KIOSKS + 1)
+
+    def kiosk(i: int) -> None:
+        with BackendClient(url, f"bench-token-{i:02d}-xxxx", f"K{i:02d}", timeout_s=30, retries=0) as c:
+            c.ping()  # connection opened before the clock starts
+            start.wait()
+            mine = []
+            for _ in range(per_kiosk):
+                t0 = time.perf_counter()
+                c.issue_ticket(service)
+                mine.append((time.perf_counter() - t0) * 1000)
+            with lock:
+                latencies.extend(mine)
+
+    threads = [threading.Thread(target=kiosk, args=(i,)) for i in range(KIOSKS)]
+    for t in threads:
+        t.start()
+    start.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    return len(latencies) / (time.perf_counter() - t0), latencies
+
+
+def p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100)[98] if len(values) >= 100 else max(values)
+
+
+def bench_tickets(db_url: str, workdir: Path, runs: int, per_kiosk: int) -> tuple[float, float, float]:
+    srv = Server(db_url, workdir)
+    try:
+        tickets_run(srv.url, 5, "Z")  # warm-up
+        rates, p50s, p99s = [], [], []
+        for r in range(runs):
+            rate, lat = tickets_run(srv.url, per_kiosk, "ABCDEFGH"[r % 8])
+            rates.append(rate)
+            p50s.append(statistics.median(lat))
+            p99s.append(p99(lat))
+        return median(rates), median(p50s), median(p99s)
+    finally:
+        srv.stop()
+
+
+def bench_drain(workdir: Path, runs: int, items: int) -> float:
+    """Dossiers (one 50 KB PDF each) queued while offline, then drained by one sender: dossiers/s."""
+    db_url = f"sqlite:///{workdir / 'drain.db'}"
+    srv = Server(db_url, workdir)
+    rates = []
+    try:
+        pdf = workdir / "scan.pdf"
+        pdf.write_bytes(b"%PDF-1.4\n" + os.urandom(50_000))
+        meta = api.DossierIn(receiving_unit_id=UNIT, kiosk_id="K00", procedure_code="1.001193",
+                             procedure_name="Đăng ký khai sinh", applicant=api.Applicant(full_name="Nguyễn Văn An"),
+                             rule=api.ProcessingRule(working_days=3),
+                             documents=[api.DocumentIn(key="tk", name="Tờ khai", files=["scan.pdf"])])
+        for r in range(runs):
+            client = BackendClient(srv.url, "bench-token-00-xxxx", "K00", timeout_s=30, retries=0)
+            box = Outbox(workdir / f"outbox-{r}" / "outbox.db", client)
+            for _ in range(items):
+                box.submit_dossier(meta, [pdf], wait_s=0)
+            box.submit_rating(api.RatingIn(level="satisfied", at=datetime.now(timezone.utc)))
+            t0 = time.perf_counter()
+            report = box.flush()
+            rates.append(report.sent / (time.perf_counter() - t0))
+            client.close()
+        return median(rates)
+    finally:
+        srv.stop()
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="benchmarks.backend")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--per-kiosk", type=int, default=60)
+    ap.add_argument("--drain-items", type=int, default=100)
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-backend-") as tmp:
+        work = Path(tmp)
+        (work / "sqlite").mkdir()
+        rate, p50, p_99 = bench_tickets(f"sqlite:///{work / 'sqlite' / 'server.db'}", work / "sqlite",
+                                        args.runs, args.per_kiosk)
+        rows.append(("SQLite (WAL)", rate, p50, p_99))
+        print(f"sqlite: {rate:.0f} tickets/s, p50 {p50:.1f} ms, p99 {p_99:.1f} ms", flush=True)
+        pg_note = ""
+        import pg
+
+        cluster = None
+        try:
+            if os.environ.get(pg.ENV):
+                server_url = os.environ[pg.ENV]
+            elif (reason := pg.unavailable_reason()) is None:
+                cluster = pg.LocalCluster().start()
+                server_url = cluster.url
+            else:
+                raise RuntimeError(reason)
+            (work / "pg").mkdir()
+            rate, p50, p_99 = bench_tickets(pg.create_database(server_url), work / "pg", args.runs, args.per_kiosk)
+            rows.append(("PostgreSQL", rate, p50, p_99))
+            print(f"postgres: {rate:.0f} tickets/s, p50 {p50:.1f} ms, p99 {p_99:.1f} ms", flush=True)
+        except Exception as e:  # noqa: BLE001 — report, keep the SQLite figures
+            pg_note = f"\nPostgreSQL not measured: {e}\n"
+        finally:
+            if cluster is not None:
+                cluster.stop()
+        (work / "drain").mkdir()
+        drain = bench_drain(work / "drain", args.runs, args.drain_items)
+        print(f"outbox drain: {drain:.0f} dossiers/s", flush=True)
+    table = "| database | tickets/s (16 kiosks) | p50 | p99 | goal |\n|---|---|---|---|---|\n" + "\n".join(
+        f"| {name} | {rate:.0f} | {p50:.1f} ms | {p_99:.1f} ms | ≥ 300 tickets/s, p99 < 50 ms |"
+        for name, rate, p50, p_99 in rows
+    )
+    body = (
+        f"Reference server as its own process (one uvicorn worker); 16 kiosk threads, each with its own "
+        f"BackendClient, {args.per_kiosk} tickets each per run; median of {args.runs} runs. Client and server "
+        f"share the machine's cores.\n\n{table}\n{pg_note}\n"
+        f"Outbox drain: {drain:.0f} dossiers/s ({args.drain_items} queued dossiers with a 50 KB PDF each, "
+        f"one sender, SQLite server; median of {args.runs} runs)."
+    )
+    if not args.no_write:
+        write_section("backend", "Backend: tickets per second and outbox drain", body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
