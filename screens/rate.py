@@ -39,12 +39,16 @@ def send_rating(screen: Any, rating_in: Any) -> None:
     def done(_result: Any) -> None:
         screen.busy = False
         app = screen.app
+        if app is None:
+            return
         if app.voice is not None:
             app.voice.say("voice.rate_thanks", app.lang)
         show_message(app.tr["rate.thanks_title"], app.tr["rate.thanks_body"], kind="ok", on_ok=app.finish_visit)
 
     def failed(exc: BaseException) -> None:
         screen.busy = False
+        if screen.app is None:
+            return
         key = exc.key if isinstance(exc, RatingError) else "unavailable"
         screen.message, screen.message_kind = screen.app.tr[f"rate.error.{key}"], "error"
 

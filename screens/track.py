@@ -37,6 +37,8 @@ def start_lookup(screen: Any, ref: Any) -> None:
 
     def done(result: Any) -> None:
         screen.busy = False
+        if screen.app is None:  # the app stopped meanwhile
+            return
         screen.message = ""
         screen.visit.journey = screen.visit.journey or "track"
         screen.visit.dossier_code = result.code
@@ -44,6 +46,8 @@ def start_lookup(screen: Any, ref: Any) -> None:
 
     def failed(exc: BaseException) -> None:
         screen.busy = False
+        if screen.app is None:
+            return
         key = exc.key if isinstance(exc, TrackingError) else "failed"
         screen.message, screen.message_kind = screen.app.tr[f"track.error.{key}"], "error"
 
@@ -84,7 +88,7 @@ class TrackScreen(KioskScreen):
         self.ids.preview.clear()
 
     def _on_frame(self, frame: Any, _frame_id: int) -> None:
-        if self._decoding or self.busy or self.manager is None or self.manager.current != self.name:
+        if self.app is None or self._decoding or self.busy or self.manager is None or self.manager.current != self.name:
             return
         self._decoding = True
         tracking = _tracking(self)
@@ -96,7 +100,7 @@ class TrackScreen(KioskScreen):
 
     def _on_read(self, outcome: tuple[str, Any]) -> None:
         self._decoding = False
-        if self.manager is None or self.manager.current != self.name or self.busy:
+        if self.app is None or self.manager is None or self.manager.current != self.name or self.busy:
             return
         kind, value = outcome
         if kind == "ref":

@@ -1,0 +1,140 @@
+"""Tra cứu hồ sơ in the real window: receipt QR through the files: camera, typed code, errors, offline."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.backend import BackendClient
+from server.testing import ServerThread, free_port
+
+pytestmark = pytest.mark.ui
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "assets" / "samples" / "receipts"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from make_sample import render_receipt_frame  # noqa: E402
+from test_tracking_server import set_status, submit_sample_dossier  # noqa: E402
+
+ID_QR = "036089001234|163456789|Nguyễn Văn An|15031989|Nam|Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định|20042021"
+
+
+@pytest.fixture
+def server(tmp_path):
+    with ServerThread(tmp_path / "server") as srv:
+        yield srv
+
+
+@pytest.fixture
+def receipt(server):
+    with BackendClient(server.url, "dev-kiosk-token", "KIOSK-01") as client:
+        return submit_sample_dossier(client)
+
+
+def _driver(make_driver, kiosk_config, tmp_path, server_url: str, camera_dir: Path | None = None):
+    kiosk_config.backend.url = server_url
+    kiosk_config.backend.timeout_s = 2
+    kiosk_config.camera.uri = f"files:{camera_dir}" if camera_dir else "none:"
+    kiosk_config.accessibility.voice_player = "none"
+    return make_driver(config=kiosk_config)
+
+
+def test_tracking_by_receipt_qr_through_the_files_camera(make_driver, kiosk_config, tmp_path, server, receipt, artifacts):
+    set_status(server, receipt.code, "processing", "Chuyển cán bộ thụ lý")
+    camera = tmp_path / "camera"
+    camera.mkdir()
+    render_receipt_frame(receipt.code, receipt.secret).save(camera / "receipt.png")
+    driver = _driver(make_driver, kiosk_config, tmp_path, server.url, camera)
+    driver.tap("btn_track")
+    driver.wait_screen("track")
+    driver.wait_screen("track_result", timeout=30)
+    driver.pump(0.3)
+    texts = driver.texts()
+    assert "Đang giải quyết" in texts
+    assert receipt.appointment_at.strftime("%d/%m/%Y") in texts
+    assert receipt.code in texts
+    assert any("Chuyển cán bộ thụ lý" in t for t in texts)
+    assert driver.app.services.visit.dossier_code == receipt.code
+    driver.screenshot(artifacts / "track_result.png")
+    # The camera is released when the screen is left.
+    assert not driver.app.services.id_camera.running
+
+
+def test_sample_receipt_of_an_unknown_dossier_says_not_found(make_driver, kiosk_config, tmp_path, server, artifacts):
+    driver = _driver(make_driver, kiosk_config, tmp_path, server.url, ROOT / "assets" / "samples" / "receipts")
+    driver.tap("btn_track")
+    screen = driver.app.screen("track")
+    driver.wait_for(lambda: screen.message.startswith("Không tìm thấy hồ sơ"), timeout=30, what="not-found message")
+    assert driver.app.current == "track"
+    driver.screenshot(artifacts / "track_not_found.png")
+
+
+def test_id_card_held_to_the_camera_gets_its_own_message(make_driver, kiosk_config, tmp_path, server):
+    import qrcode
+
+    camera = tmp_path / "camera"
+    camera.mkdir()
+    qrcode.make(ID_QR, box_size=8).save(camera / "id.png")
+    driver = _driver(make_driver, kiosk_config, tmp_path, server.url, camera)
+    driver.tap("btn_track")
+    screen = driver.app.screen("track")
+    driver.wait_for(lambda: screen.message == driver.app.tr["track.error.id_card"], timeout=30, what="id-card message")
+
+
+def _type(driver, text: str) -> None:
+    names = {"-": "dash", ".": "dot", "/": "slash"}
+    for ch in text.lower():
+        driver.tap(f"key_{names.get(ch, ch)}", settle=0.02)
+
+
+def test_typed_code_wrong_then_right_secret(make_driver, kiosk_config, tmp_path, server, receipt, artifacts):
+    driver = _driver(make_driver, kiosk_config, tmp_path, server.url)
+    driver.tap("btn_track")
+    driver.tap("btn_type")
+    driver.wait_screen("track_type")
+    driver.pump(0.3)
+    screen = driver.app.screen("track_type")
+    _type(driver, receipt.code.split("-", 1)[1])  # YYMMDD-XXXX: the kiosk adds its unit id
+    driver.tap("key_done")
+    assert driver.find("keyboard").target is driver.find("txt_secret")
+    wrong = "ABCDEF" if receipt.secret != "ABCDEF" else "ABCDEG"
+    _type(driver, wrong)
+    driver.tap("btn_search")
+    driver.wait_for(lambda: screen.message.startswith("Không tìm thấy hồ sơ"), timeout=30, what="not found")
+    driver.screenshot(artifacts / "wrong_secret.png")
+    driver.find("txt_secret").text = ""
+    _type(driver, receipt.secret)
+    driver.tap("btn_search")
+    driver.wait_screen("track_result", timeout=30)
+    driver.pump(0.3)
+    assert "Đã nhận hồ sơ" in driver.texts()
+    driver.tap("btn_rate")
+    driver.wait_screen("rate")
+    assert driver.app.tr("rate.ref_from_visit", ref=receipt.code) in driver.texts()
+
+
+def test_bad_code_is_explained_without_calling_the_backend(make_driver, kiosk_config, tmp_path):
+    driver = _driver(make_driver, kiosk_config, tmp_path, f"http://127.0.0.1:{free_port()}/api/v1")
+    driver.app.go("track_type")
+    driver.pump(0.3)
+    screen = driver.app.screen("track_type")
+    _type(driver, "2507-7")
+    driver.tap("btn_search")
+    assert screen.message == driver.app.tr["track.error.bad_code"]
+
+
+def test_backend_down_shows_the_offline_message(make_driver, kiosk_config, tmp_path, artifacts):
+    driver = _driver(make_driver, kiosk_config, tmp_path, f"http://127.0.0.1:{free_port()}/api/v1")
+    driver.app.go("track_type")
+    driver.pump(0.3)
+    screen = driver.app.screen("track_type")
+    screen.ids.txt_code.text = "251120-0007"
+    screen.ids.txt_secret.text = "K7P3QX"
+    driver.tap("btn_search")
+    driver.wait_for(lambda: not screen.busy and screen.message, timeout=40, what="offline message")
+    assert screen.message == driver.app.tr["track.error.offline"]
+    assert driver.app.current == "track_type"
+    driver.screenshot(artifacts / "offline.png")
