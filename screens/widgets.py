@@ -159,8 +159,9 @@ def show_message(
         kind=kind,
         ok_text=ok_text or (app.tr["common.ok"] if app else "OK"),
         cancel_text=cancel_text,
-        on_ok_cb=on_ok,
-        on_cancel_cb=on_cancel,
     )
+    # Set after construction: Widget() binds any "on_*" keyword as an event handler (None → AssertionError).
+    dialog.on_ok_cb = on_ok
+    dialog.on_cancel_cb = on_cancel
     Clock.schedule_once(lambda _dt: dialog.open(), 0)
     return dialog
