@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import BooleanProperty, ObjectProperty, OptionProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.textinput import TextInput
 
 from kiosk import vnkeys
 from screens.base import load_kv
@@ -57,6 +58,13 @@ class KeyButton(KButton):
     """One key: ``key`` is what it types (or a command name such as ``backspace``)."""
 
     key = StringProperty("")
+
+
+class KioskTextInput(TextInput):
+    """A big one-line text box the :class:`VirtualKeyboard` types into (``max_chars`` 0 = no limit)."""
+
+    max_chars = NumericProperty(0)
+    invalid = BooleanProperty(False)
 
 
 class KeyRow(BoxLayout):

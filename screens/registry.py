@@ -21,6 +21,11 @@ SCREENS: dict[str, str] = {
     "tech_dashboard": "screens.tech_dashboard:TechDashboardScreen",
     "tech_printer": "screens.tech_printer:TechPrinterScreen",
     "rate_reason": "screens.rate_reason:RateReasonScreen",
+    "procedure_search": "screens.procedure_search:ProcedureSearchScreen",
+    "procedure_detail": "screens.procedure_detail:ProcedureDetailScreen",
+    "form": "screens.form:FormScreen",
+    "review": "screens.review:ReviewScreen",
+    "receipt": "screens.receipt:ReceiptScreen",
 }
 
 # The first screen of each journey on the home screen.

@@ -1,0 +1,128 @@
+"""Screenshot scenes of the declaration journey (``python -m screens.showcase OUT --only …``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from screens.showcase import scene
+
+# Invented citizen (DOMAIN.md §1 examples).
+CARD_QR = "036089001234|163456789|Nguyễn Văn An|15031989|Nam|Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định|20042021"
+BIRTH = {"nyc_quan_he": "cha", "nyc_dien_thoai": "0912345678", "tre_ho_ten": "Nguyễn Minh Khôi", "tre_ngay_sinh": "20/11/2026",
+         "tre_gioi_tinh": "nam", "tre_noi_sinh": "Bệnh viện Đa khoa tỉnh Nam Định", "tre_que_quan": "Nam Định",
+         "me_ho_ten": "Trần Thị Bình", "me_nam_sinh": "1992", "cha_ho_ten": "Nguyễn Văn An", "cha_nam_sinh": "1989"}
+
+
+def _identify(driver: Any) -> None:
+    from kiosk.identity import parse_payload
+
+    visit = driver.app.services.visit
+    visit.journey = "submit"
+    visit.identity = parse_payload(CARD_QR)
+
+
+def _form(driver: Any, code: str = "1.001193", page: int = 0, answers: dict[str, str] | None = None) -> Any:
+    _identify(driver)
+    app = driver.app
+    app.go("procedure_detail", code=code)
+    app.screen("procedure_detail").start()
+    screen = app.screen("form")
+    if answers:
+        screen.state.update(answers)
+    app.go("form", code=code, page=page)
+    return screen
+
+
+@scene("procedure_search")
+def search_typing(driver: Any) -> None:
+    _identify(driver)
+    driver.app.go("procedure_search")
+    screen = driver.app.screen("procedure_search")
+    screen.open_keyboard()
+    screen.ids.keyboard.type_text("khai sinh")
+
+
+@scene("procedure_search-browse")
+def search_browse(driver: Any) -> None:
+    _identify(driver)
+    driver.app.go("procedure_search")
+
+
+@scene("procedure_detail")
+def detail_birth(driver: Any) -> None:
+    _identify(driver)
+    driver.app.go("procedure_detail", code="1.001193")
+
+
+@scene("form")
+def form_prefilled(driver: Any) -> None:
+    screen = _form(driver)
+    driver.pump(0.2)
+    screen.focus_field("nyc_dien_thoai")
+    screen.ids.keyboard.type_text("0912345678")
+
+
+@scene("form-keyboard")
+def form_typing_name(driver: Any) -> None:
+    screen = _form(driver, page=1)
+    driver.pump(0.2)
+    screen.focus_field("tre_ho_ten")
+    screen.ids.keyboard.type_text("Nguyeenx Minh Khoi")
+
+
+@scene("form-errors")
+def form_with_errors(driver: Any) -> None:
+    screen = _form(driver, page=1, answers={"tre_ngay_sinh": "31/02/2026"})
+    driver.pump(0.2)
+    screen.show_errors()
+
+
+@scene("form-ct01")
+def form_ct01(driver: Any) -> None:
+    screen = _form(driver, code="1.004222", page=1)
+    driver.pump(0.2)
+    screen.select("quan_he_chu_ho", "con")
+
+
+@scene("review")
+def review_birth(driver: Any) -> None:
+    _form(driver, answers=BIRTH)
+    driver.app.go("review")
+    driver.app.screen("review").consent = True
+
+
+def _submission(driver: Any, queued: bool = False) -> Any:
+    from zoneinfo import ZoneInfo
+
+    from kiosk import receipt
+    from kiosk.declaration import Submission
+
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    data = receipt.ReceiptData(
+        superior_body="UBND TỈNH NINH BÌNH", department=driver.app.services.config.kiosk.department,
+        procedure_code="1.001193", procedure_name="Đăng ký khai sinh", applicant_name="Nguyễn Văn An",
+        applicant_id="036089001234", applicant_address="Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định",
+        applicant_phone="0912345678",
+        documents=[receipt.ReceivedDocument("Tờ khai đăng ký khai sinh", True, 1), receipt.ReceivedDocument("Giấy chứng sinh", True, 1, 1)],
+        legal_time="Trong ngày làm việc; nhận sau 15 giờ thì trả vào ngày làm việc tiếp theo",
+        received_at=datetime(2026, 11, 23, 10, 5, tzinfo=tz), appointment_at=datetime(2026, 11, 23, 17, 0, tzinfo=tz),
+        collect_at="Quầy 1–2, tầng 1 (Hộ tịch)", kiosk_id="KIOSK-01", fee="Miễn lệ phí khi đăng ký đúng hạn",
+        code=None if queued else "000.00.01.H22-261123-0007", secret=None if queued else "K7P3QX",
+        provisional_ref="3F9A1C2B" if queued else "",
+    )
+    slip = receipt.render_slip(data)
+    return Submission(status="queued" if queued else "acknowledged", receipt=data, slip=slip,
+                      declaration_pdf=None, receipt_pdf=None, item_id="3f9a1c2b" * 4, printed=True)  # type: ignore[arg-type]
+
+
+@scene("receipt")
+def receipt_done(driver: Any) -> None:
+    _identify(driver)
+    driver.app.go("receipt", submission=_submission(driver), print_now=False)
+
+
+@scene("receipt-queued")
+def receipt_queued(driver: Any) -> None:
+    _identify(driver)
+    driver.app.go("receipt", submission=_submission(driver, queued=True), print_now=False)
