@@ -64,10 +64,14 @@ def _unauthorized() -> HTTPException:
     return HTTPException(401, "invalid or missing token", headers={"WWW-Authenticate": "Bearer"})
 
 
-def current_kiosk(
+async def current_kiosk(
     request: Request, creds: HTTPAuthorizationCredentials | None = Depends(_bearer)
 ) -> KioskIdentity:
-    """FastAPI dependency: the calling kiosk, or 401."""
+    """FastAPI dependency: the calling kiosk, or 401.
+
+    Async so the usual case (a cached token) costs no worker-thread hop; a cache miss runs one
+    indexed query on the event loop, once per token per TTL.
+    """
     if creds is None or creds.scheme.lower() != "bearer" or not creds.credentials:
         raise _unauthorized()
     h = hash_token(creds.credentials)

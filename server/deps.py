@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from server.settings import ServerSettings
 
 
-def settings(request: Request) -> ServerSettings:
+async def settings(request: Request) -> ServerSettings:
+    """Async on purpose: FastAPI runs sync dependencies in a worker thread, a hop this one does not need."""
     return request.app.state.settings
 
 
