@@ -132,8 +132,10 @@ class _FileDevice:
         self.fd: int | None = None
 
     def open(self) -> None:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True) if not self.path.startswith("/dev/") else None
+        flags = os.O_WRONLY | os.O_NONBLOCK
+        if not self.path.startswith("/dev/"):  # a plain file: one job per file (the last job is kept)
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            flags |= os.O_CREAT | os.O_TRUNC
         self.fd = os.open(self.path, flags, 0o644)
 
     def write(self, data: bytes) -> None:
@@ -345,18 +347,17 @@ class Printer:
         unacknowledged in our send queue (Linux SIOCOUTQ).
         """
         sock.shutdown(socket.SHUT_WR)
-        deadline = time.monotonic() + self.timeout_s
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            sock.settimeout(min(left, 0.5))
+        start = time.monotonic()
+        deadline = start + self.timeout_s
+        while time.monotonic() < deadline:
+            sock.settimeout(max(0.01, min(deadline - time.monotonic(), 0.25)))
             try:
                 if not sock.recv(256):
                     return  # orderly close: every byte was read
             except socket.timeout:
-                if _unsent(sock) == 0 and time.monotonic() > deadline - self.timeout_s + 1.0:
-                    return  # printer holds the connection but has acknowledged everything
+                # Some printers keep the connection open: acknowledged bytes were taken.
+                if _unsent(sock) == 0 and time.monotonic() - start >= 1.0:
+                    return
         if _unsent(sock):
             raise PrinterError("timeout", f"{self.uri}: the printer stopped taking data")
 

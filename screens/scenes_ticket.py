@@ -21,11 +21,20 @@ def _ticket(driver: Any, number: str = "A024", priority: str | None = None, offl
                   wait_minutes=12, offline=offline, kiosk_id="KIOSK-01")
 
 
+def _morning(driver: Any) -> None:
+    """Screenshots show a working morning, whatever the time they are taken (no "closed" banner)."""
+    q = driver.app.services.queue
+    if q is not None:
+        day = datetime.now(q.tz).date()
+        q._now = lambda: datetime(day.year, day.month, day.day, 9, 12, tzinfo=q.tz)
+
+
 @scene("ticket_priority")
 def priority_with_elderly_suggestion(driver: Any) -> None:
     from kiosk.identity import parse_payload
 
     app = driver.app
+    _morning(driver)
     app.services.visit.identity = parse_payload(ELDER_QR)
     app.go("ticket_service")
     app.screen("ticket_service").visit.service_code = "A"

@@ -29,6 +29,7 @@ class TicketPriorityScreen(KioskScreen):
     service_label = StringProperty("")
     suggestion = StringProperty("")  # "" or the code of the suggested category
     suggestion_text = StringProperty("")
+    closed_text = StringProperty("")  # the service is outside its opening hours (a ticket is still possible)
     busy = BooleanProperty(False)
 
     def on_services(self, _inst: object, services: Any) -> None:
@@ -58,11 +59,15 @@ class TicketPriorityScreen(KioskScreen):
                 tile.title = cat.name_vi if lang == "vi" else cat.name_en
                 tile.selected = cat.code == self.suggestion
                 tile.subtitle = ""
+        self.closed_text = ""
         if self.service_code:
             try:
                 svc = self.services.config.service(self.service_code)
                 name = svc.name_vi if lang == "vi" else svc.name_en
                 self.service_label = app.tr("ticket.priority.service", service=f"{svc.code} · {name}") if app else name
+                queue = self.services.queue
+                if app and queue is not None and not queue.is_open(svc.code):
+                    self.closed_text = app.tr("ticket.issued.closed", opens=svc.opens, closes=svc.closes)
             except KeyError:
                 self.service_label = ""
         if self.suggestion and app:
@@ -95,4 +100,5 @@ class TicketPriorityScreen(KioskScreen):
         self.service_code = ""
         self.suggestion = ""
         self.suggestion_text = ""
+        self.closed_text = ""
         self.busy = False

@@ -233,3 +233,10 @@ def test_print_outcome_is_recorded(kiosk_config, tmp_path):
     q.record_print(t, False, "paper_out")
     row = q.store.ticket(t.ticket_id)
     assert row["printed"] == 0 and row["print_error"] == "paper_out"
+
+
+def test_opening_hours(kiosk_config, tmp_path):
+    q = service(kiosk_config, TicketStore(tmp_path / "q.sqlite"))
+    assert q.is_open("A", datetime(2026, 11, 23, 9, 0, tzinfo=TZ))
+    assert not q.is_open("A", datetime(2026, 11, 23, 7, 0, tzinfo=TZ))
+    assert not q.is_open("A", datetime(2026, 11, 23, 17, 0, tzinfo=TZ))
