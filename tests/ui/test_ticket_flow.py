@@ -137,3 +137,25 @@ def test_portrait_ticket_screen(make_driver, kiosk_config, printer, artifacts):
     assert screen.state == "printed"
     assert driver.find("card").width > driver.find("card").height  # stacked above the details
     driver.screenshot(artifacts / "issued-portrait.png")
+
+
+def test_paper_out_is_explained_and_the_number_stays_on_screen(make_driver, kiosk_config):
+    from devices.loopback_printer import STATUS_PAPER_OUT
+
+    with LoopbackPrinter(answer_status=STATUS_PAPER_OUT) as lp:
+        kiosk_config.printer.uri = lp.uri
+        kiosk_config.backend.url = f"http://127.0.0.1:{_closed_port()}/api/v1"
+        driver = make_driver(config=kiosk_config)
+        _to_priority(driver, "E")
+        driver.tap("btn_priority_none")
+        screen = _issued(driver)
+        assert screen.state == "print_failed" and screen.outcome.error_kind == "paper_out"
+        texts = driver.texts()
+        assert driver.app.tr["ticket.issued.paper_out"] in texts and screen.ticket.number in texts
+        assert b"\x1dv0" not in lp.received()  # nothing sent to an empty roll
+        # The citizen switches to English: every line follows.
+        driver.tap("btn_language")
+        texts = driver.texts()
+        assert driver.app.lang == "en"
+        assert driver.app.tr["ticket.issued.paper_out"] in texts
+        assert driver.app.tr["ticket.issued.title"] in texts
