@@ -240,3 +240,21 @@ def test_opening_hours(kiosk_config, tmp_path):
     assert q.is_open("A", datetime(2026, 11, 23, 9, 0, tzinfo=TZ))
     assert not q.is_open("A", datetime(2026, 11, 23, 7, 0, tzinfo=TZ))
     assert not q.is_open("A", datetime(2026, 11, 23, 17, 0, tzinfo=TZ))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(offsets=st.lists(st.integers(0, 3 * 24 * 3600), min_size=1, max_size=40))
+def test_each_local_day_numbers_from_one_without_gaps(kiosk_config, tmp_path_factory, offsets):
+    """Random instants over three days (in UTC): per local Hà Nội day the numbers are 1..n in order."""
+    start = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
+    clock = Clock(start)
+    q = QueueService(kiosk_config, TicketStore(tmp_path_factory.mktemp("days") / "q.sqlite"), now=clock)
+    per_day: dict[date, list[int]] = {}
+    for off in sorted(offsets):
+        clock.at = start + timedelta(seconds=off)
+        t = q.issue("A")
+        assert t.day == clock.at.astimezone(TZ).date()
+        per_day.setdefault(t.day, []).append(t.seq)
+    for seqs in per_day.values():
+        assert seqs == list(range(1, len(seqs) + 1))
+    q.close()
