@@ -292,14 +292,16 @@ class Outbox:
             db.execute("UPDATE items SET state = ?, last_error = ? WHERE id = ?", (state, error[:500], item_id))
 
     def _acked(self, row: sqlite3.Row, receipt: str) -> None:
-        with self._db() as db:
+        with self._db() as db:  # one transaction, one fsync
+            db.execute("BEGIN IMMEDIATE")
             db.execute(
                 "UPDATE items SET state = 'acked', receipt = ?, acked_at = ?, attempts = attempts + 1, last_error = '' "
                 "WHERE id = ?",
                 (receipt, time.time(), row["id"]),
             )
             # The server answers again: whatever was waiting for a backoff may go now.
-            db.execute("UPDATE items SET next_attempt_at = 0 WHERE state = 'pending'")
+            db.execute("UPDATE items SET next_attempt_at = 0 WHERE state = 'pending' AND next_attempt_at > 0")
+            db.execute("COMMIT")
         shutil.rmtree(self.files_root / row["id"], ignore_errors=True)
         log.info("outbox: item %s acknowledged", row["id"])
         waiter = self._waiters.get(row["id"])
@@ -381,6 +383,15 @@ class Outbox:
     def pending(self) -> list[OutboxItem]:
         """What is not yet acknowledged (waiting or rejected)."""
         return self.items(("pending", "rejected"))
+
+    def stats(self) -> dict[str, Any]:
+        """For the technicians' dashboard and the heartbeat: counts and the oldest waiting item's time."""
+        with self._db() as db:
+            r = db.execute(
+                "SELECT SUM(state = 'pending'), SUM(state = 'rejected'), MIN(CASE WHEN state != 'acked' "
+                "THEN created_at END) FROM items"
+            ).fetchone()
+        return {"pending": r[0] or 0, "rejected": r[1] or 0, "oldest_created_at": r[2]}
 
     def count_pending(self) -> int:
         with self._db() as db:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import shutil
 import sqlite3
 from datetime import datetime, timezone
@@ -40,6 +41,8 @@ def test_an_item_is_on_disk_with_its_files_before_submit_returns(tmp_path: Path)
     assert state == "pending" and len(key) == 32
     again = Outbox(tmp_path / "ob" / "outbox.db")
     assert [i.id for i in again.pending()] == [r.item_id]
+    stats = again.stats()
+    assert (stats["pending"], stats["rejected"]) == (1, 0) and stats["oldest_created_at"] <= time.time()
     assert (again.files_root / r.item_id / "ban-sao.pdf").read_bytes() == PDF
 
 
@@ -66,6 +69,7 @@ def test_refused_items_are_kept_for_a_technician_and_can_be_retried(tmp_path: Pa
         assert r.status == "queued"
         [item] = box.pending()
         assert item.state == "rejected" and "415" in item.last_error
+        assert box.stats()["rejected"] == 1
         assert box.flush().sent == 0  # rejected items are not resent on their own
         # a technician replaces the file copy and retries it
         (box.files_root / r.item_id / "scan.pdf").write_bytes(PDF)
