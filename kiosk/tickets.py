@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from devices.printer import PrinterError, open_printer
 from kiosk.i18n import Translator
@@ -88,9 +89,10 @@ def render_test_page(config: Any, uri: str, width: int | None = None) -> Any:
     slip.big(vi["ticket.slip.test_title"], 90)
     slip.text(vi["ticket.slip.test_body"], size=24, align="center")
     slip.rule()
+    now = datetime.now(ZoneInfo(config.kiosk.timezone))
     slip.text(f"{config.kiosk.id} · {uri}", size=20, align="center")
-    slip.text(datetime.now().strftime("%H:%M:%S  %d/%m/%Y"), size=20, align="center")
-    slip.qr(f"TEST|{config.kiosk.id}|{datetime.now():%Y%m%d%H%M%S}", box=4)
+    slip.text(now.strftime("%H:%M:%S  %d/%m/%Y"), size=20, align="center")
+    slip.qr(f"TEST|{config.kiosk.id}|{now:%Y%m%d%H%M%S}", box=4)
     return slip.render()
 
 
