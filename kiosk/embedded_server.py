@@ -26,6 +26,17 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 START_TIMEOUT_S = 30.0
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the kiosk dies, even by SIGKILL (Linux prctl PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGTERM))
+    except Exception:  # not Linux: the server outlives a crashed kiosk and is reused by the next start
+        pass
+
+
 def _answers(url: str) -> bool:
     try:
         return httpx.get(f"{url}/health", timeout=1.0).status_code == 200
@@ -61,7 +72,8 @@ class EmbeddedServer:
         env = dict(os.environ, KIOSK_SERVER_TOKEN=self.config.backend.token)
         with logfile.open("ab") as out:
             self.proc = subprocess.Popen(self.command(), cwd=paths.PROJECT_ROOT, env=env, stdout=out,
-                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                         preexec_fn=_die_with_parent if sys.platform == "linux" else None)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
