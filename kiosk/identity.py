@@ -36,7 +36,7 @@ CardType = Literal["cccd_chip", "can_cuoc", "unknown"]
 ERROR_CODES: tuple[str, ...] = (
     "empty", "not_utf8", "too_long", "not_id_card", "bad_id_number", "unknown_province", "bad_old_id",
     "missing_name", "bad_name", "bad_date", "future_date", "issue_before_birth", "bad_sex",
-    "sex_mismatch", "century_mismatch", "year_mismatch",
+    "sex_mismatch", "century_mismatch", "year_mismatch", "no_qr", "unreadable_image",
 )  # messages: kiosk/locales/identify.toml "identify.error.<code>" (en is for logs; no personal data)
 
 
