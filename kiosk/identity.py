@@ -190,7 +190,7 @@ def parse_payload(payload: str | bytes, today: date | None = None) -> CitizenIde
     text = normalise(payload)
     fields = text.split("|")
     if not (MIN_FIELDS <= len(fields) <= MAX_FIELDS) or not _NUMBER_RE.fullmatch(fields[0].strip()):
-        if len(fields) >= MIN_FIELDS and re.fullmatch(r"\d{1,20}", fields[0].strip()):
+        if MIN_FIELDS <= len(fields) <= MAX_FIELDS and re.fullmatch(r"\w{1,20}", fields[0].strip()):
             raise IdentityError("bad_id_number")
         raise IdentityError("not_id_card")
     id_number = fields[0].strip()
