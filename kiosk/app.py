@@ -122,6 +122,9 @@ class KioskApp(App):
         self.sm = sm
         sm.bind(current=self._on_screen_changed)
         self._idle_event = Clock.schedule_interval(self._check_idle, 0.25)
+        from screens.tech_lockdown import install_lockdown  # no traceback on screen, watchdog, technician entry
+
+        self._lockdown_off = install_lockdown(self)
         self.lower_layout = self.services.config.accessibility.lower_layout
         if self.lower_layout:
             from screens.lower_layout import LowerLayout
@@ -141,6 +144,9 @@ class KioskApp(App):
     def on_stop(self) -> None:
         if getattr(self, "_idle_event", None):
             self._idle_event.cancel()
+        if getattr(self, "_lockdown_off", None):
+            self._lockdown_off()
+            self._lockdown_off = None
         Window.unbind(size=self._on_window_size, on_touch_down=self._on_activity, on_key_down=self._on_activity)
 
     def _on_window_size(self, *_args: Any) -> None:
@@ -320,6 +326,9 @@ def run_app(config: Any, config_file: Any = None, exit_after: float | None = Non
 
     setup_logging(config.path(config.logging.file), config.logging.level)
     services = build_services(config, config_file)
+    from kiosk.heartbeat import start_heartbeat
+
+    start_heartbeat(services)
     if services.extras.get("voice") is not None:
         services.extras["voice"].prerender(langs=config.ui.languages)  # fixed prompts, in the background
     app = KioskApp(services)
