@@ -95,7 +95,8 @@ def submit_dossier(
         old = _existing(s, kiosk.kiosk_id, idempotency_key)
         if old is not None:
             return _replay(old, fp, cfg.tz, response)
-        for sf in staged:
+        s.rollback()  # end the read: fsyncs below run outside SQLite's write lock (a racing twin → IntegrityError)
+        for sf in staged:  # durable before the transaction that names them
             store.commit(sf)
         received = cfg.local_now()
         day = received.date()
