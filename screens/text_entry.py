@@ -27,18 +27,20 @@ class TextEntryDialog(ModalView):
     layout = StringProperty("text")  # keyboard layout: text | numeric
     method = StringProperty("telex")  # telex | vni | off (codes: off)
     max_chars = NumericProperty(300)
-    on_done_cb = ObjectProperty(None, allownone=True)
+    done_cb = ObjectProperty(None, allownone=True)  # not on_…: Kivy binds on_* kwargs as events
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        self.ids.txt_entry.text = self.text  # before opening: on_open comes only after the animation
 
     def on_open(self) -> None:
         field = self.ids.txt_entry
-        field.text = self.text
         Clock.schedule_once(lambda _dt: setattr(field, "focus", True), 0)
 
     def finish(self, ok: bool) -> None:
         value = self.ids.txt_entry.text.strip()
         self.dismiss()
-        if ok and self.on_done_cb is not None:
-            self.on_done_cb(value)
+        if ok and self.done_cb is not None:
+            self.done_cb(value)
 
 
 def ask_text(
@@ -50,6 +52,6 @@ def ask_text(
     max_chars: int = 300,
 ) -> TextEntryDialog:
     dialog = TextEntryDialog(title=title, text=text, layout=layout, method=method, max_chars=max_chars,
-                             on_done_cb=on_done)
+                             done_cb=on_done)
     dialog.open()
     return dialog

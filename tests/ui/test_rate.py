@@ -1,0 +1,150 @@
+"""Đánh giá in the real window: the scale, a required reason, sent through the outbox; voice on screen entry."""
+
+from __future__ import annotations
+
+import threading
+import wave
+
+import pytest
+
+pytestmark = pytest.mark.ui
+
+
+class RecordingOutbox:
+    """Stands in only when the real outbox (issue 4) is not built on this kiosk."""
+
+    def __init__(self) -> None:
+        self.ratings: list = []
+
+    def submit_rating(self, rating):
+        self.ratings.append(rating)
+        return len(self.ratings)
+
+
+@pytest.fixture
+def rate_driver(make_driver, kiosk_config):
+    from kiosk.services import build_services
+
+    kiosk_config.accessibility.voice_player = "none"
+    services = build_services(kiosk_config)
+    if services.outbox is None:
+        services.outbox = RecordingOutbox()
+    return make_driver(services=services)
+
+
+def test_full_rating_with_a_required_reason(rate_driver, artifacts):
+    driver = rate_driver
+    services = driver.app.services
+    driver.tap("btn_rate")
+    driver.wait_screen("rate")
+    driver.pump(0.3)
+    for level in ("very_satisfied", "satisfied", "unsatisfied"):
+        assert driver.app.tr[f"rate.level.{level}"] in driver.texts()
+    driver.screenshot(artifacts / "rate.png")
+    driver.tap("btn_level_unsatisfied")
+    driver.wait_screen("rate_reason")
+    driver.pump(0.3)
+    screen = driver.app.screen("rate_reason")
+    # Sending without a reason explains what is missing and sends nothing.
+    driver.tap("btn_send")
+    assert screen.message == driver.app.tr["rate.error.reason_required"]
+    assert driver.app.current == "rate_reason"
+    driver.screenshot(artifacts / "reason_missing.png")
+    driver.tap("btn_reason_wait")
+    driver.tap("btn_reason_unclear")
+    driver.tap("btn_reason_unclear")  # a second tap takes it back
+    driver.tap("btn_reason_attitude")
+    assert screen.chosen == ["wait", "attitude"] and screen.message == ""
+    # An optional comment typed on the kiosk keyboard.
+    driver.tap("btn_comment")
+    driver.wait_for(lambda: driver.find("txt_entry"), what="comment dialog")
+    driver.pump(0.5)
+    for key in "cho lau":
+        driver.tap("key_space" if key == " " else f"key_{key}", settle=0.02)
+    driver.tap("btn_entry_ok")
+    assert screen.comment
+    driver.screenshot(artifacts / "reasons.png")
+    driver.tap("btn_send")
+    driver.wait_for(lambda: driver.app.tr["rate.thanks_title"] in driver.texts(), timeout=10, what="thanks")
+    driver.screenshot(artifacts / "thanks.png")
+    if isinstance(services.outbox, RecordingOutbox):
+        assert len(services.outbox.ratings) == 1
+        r = services.outbox.ratings[0]
+        assert r.level == "unsatisfied" and r.reasons == ["wait", "attitude"] and r.text == screen.comment
+    driver.tap("btn_ok")
+    driver.wait_screen("home")
+    assert services.visit.is_empty()
+
+
+def test_satisfied_rating_for_the_visits_ticket_goes_straight_through(rate_driver):
+    driver = rate_driver
+    services = driver.app.services
+
+    class _Ticket:
+        number = "B012"
+
+    services.visit.ticket = _Ticket()
+    driver.app.start_journey("rate")
+    driver.wait_screen("rate")
+    driver.pump(0.3)
+    assert driver.app.tr("rate.ref_from_visit", ref="B012") in driver.texts()
+    driver.tap("btn_level_very_satisfied")
+    driver.wait_for(lambda: driver.app.tr["rate.thanks_title"] in driver.texts(), timeout=10, what="thanks")
+    if isinstance(services.outbox, RecordingOutbox):
+        r = services.outbox.ratings[-1]
+        assert (r.level, r.ticket_number, r.service, r.reasons) == ("very_satisfied", "B012", "B", [])
+
+
+def test_typed_reference_is_checked(rate_driver):
+    driver = rate_driver
+    driver.app.start_journey("rate")
+    driver.pump(0.3)
+    driver.tap("btn_ref")
+    driver.pump(0.5)
+    for key in "abc":
+        driver.tap(f"key_{key}", settle=0.02)
+    driver.tap("btn_entry_ok")
+    screen = driver.app.screen("rate")
+    assert screen.message == driver.app.tr["rate.error.bad_ref"]
+    driver.pump(0.3)
+    driver.tap("btn_ref")
+    driver.pump(0.5)
+    driver.find("txt_entry").text = ""
+    for key in "a007":
+        driver.tap(f"key_{key}", settle=0.02)
+    driver.tap("btn_entry_ok")
+    assert screen.ref.ticket_number == "A007" and screen.message == ""
+
+
+def test_voice_prompt_file_is_made_for_the_screen_without_blocking_the_ui(rate_driver):
+    driver = rate_driver
+    voice = driver.app.voice
+    seen_threads: list[str] = []
+    real = voice.render
+
+    def spy(text, lang="vi"):
+        seen_threads.append(threading.current_thread().name)
+        return real(text, lang)
+
+    voice.render = spy
+    frames = {"n": 0}
+
+    from kivy.clock import Clock
+
+    ev = Clock.schedule_interval(lambda _dt: frames.__setitem__("n", frames["n"] + 1), 0)
+    driver.tap("btn_rate")
+    driver.wait_screen("rate")
+    path = voice.cache_path(driver.app.tr["voice.rate"], "vi")
+    driver.wait_for(lambda: path.exists(), timeout=30, what="voice prompt file")
+    ev.cancel()
+    assert seen_threads and all(n.startswith("kiosk-voice") for n in seen_threads)
+    assert frames["n"] > 0  # the UI kept drawing while espeak-ng worked
+    with wave.open(str(path), "rb") as w:
+        seconds = w.getnframes() / w.getframerate()
+    assert 1.5 <= seconds <= 15
+    # Mute from the header: the next screen's prompt is still rendered (cache) but not played.
+    driver.tap("btn_mute")
+    assert driver.app.voice_muted and voice.muted
+    driver.tap("btn_finish")
+    driver.wait_screen("home")
+    assert not driver.app.voice_muted
