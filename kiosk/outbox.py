@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 # 4xx answers that may well succeed later (token being fixed, rate limit, a concurrent resend).
 RETRYABLE_REJECTIONS = frozenset({401, 403, 408, 409, 425, 429})
 ORPHAN_AGE_S = 3600.0
+KEEP_ACKED_S = 30 * 86400.0  # acknowledged items (receipts only) stay listable this long
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -168,8 +169,9 @@ class Outbox:
         )
 
     def _cleanup(self) -> None:
-        """Delete file copies of acknowledged items (a crash may have left them) and old orphans."""
+        """Forget items acknowledged long ago; delete file copies of acknowledged items and old orphans."""
         with self._db() as db:
+            db.execute("DELETE FROM items WHERE state = 'acked' AND acked_at < ?", (time.time() - KEEP_ACKED_S,))
             known = {r["id"]: r["state"] for r in db.execute("SELECT id, state FROM items")}
         now = time.time()
         for d in self.files_root.iterdir():
@@ -294,10 +296,10 @@ class Outbox:
     def _acked(self, row: sqlite3.Row, receipt: str) -> None:
         with self._db() as db:  # one transaction, one fsync
             db.execute("BEGIN IMMEDIATE")
-            db.execute(
-                "UPDATE items SET state = 'acked', receipt = ?, acked_at = ?, attempts = attempts + 1, last_error = '' "
-                "WHERE id = ?",
-                (receipt, time.time(), row["id"]),
+            db.execute(  # the citizen's data is the backend's now: keep only what a technician needs
+                "UPDATE items SET state = 'acked', receipt = ?, acked_at = ?, attempts = attempts + 1, last_error = '', "
+                "payload = ? WHERE id = ?",
+                (receipt, time.time(), _summary(row["kind"], row["payload"]), row["id"]),
             )
             # The server answers again: whatever was waiting for a backoff may go now.
             db.execute("UPDATE items SET next_attempt_at = 0 WHERE state = 'pending' AND next_attempt_at > 0")
@@ -424,6 +426,13 @@ class Outbox:
             self._urgent.append(item_id)
             self._wake.set()
         return bool(n)
+
+
+def _summary(kind: str, payload: str) -> str:
+    """What is kept of an acknowledged item: its procedure or rating level, no personal data."""
+    data = json.loads(payload)
+    keep = ("procedure_code",) if kind == "dossier" else ("level", "procedure_code", "service")
+    return json.dumps({k: data.get(k) for k in keep})
 
 
 class _Closing:

@@ -76,6 +76,9 @@ def test_refused_items_are_kept_for_a_technician_and_can_be_retried(tmp_path: Pa
         assert box.retry(r.item_id)
         assert box._send_by_id(r.item_id) == "acked"
         assert box.pending() == [] and not (box.files_root / r.item_id).exists()
+        with sqlite3.connect(box.path) as db:  # no personal data kept once the backend has it
+            payload = db.execute("SELECT payload FROM items WHERE id = ?", (r.item_id,)).fetchone()[0]
+        assert json.loads(payload) == {"procedure_code": "2.000815"} and "Bình" not in payload
         assert not box.retry(r.item_id)
         client.close()
 
