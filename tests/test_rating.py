@@ -88,3 +88,15 @@ def test_without_an_outbox_the_citizen_is_told(service):
     with pytest.raises(RatingError) as e:
         lonely.submit(lonely.build("satisfied"))
     assert e.value.key == "unavailable"
+
+
+def test_rating_is_stored_in_the_real_outbox_while_the_backend_is_away(tmp_path):
+    from kiosk.outbox import Outbox
+
+    box = Outbox(tmp_path / "outbox.db", client=None)
+    service = RatingService(load_config(environ={}, use_env=False), box)
+    service.submit(service.build("unsatisfied", ["late"], "Trễ hẹn 3 ngày"))
+    items = box.pending()
+    assert [i.kind for i in items] == ["rating"]
+    # Survives a restart of the kiosk: a new Outbox on the same file still holds it.
+    assert [i.kind for i in Outbox(tmp_path / "outbox.db", client=None).pending()] == ["rating"]

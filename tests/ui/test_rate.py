@@ -5,34 +5,33 @@ from __future__ import annotations
 import threading
 import wave
 
+import httpx
 import pytest
+
+from server.testing import ServerThread
 
 pytestmark = pytest.mark.ui
 
 
-class RecordingOutbox:
-    """Stands in only when the real outbox (issue 4) is not built on this kiosk."""
-
-    def __init__(self) -> None:
-        self.ratings: list = []
-
-    def submit_rating(self, rating):
-        self.ratings.append(rating)
-        return len(self.ratings)
+@pytest.fixture
+def server(tmp_path):
+    with ServerThread(tmp_path / "server") as srv:
+        yield srv
 
 
 @pytest.fixture
-def rate_driver(make_driver, kiosk_config):
-    from kiosk.services import build_services
-
+def rate_driver(make_driver, kiosk_config, server):
+    """The kiosk with its real outbox sending to the real reference server on loopback."""
     kiosk_config.accessibility.voice_player = "none"
-    services = build_services(kiosk_config)
-    if services.outbox is None:
-        services.outbox = RecordingOutbox()
-    return make_driver(services=services)
+    kiosk_config.backend.url = server.url
+    return make_driver(config=kiosk_config)
 
 
-def test_full_rating_with_a_required_reason(rate_driver, artifacts):
+def _report(server) -> dict:
+    return httpx.get(f"{server.url}/satisfaction", params={"days": 1}).json()
+
+
+def test_full_rating_with_a_required_reason(rate_driver, server, artifacts):
     driver = rate_driver
     services = driver.app.services
     driver.tap("btn_rate")
@@ -67,16 +66,18 @@ def test_full_rating_with_a_required_reason(rate_driver, artifacts):
     driver.tap("btn_send")
     driver.wait_for(lambda: driver.app.tr["rate.thanks_title"] in driver.texts(), timeout=10, what="thanks")
     driver.screenshot(artifacts / "thanks.png")
-    if isinstance(services.outbox, RecordingOutbox):
-        assert len(services.outbox.ratings) == 1
-        r = services.outbox.ratings[0]
-        assert r.level == "unsatisfied" and r.reasons == ["wait", "attitude"] and r.text == screen.comment
+    assert [i.kind for i in services.outbox.items()] == ["rating"]
+    # The outbox delivers it to the backend, where the department's satisfaction figures count it.
+    driver.wait_for(lambda: _report(server)["overall"]["total"] == 1, timeout=30, what="rating on the server")
+    report = _report(server)
+    assert report["overall"]["levels"]["unsatisfied"] == 1
+    assert report["unsatisfied_reasons"] == {"wait": 1, "attitude": 1}
     driver.tap("btn_ok")
     driver.wait_screen("home")
     assert services.visit.is_empty()
 
 
-def test_satisfied_rating_for_the_visits_ticket_goes_straight_through(rate_driver):
+def test_satisfied_rating_for_the_visits_ticket_goes_straight_through(rate_driver, server):
     driver = rate_driver
     services = driver.app.services
 
@@ -90,9 +91,10 @@ def test_satisfied_rating_for_the_visits_ticket_goes_straight_through(rate_drive
     assert driver.app.tr("rate.ref_from_visit", ref="B012") in driver.texts()
     driver.tap("btn_level_very_satisfied")
     driver.wait_for(lambda: driver.app.tr["rate.thanks_title"] in driver.texts(), timeout=10, what="thanks")
-    if isinstance(services.outbox, RecordingOutbox):
-        r = services.outbox.ratings[-1]
-        assert (r.level, r.ticket_number, r.service, r.reasons) == ("very_satisfied", "B012", "B", [])
+    driver.wait_for(lambda: _report(server)["overall"]["total"] == 1, timeout=30, what="rating on the server")
+    report = _report(server)
+    assert report["overall"]["levels"]["very_satisfied"] == 1
+    assert [g["key"] for g in report["by_service"]] == ["B"]
 
 
 def test_typed_reference_is_checked(rate_driver):
