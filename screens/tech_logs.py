@@ -19,6 +19,12 @@ load_kv(__file__)
 LEVELS = ("INFO", "WARNING", "ERROR")
 
 
+def _one_line(msg: object, limit: int = 220) -> str:
+    """First line of a message, cut short: the screen is for spotting problems, the bundle has the rest."""
+    text = str(msg).strip().splitlines()[0] if str(msg).strip() else ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class TechLogsScreen(TechScreen):
     level = StringProperty("INFO")
     view = StringProperty("logs")  # logs | audit
@@ -47,7 +53,7 @@ class TechLogsScreen(TechScreen):
                 f"{k}={v}" for k, v in e.items() if k not in ("ts", "event")) for e in entries]
         else:
             entries = recent_logs(self.services.config, limit=200, min_level=self.level)
-            lines = [f"{str(e.get('ts', ''))[:19]}  {e.get('level', ''):<7}  {e.get('logger', '')}: {e.get('msg', '')}"
+            lines = [f"{str(e.get('ts', ''))[:19]}  {e.get('level', ''):<7}  {e.get('logger', '')}: {_one_line(e.get('msg', ''))}"
                      for e in entries]
         self.text = "\n".join(lines) if lines else self.t("tech.no_logs")
 

@@ -1,0 +1,96 @@
+"""Screenshot scenes of technician mode (``python -m screens.showcase OUT --only tech_dashboard,…``)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from screens.showcase import scene
+
+SCENE_PIN = "2468"
+
+
+def _with_pin(driver: Any) -> None:
+    """A PIN in memory only (the showcase never writes the kiosk's files)."""
+    from kiosk.config import updated
+    from kiosk.technician import hash_pin
+
+    services = driver.app.services
+    if not services.config.technician.pin_hash:
+        services.config = updated(services.config, "technician", pin_hash=hash_pin(SCENE_PIN))
+
+
+def _wait(driver: Any, predicate: Any, timeout: float = 30) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and not predicate():
+        driver.pump(0.1)
+
+
+@scene("tech_pin")
+def pin_pad(driver: Any) -> None:
+    _with_pin(driver)
+    driver.app.go("tech_pin")
+    screen = driver.app.screen("tech_pin")
+    screen.pin = "24"
+
+
+@scene("tech_pin_wrong")
+def pin_wrong(driver: Any) -> None:
+    _with_pin(driver)
+    driver.app.go("tech_pin")
+    screen = driver.app.screen("tech_pin")
+    screen.say("tech.pin_wrong", "error", left=3)
+
+
+@scene("tech_dashboard")
+def dashboard(driver: Any) -> None:
+    _with_pin(driver)
+    driver.app.go("tech_dashboard")
+    screen = driver.app.screen("tech_dashboard")
+    _wait(driver, lambda: not screen.checking)
+
+
+@scene("tech_printer")
+def printer(driver: Any) -> None:
+    driver.app.go("tech_printer")
+    screen = driver.app.screen("tech_printer")
+    screen.scan()
+    _wait(driver, lambda: not screen.busy)
+
+
+@scene("tech_printer_edit")
+def printer_edit(driver: Any) -> None:
+    driver.app.go("tech_printer")
+    driver.pump(0.2)
+    driver.app.screen("tech_printer").edit_uri()
+
+
+@scene("tech_camera")
+def camera(driver: Any) -> None:
+    driver.app.go("tech_camera")
+    screen = driver.app.screen("tech_camera")
+    _wait(driver, lambda: bool(screen.found_text) or screen.ids.preview.has_frame is False, timeout=3)
+    driver.pump(1.5)
+
+
+@scene("tech_backend")
+def backend(driver: Any) -> None:
+    driver.app.go("tech_backend")
+    screen = driver.app.screen("tech_backend")
+    screen.test_connection()
+    _wait(driver, lambda: not screen.busy)
+
+
+@scene("tech_settings")
+def settings(driver: Any) -> None:
+    driver.app.go("tech_settings")
+
+
+@scene("tech_logs")
+def logs(driver: Any) -> None:
+    import logging
+
+    log = logging.getLogger("kiosk.demo")
+    log.info("ticket A024 printed on tcp://10.0.0.5:9100")
+    log.warning("backend unreachable: dossier queued in the outbox")
+    driver.app.go("tech_logs")
