@@ -43,3 +43,18 @@ def test_five_taps_within_three_seconds():
     now[0] = 3.3
     assert taps.tap() is True
     assert taps.tap() is False  # starts over
+
+
+def test_shipped_unit_restarts_the_app_and_watches_it():
+    from pathlib import Path
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    unit = (root / "config/systemd/motcua-kiosk.service").read_text()
+    for line in ("Type=notify", "Restart=always", "WatchdogSec=30", "NotifyAccess=main",
+                 "ExecStart=/opt/motcua-kiosk/config/session/kiosk-launch.sh", "ReadWritePaths=/etc/motcua-kiosk"):
+        assert line in unit.splitlines(), line
+    launch = root / "config/session/kiosk-launch.sh"
+    assert launch.stat().st_mode & 0o111
+    assert subprocess.run(["sh", "-n", str(launch)]).returncode == 0
+    assert "exec " in launch.read_text() and "--fullscreen" in launch.read_text()
