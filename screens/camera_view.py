@@ -87,9 +87,9 @@ class CameraPreview(Widget):
 
     def clear(self) -> None:
         """Forget the last picture (a citizen's card must not stay on screen)."""
-        self._img.texture = None
-        self._img.size = (0, 0)
         self.has_frame = False
+        self._img.texture = None  # Kivy then draws its blank white texture: keep the size at 0
+        self._img.size = (0, 0)
         self._overlays = []
         self._redraw_after()
 
@@ -121,8 +121,9 @@ class CameraPreview(Widget):
         if frame.ndim == 2:
             frame = np.repeat(frame[:, :, None], 3, axis=2)
         self._texture.blit_buffer(np.ascontiguousarray(frame).tobytes(), colorfmt="bgr", bufferfmt="ubyte")
-        if self._img.texture is not self._texture:
+        if self._img.texture is not self._texture or not self.has_frame:
             self._img.texture = self._texture
+            self.has_frame = True
             self._relayout()
         self._img.tex_coords = self._coords()
         self.has_frame = True
@@ -142,7 +143,7 @@ class CameraPreview(Widget):
         w, h = fw * scale, fh * scale
         x, y = self.x + (self.width - w) / 2, self.y + (self.height - h) / 2
         self.frame_rect = [x, y, w, h]
-        if self._img.texture is not None:
+        if self._img.texture is self._texture and self._texture is not None:
             self._img.pos, self._img.size = (x, y), (w, h)
             self._img.tex_coords = self._coords()
         self._redraw_after()
