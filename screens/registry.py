@@ -13,6 +13,7 @@ SCREENS: dict[str, str] = {
     "ticket_priority": "screens.ticket_priority:TicketPriorityScreen",
     "ticket_issued": "screens.ticket_issued:TicketIssuedScreen",
     "identify": "screens.identify:IdentifyScreen",
+    "manual_id": "screens.manual_id:ManualIdScreen",
     "track": "screens.track:TrackScreen",
     "track_type": "screens.track:TrackTypeScreen",
     "track_result": "screens.track_result:TrackResultScreen",
