@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 # name → function(driver) that brings the app to the state to show; registration order is kept.
 SCENES: dict[str, Callable[[Any], None]] = {}
 # Modules that register scenes for their screens (imported before rendering).
-SCENE_MODULES: tuple[str, ...] = ("screens.scenes_ticket", "screens.scenes_a11y", "screens.scenes_declare", "screens.scenes_tech", "screens.scenes_identify")
+SCENE_MODULES: tuple[str, ...] = ("screens.scenes_ticket", "screens.scenes_a11y", "screens.scenes_declare", "screens.scenes_tech", "screens.scenes_identify", "screens.scenes_scan")
 
 
 def scene(name: str) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:

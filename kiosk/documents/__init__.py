@@ -11,8 +11,10 @@ from kiosk.documents.pipeline import (
     PageResult,
     build_attachment,
     check_frame,
+    prepare_page,
     process_image,
     read_image,
+    read_page,
 )
 from kiosk.documents.quality import RETAKE
 
@@ -24,6 +26,8 @@ __all__ = [
     "build_attachment",
     "check_frame",
     "find_fields",
+    "prepare_page",
     "process_image",
+    "read_page",
     "read_image",
 ]

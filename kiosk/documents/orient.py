@@ -20,7 +20,10 @@ from kiosk.documents.tess import tesseract_cmd, tesseract_env
 
 log = logging.getLogger(__name__)
 
-OSD_HEIGHT = 1200  # px of the copy given to OSD: enough letters, a fraction of the time
+OSD_HEIGHT = 1800  # px of the copy given to OSD: enough letters, a fraction of the time
+# Below this OSD confidence the page is left as it is: on small, soft photos OSD guesses
+# (a wrong half turn makes the whole page unreadable; a missed one is rare on a kiosk's desk).
+MIN_CONFIDENCE = 1.5
 
 
 def detect_rotation(binary: np.ndarray, timeout: float = 20) -> tuple[int, float]:
@@ -42,7 +45,10 @@ def detect_rotation(binary: np.ndarray, timeout: float = 20) -> tuple[int, float
     if not rot:
         log.info("OSD gave no answer (too little text?)")
         return 0, 0.0
-    return int(rot.group(1)) % 360, float(conf.group(1)) if conf else 0.0
+    confidence = float(conf.group(1)) if conf else 0.0
+    if confidence < MIN_CONFIDENCE:
+        return 0, confidence
+    return int(rot.group(1)) % 360, confidence
 
 
 def rotate(image: np.ndarray, degrees_cw: int) -> np.ndarray:

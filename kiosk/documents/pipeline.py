@@ -103,18 +103,13 @@ def flatten_page(frame: np.ndarray, corners: np.ndarray, dpi: int = OCR_DPI) -> 
     return enhance.flatten(page)
 
 
-def process_image(
-    frame: np.ndarray,
-    *,
-    source: Source = "auto",
-    corners: np.ndarray | None = None,
-    lang: str = LANG,
-    psm: int = PSM,
-    ocr: bool = True,
-    pdf_layer: bool = True,
-    orient_page: bool = True,
-) -> PageResult:
-    """Everything for one photo. ``corners`` (e.g. dragged by the citizen) skip detection."""
+def prepare_page(frame: np.ndarray, *, source: Source = "auto", corners: np.ndarray | None = None) -> PageResult:
+    """Find, warp and de-light the page and judge the photo (no tesseract: about half a second).
+
+    The scan screen calls this right after a capture so the citizen hears at once whether to
+    retake; :func:`read_page` does the slow part later. ``corners`` (dragged by the citizen)
+    skip detection.
+    """
     t0 = time.perf_counter()
     if frame.ndim == 2:
         frame = cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
@@ -126,24 +121,54 @@ def process_image(
     if not check.page_found:
         return PageResult(False, None, warnings=check.warnings, seconds=time.perf_counter() - t0)
     flat = flatten_page(frame, check.corners)
-    grey = cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)
     warnings = list(check.warnings)
-    if quality.is_blurred(grey):
+    if quality.is_blurred(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)):
         warnings.append(quality.BLURRED)
-    binary = enhance.binarise(grey)
-    rotation = 0
+    return PageResult(True, check.corners, warnings=warnings, flat=flat, seconds=time.perf_counter() - t0)
+
+
+def read_page(
+    result: PageResult,
+    *,
+    lang: str = LANG,
+    psm: int = PSM,
+    ocr: bool = True,
+    pdf_layer: bool = True,
+    orient_page: bool = True,
+) -> PageResult:
+    """Turn the prepared page upright, straighten it and OCR it (in place; returns it)."""
+    if result.flat is None:
+        return result
+    t0 = time.perf_counter()
+    flat = result.flat
+    binary = enhance.binarise(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY))
     if orient_page:
-        rotation, _conf = orient.detect_rotation(binary)
-        flat, binary = orient.rotate(flat, rotation), orient.rotate(binary, rotation)
+        result.rotation, _conf = orient.detect_rotation(binary)
+        flat, binary = orient.rotate(flat, result.rotation), orient.rotate(binary, result.rotation)
     angle = orient.estimate_skew(binary)
-    flat, binary = orient.deskew(flat, angle), orient.deskew(binary, angle)
-    result = PageResult(True, check.corners, warnings=warnings, rotation=rotation, flat=flat)
+    result.flat, binary = orient.deskew(flat, angle), orient.deskew(binary, angle)
     if ocr:
         result.ocr = ocr_page(binary, lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
         result.text = result.ocr.text
         result.mean_confidence = result.ocr.mean_confidence
-    result.seconds = time.perf_counter() - t0
+    result.seconds += time.perf_counter() - t0
     return result
+
+
+def process_image(
+    frame: np.ndarray,
+    *,
+    source: Source = "auto",
+    corners: np.ndarray | None = None,
+    lang: str = LANG,
+    psm: int = PSM,
+    ocr: bool = True,
+    pdf_layer: bool = True,
+    orient_page: bool = True,
+) -> PageResult:
+    """Everything for one photo: :func:`prepare_page` then :func:`read_page`."""
+    result = prepare_page(frame, source=source, corners=corners)
+    return read_page(result, lang=lang, psm=psm, ocr=ocr, pdf_layer=pdf_layer, orient_page=orient_page)
 
 
 def build_attachment(results: list[PageResult], out: Path, metadata: dict[str, str] | None = None) -> Path:

@@ -1,0 +1,104 @@
+"""The pages a citizen has taken for each paper of a procedure, and turning them into attachments.
+
+The scan screen keeps one :class:`ScanBatch` per visit's scan step: pages are added as they are
+captured (already flattened and checked), deleted or retaken; :meth:`ScanBatch.finish` OCRs
+them (reporting progress) and writes, inside the visit's private folder, each page as JPEG
+and one searchable PDF per paper → :class:`kiosk.session.Attachment`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+
+from kiosk.documents.fields import find_fields
+from kiosk.documents.pipeline import PageResult, build_attachment, read_page
+from kiosk.session import Attachment
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Paper:
+    """One paper of the procedure's checklist."""
+
+    key: str
+    name: str
+    required: bool = True
+    pages: list[PageResult] = field(default_factory=list)
+
+
+class ScanBatch:
+    def __init__(self, papers: list[Paper]) -> None:
+        self.papers = {p.key: p for p in papers}
+
+    def add(self, key: str, page: PageResult, index: int | None = None) -> int:
+        """Add a page (at ``index`` for a retake); returns its position."""
+        pages = self.papers[key].pages
+        if index is None or index >= len(pages):
+            pages.append(page)
+            return len(pages) - 1
+        pages.insert(index, page)
+        return index
+
+    def delete(self, key: str, index: int) -> None:
+        pages = self.papers[key].pages
+        if 0 <= index < len(pages):
+            del pages[index]
+
+    def missing_required(self) -> list[Paper]:
+        return [p for p in self.papers.values() if p.required and not p.pages]
+
+    def page_count(self) -> int:
+        return sum(len(p.pages) for p in self.papers.values())
+
+    def clear(self) -> None:
+        for p in self.papers.values():
+            p.pages.clear()
+
+    def finish(
+        self,
+        folder: Path,
+        progress: Callable[[int, int], None] | None = None,
+        metadata: Callable[[Paper], dict[str, str]] | None = None,
+    ) -> dict[str, Attachment]:
+        """OCR every page, write pages and PDFs into ``folder``; one Attachment per paper with pages."""
+        folder.mkdir(parents=True, exist_ok=True)
+        total, done = self.page_count(), 0
+        out: dict[str, Attachment] = {}
+        for paper in self.papers.values():
+            if not paper.pages:
+                continue
+            files = []
+            for i, page in enumerate(paper.pages):
+                if progress:
+                    progress(done, total)
+                if page.ocr is None:
+                    read_page(page)
+                path = folder / f"{paper.key}-trang-{i + 1}.jpg"
+                cv2.imwrite(str(path), page.flat, [cv2.IMWRITE_JPEG_QUALITY, 85])
+                files.append(path)
+                done += 1
+            meta = {"/Title": paper.name, "/Keywords": paper.key}
+            meta.update(metadata(paper) if metadata else {})
+            pdf = build_attachment(paper.pages, folder / f"{paper.key}.pdf", meta)
+            text = "\n\f\n".join(p.text for p in paper.pages)
+            out[paper.key] = Attachment(document_key=paper.key, pages=files, pdf=pdf, text=text)
+            log.info("scanned %s: %d page(s)", paper.key, len(paper.pages))
+        if progress:
+            progress(total, total)
+        return out
+
+    def suggestions(self) -> dict[str, list[str]]:
+        """ID numbers, dates and names read on the pages (for the form to offer)."""
+        merged: dict[str, list[str]] = {}
+        for paper in self.papers.values():
+            for page in paper.pages:
+                for k, values in find_fields(page.text).items():
+                    merged.setdefault(k, [])
+                    merged[k] += [v for v in values if v not in merged[k]]
+        return merged

@@ -1,0 +1,373 @@
+"""Submit journey: lay each paper under the document camera; OCR and PDFs in the background.
+
+``app.go("scan", procedure_code=…, next_screen="review")``. Left: the procedure's papers to
+scan (tap one to scan it). Middle: the live preview with the page outlined (green = good,
+orange = a reason to fix) — the photo is taken by itself when the page is still, or with
+the shutter. Right: the pages taken for the chosen paper (retake, delete). "Tiếp tục" reads
+every page (progress bar), stores ``visit.attachments`` and goes to ``next_screen``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import cv2
+import numpy as np
+from kivy.clock import mainthread
+from kivy.graphics.texture import Texture
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.documents import RETAKE, prepare_page
+from kiosk.documents.autocapture import AutoCapture, signature
+from kiosk.documents.batch import Paper, ScanBatch
+from kiosk.documents.pipeline import check_frame
+from screens import camera_view  # noqa: F401  (registers CameraPreview for the kv rule)
+from screens.background import run_in_background
+from screens.base import KioskScreen, load_kv
+from screens.widgets import show_message
+
+log = logging.getLogger(__name__)
+load_kv(__file__)
+
+GOOD = (0.18, 0.75, 0.30, 1)
+FIX = (1.0, 0.60, 0.0, 1)
+CHECK_EVERY_S = 0.3
+THUMB_H = 360
+
+
+def _noop() -> None:
+    pass
+
+
+def say(title: str, body: str, kind: str = "info", **kw: Any) -> Any:
+    """show_message with callables always set (Kivy binds ``on_*`` kwargs: None would raise)."""
+    kw.setdefault("on_ok", _noop)
+    kw.setdefault("on_cancel", _noop)
+    return show_message(title, body, kind=kind, **kw)
+
+
+def page_texture(image: np.ndarray, height: int = THUMB_H) -> Texture:
+    """A small texture of a page (BGR) for a thumbnail."""
+    scale = height / image.shape[0]
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    small = np.ascontiguousarray(small[::-1])  # Kivy textures start at the bottom row
+    tex = Texture.create(size=(small.shape[1], small.shape[0]), colorfmt="rgb")
+    tex.blit_buffer(small.tobytes(), colorfmt="bgr", bufferfmt="ubyte")
+    return tex
+
+
+class PaperItem(ButtonBehavior, BoxLayout):
+    """One line of the checklist: the whole line is the touch target (tap to scan this paper)."""
+
+    key = StringProperty("")
+    name = StringProperty("")
+    detail = StringProperty("")
+    pages = NumericProperty(0)
+    required = BooleanProperty(True)
+    selected = BooleanProperty(False)
+    screen = ObjectProperty(None, allownone=True)
+
+
+class PageThumb(BoxLayout):
+    """A page taken: its picture, number, retake and delete."""
+
+    index = NumericProperty(0)
+    texture = ObjectProperty(None, allownone=True)
+    screen = ObjectProperty(None, allownone=True)
+
+
+class ScanScreen(KioskScreen):
+    procedure_name = StringProperty("")
+    current_key = StringProperty("")
+    current_name = StringProperty("")
+    status_text = StringProperty("")
+    status_kind = StringProperty("info")
+    busy = BooleanProperty(False)
+    progress = NumericProperty(0)
+    progress_text = StringProperty("")
+    page_count = NumericProperty(0)
+    camera_ok = BooleanProperty(True)
+    auto_capture = BooleanProperty(True)
+    papers = ListProperty([])
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.batch = ScanBatch([])
+        self.next_screen = "review"
+        self.procedure_code = ""
+        self._auto = AutoCapture()
+        self._checking = False
+        self._last_check = 0.0
+        self._last_frame: np.ndarray | None = None
+        self._last_corners: np.ndarray | None = None
+        self._retake_index: int | None = None
+        self._capturing = False
+
+    # ------------------------------------------------------------ navigation
+
+    def prepare(self, procedure_code: str = "", next_screen: str = "review", **_: Any) -> None:
+        """Called on entry from the journey; returning from corner editing keeps everything."""
+        if not procedure_code or procedure_code == self.procedure_code:
+            return
+        self.reset()
+        self.procedure_code = procedure_code
+        self.next_screen = next_screen
+        lang = self.app.lang if self.app else "vi"
+        catalog = self.services.catalog if self.services else None
+        procedure = catalog.get(procedure_code) if catalog is not None else None
+        docs = procedure.scannable_documents if procedure is not None else []
+        self.procedure_name = procedure.name(lang) if procedure is not None else ""
+        self.batch = ScanBatch([Paper(d.key, d.name_vi, d.required) for d in docs])
+        self._docs = {d.key: d for d in docs}
+        self.select(docs[0].key if docs else "")
+
+    def on_pre_enter(self, *_args: Any) -> None:
+        cam = self.services.document_camera if self.services else None
+        self.camera_ok = cam is not None and type(cam).__name__ != "NoCamera"
+        preview = self.ids.preview
+        preview.on_frame = self._on_frame
+        if self.camera_ok:
+            preview.attach(cam)
+        preview.status_text = self.app.tr["scan.camera_off"] if not self.camera_ok else ""
+        if not getattr(self, "_lang_bound", False):
+            self.app.bind(lang=lambda *_a: self._refresh())
+            self._lang_bound = True
+        self._refresh()
+
+    def on_leave(self, *_args: Any) -> None:
+        self.ids.preview.detach()
+
+    def reset(self) -> None:
+        self.batch = ScanBatch([])
+        self._docs: dict[str, Any] = {}
+        self.procedure_code = ""
+        self.procedure_name = ""
+        self.current_key = ""
+        self.current_name = ""
+        self.status_text = ""
+        self.busy = False
+        self.progress = 0
+        self._auto = AutoCapture()
+        self._last_frame = None
+        self._retake_index = None
+        if "preview" in self.ids:
+            self.ids.preview.clear()
+        self._refresh()
+
+    # ------------------------------------------------------------ checklist and thumbnails
+
+    def select(self, key: str) -> None:
+        self.current_key = key
+        self._retake_index = None
+        self._refresh()
+
+    def _doc_detail(self, key: str) -> str:
+        tr = self.app.tr
+        d = self._docs.get(key)
+        if d is None:
+            return ""
+        kind = tr["scan.original"] if d.original else tr["scan.copy"]
+        need = tr["scan.required"] if d.required else tr["scan.optional"]
+        n = len(self.batch.papers[key].pages)
+        pages = tr("scan.pages", n=n) if n else tr["scan.no_pages"]
+        return f"{kind} · {need} · {pages}"
+
+    def _refresh(self) -> None:
+        if not self.app or "checklist" not in self.ids:
+            return
+        lang = self.app.lang
+        box = self.ids.checklist
+        box.clear_widgets()
+        for key, paper in self.batch.papers.items():
+            d = self._docs.get(key)
+            item = PaperItem(key=key, name=d.name(lang) if d else paper.name, detail=self._doc_detail(key),
+                             pages=len(paper.pages), required=paper.required, selected=key == self.current_key, screen=self)
+            box.add_widget(item)
+        d = self._docs.get(self.current_key)
+        self.current_name = d.name(lang) if d else ""
+        thumbs = self.ids.thumbs
+        thumbs.clear_widgets()
+        pages = self.batch.papers[self.current_key].pages if self.current_key in self.batch.papers else []
+        for i, page in enumerate(pages):
+            thumbs.add_widget(PageThumb(index=i, texture=page_texture(page.flat), screen=self))
+        self.page_count = self.batch.page_count()
+        if not self.batch.papers:
+            self.set_status(self.app.tr["scan.no_documents"], "info")
+        elif not self.status_text:
+            self.set_status(self.app.tr["scan.instruction"], "info")
+
+    def paper_items(self) -> list[PaperItem]:
+        return list(reversed(self.ids.checklist.children))
+
+    def set_status(self, text: str, kind: str = "info") -> None:
+        self.status_text, self.status_kind = text, kind
+
+    def thumbs(self) -> list[PageThumb]:
+        return list(reversed(self.ids.thumbs.children))
+
+    def delete_page(self, index: int) -> None:
+        self.batch.delete(self.current_key, index)
+        self._refresh()
+
+    def retake_page(self, index: int) -> None:
+        """Drop this page; the next photo takes its place."""
+        self.batch.delete(self.current_key, index)
+        self._retake_index = index
+        self._auto.armed = True
+        self.set_status(self.app.tr["scan.instruction"], "info")
+        self._refresh()
+
+    # ------------------------------------------------------------ live checks and auto-capture
+
+    def _on_frame(self, frame: np.ndarray, _frame_id: int) -> None:
+        self._last_frame = frame
+        now = time.monotonic()
+        if self._checking or self.busy or self._capturing or now - self._last_check < CHECK_EVERY_S:
+            return
+        if not self.current_key:
+            return
+        self._checking = True
+        self._last_check = now
+        run_in_background(self._check, frame, now, on_result=self._checked, on_error=self._check_failed)
+
+    @staticmethod
+    def _check(frame: np.ndarray, now: float) -> tuple[Any, np.ndarray, float, np.ndarray]:
+        return check_frame(frame), signature(frame), now, frame
+
+    def _check_failed(self, _exc: BaseException) -> None:
+        self._checking = False
+
+    def _checked(self, out: tuple[Any, np.ndarray, float, np.ndarray]) -> None:
+        if self.app is None:  # the app closed while the work ran
+            return
+        self._checking = False
+        check, sig, now, frame = out
+        if self.manager is None or self.manager.current != self.name:
+            return
+        preview = self.ids.preview
+        if check.page_found:
+            preview.set_overlays([(check.corners.tolist(), GOOD if check.ok else FIX)])
+        else:
+            preview.set_overlays([])
+        self._last_corners = check.corners
+        if self._capturing or self.busy:
+            return
+        state = self._auto.update(check, sig, now)
+        if check.warnings and check.page_found:
+            self.set_status(self.app.tr[f"scan.warn.{check.warnings[0]}"], "warn")
+        elif state == "steady":
+            self.set_status(self.app.tr["scan.hold_still"], "ok")
+        if state == "capture" and self.auto_capture:
+            self.capture(frame)
+
+    # ------------------------------------------------------------ capture
+
+    def shutter(self) -> None:
+        """The manual shutter: take the newest frame whatever the checks say (they run after)."""
+        frame = self.ids.preview.camera.latest_frame() if self.ids.preview.camera else self._last_frame
+        if frame is None:
+            frame = self._last_frame
+        if frame is not None:
+            self.capture(frame)
+
+    def capture(self, frame: np.ndarray, corners: np.ndarray | None = None) -> None:
+        if self._capturing or not self.current_key:
+            return
+        frame = frame.copy()
+        self._capturing = True
+        self._auto.captured(signature(frame))
+        self.set_status(self.app.tr["scan.checking"], "info")
+        key = self.current_key
+        run_in_background(
+            prepare_page, frame, corners=corners,
+            on_result=lambda r: self._prepared(key, frame, r),
+            on_error=self._capture_failed,
+        )
+
+    def _capture_failed(self, exc: BaseException) -> None:
+        if self.app is None:  # the app closed while the work ran
+            return
+        self._capturing = False
+        log.warning("page preparation failed: %s", type(exc).__name__)
+        self.set_status(self.app.tr["scan.error_read"], "error")
+
+    def _prepared(self, key: str, frame: np.ndarray, result: Any) -> None:
+        if self.app is None:  # the app closed while the work ran
+            return
+        self._capturing = False
+        retake = [w for w in result.warnings if w in RETAKE]
+        if retake:
+            reason = retake[0]
+            self.set_status(self.app.tr[f"scan.warn.{reason}"], "warn")
+            self._auto.armed = reason in ("no_page", "cut_off")
+            if reason in ("no_page", "cut_off"):
+                say(self.app.tr["scan.retake_title"], self.app.tr[f"scan.warn.{reason}"], kind="warn",
+                             ok_text=self.app.tr["scan.adjust_corners"], cancel_text=self.app.tr["scan.retake"],
+                             on_ok=lambda: self.edit_corners(frame))
+            else:
+                say(self.app.tr["scan.retake_title"], self.app.tr[f"scan.warn.{reason}"], kind="warn",
+                             ok_text=self.app.tr["scan.retake"])
+            return
+        index = self.batch.add(key, result, self._retake_index)
+        self._retake_index = None
+        self.set_status(self.app.tr("scan.captured", n=index + 1), "ok")
+        self._refresh()
+
+    def edit_corners(self, frame: np.ndarray | None = None) -> None:
+        """Open the corner editor on this frame (or the newest one)."""
+        frame = frame if frame is not None else self._last_frame
+        if frame is None:
+            return
+        frame = frame.copy()
+        self.app.go("scan_corners", frame=frame, corners=self._last_corners,
+                    on_done=lambda corners: self.capture(frame, corners))
+
+    # ------------------------------------------------------------ finishing
+
+    def go_on(self) -> None:
+        missing = self.batch.missing_required()
+        if missing:
+            lang = self.app.lang
+            names = ", ".join(self._docs[p.key].name(lang) for p in missing)
+            say(self.app.tr["scan.missing_title"], self.app.tr("scan.missing_body", names=names), kind="warn")
+            return
+        if self.busy:
+            return
+        self.busy = True
+        self.progress = 0
+        self.progress_text = self.app.tr["scan.saving"]
+        folder = self.visit.workdir() / "scan"
+        proc = self.procedure_code
+        run_in_background(
+            self.batch.finish, folder, self._report_progress,
+            lambda paper: {"/Subject": f"Thủ tục {proc}", "/Author": self.services.config.kiosk.id},
+            on_result=self._finished, on_error=self._finish_failed,
+        )
+
+    @mainthread
+    def _report_progress(self, done: int, total: int) -> None:
+        if self.app is None:  # the app closed while the work ran
+            return
+        self.progress = 100.0 * done / max(1, total)
+        self.progress_text = self.app.tr("scan.processing", i=min(done + 1, total), n=total) if done < total else self.app.tr["scan.saving"]
+
+    def _finished(self, attachments: dict[str, Any]) -> None:
+        if self.app is None:  # the app closed while the work ran
+            return
+        self.busy = False
+        self.visit.attachments.update(attachments)
+        suggestions = self.batch.suggestions()
+        if any(suggestions.values()):
+            self.visit.notes["scan_suggestions"] = suggestions
+        self.app.go_next_or_explain(self.next_screen)
+
+    def _finish_failed(self, exc: BaseException) -> None:
+        if self.app is None:  # the app closed while the work ran
+            return
+        self.busy = False
+        log.warning("reading the pages failed: %s", type(exc).__name__)
+        say(self.app.tr["scan.title"], self.app.tr["scan.error_read"], kind="error")
