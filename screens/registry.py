@@ -22,6 +22,8 @@ SCREENS: dict[str, str] = {
     "tech_dashboard": "screens.tech_dashboard:TechDashboardScreen",
     "tech_printer": "screens.tech_printer:TechPrinterScreen",
     "rate_reason": "screens.rate_reason:RateReasonScreen",
+    "scan": "screens.scan:ScanScreen",
+    "scan_corners": "screens.scan_corners:ScanCornersScreen",
     "procedure_search": "screens.procedure_search:ProcedureSearchScreen",
     "procedure_detail": "screens.procedure_detail:ProcedureDetailScreen",
     "form": "screens.form:FormScreen",
