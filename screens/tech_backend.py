@@ -12,7 +12,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from screens.background import run_in_background
 from screens.base import load_kv
-from screens.tech_base import TechScreen, edit_text
+from screens.tech_base import TechScreen, alive, edit_text
 
 load_kv(__file__)
 
@@ -60,10 +60,12 @@ class TechBackendScreen(TechScreen):
         run_in_background(_ping, b.url, b.token, cfg.kiosk.id, ca, b.verify_tls, min(b.timeout_s, 5.0),
                           on_result=self._ok, on_error=self._failed)
 
+    @alive
     def _ok(self, ms: float) -> None:
         self.busy = False
         self.say("tech.connection_ok", "ok", ms=f"{ms:.0f}")
 
+    @alive
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
         self.say("tech.connection_failed", "error", error=str(exc)[:200] or type(exc).__name__)

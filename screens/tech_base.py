@@ -19,6 +19,19 @@ from screens.base import KioskScreen, load_kv
 
 load_kv(__file__)
 
+def alive(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """For results of background work: drop them when the app stopped meanwhile (nothing to show them on)."""
+
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.app is None:
+            return None
+        return fn(self, *args, **kwargs)
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
 EXTRA_KEYS: tuple[tuple[str, str], ...] = (
     ("colon", ":"), ("underscore", "_"), ("question", "?"), ("equals", "="), ("amp", "&"), ("tilde", "~"),
 )

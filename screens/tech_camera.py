@@ -16,7 +16,7 @@ from kivy.properties import BooleanProperty, StringProperty
 from screens.background import run_in_background
 from screens.base import load_kv
 from screens.camera_view import CameraPreview  # noqa: F401 - used in the kv rule
-from screens.tech_base import TechScreen, edit_text
+from screens.tech_base import TechScreen, alive, edit_text
 
 load_kv(__file__)
 
@@ -125,6 +125,7 @@ class TechCameraScreen(TechScreen):
         self.analysing = True
         run_in_background(analyse, frame.copy(), on_result=self._show_analysis, on_error=self._analysis_failed)
 
+    @alive
     def _show_analysis(self, result: tuple[list[Any], Any]) -> None:
         self.analysing = False
         codes, page = result
@@ -137,6 +138,7 @@ class TechCameraScreen(TechScreen):
             parts.append(self.t("tech.page_seen"))
         self.found_text = " · ".join(parts)
 
+    @alive
     def _analysis_failed(self, exc: BaseException) -> None:
         self.analysing = False
         self.found_text = f"{type(exc).__name__}: {exc}"[:160]

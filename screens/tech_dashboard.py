@@ -15,7 +15,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from screens.background import run_in_background
 from screens.base import load_kv
-from screens.tech_base import TechScreen
+from screens.tech_base import TechScreen, alive
 
 load_kv(__file__)
 
@@ -46,6 +46,7 @@ class TechDashboardScreen(TechScreen):
         self.say("tech.checking")
         run_in_background(run_checks, self.services.config, self.services, on_result=self._show, on_error=self._failed)
 
+    @alive
     def _show(self, report: Any) -> None:
         self.checking = False
         self.status = ""
@@ -58,6 +59,7 @@ class TechDashboardScreen(TechScreen):
             self.ids[f"row_{c.name}"] = row
         self._heartbeat_line()
 
+    @alive
     def _failed(self, exc: BaseException) -> None:
         self.checking = False
         self.say("tech.save_failed", "error", error=f"{type(exc).__name__}: {exc}")

@@ -12,7 +12,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from screens.background import run_in_background
 from screens.base import load_kv
-from screens.tech_base import TechScreen
+from screens.tech_base import TechScreen, alive
 
 load_kv(__file__)
 
@@ -67,6 +67,7 @@ class TechLogsScreen(TechScreen):
         run_in_background(export_bundle, self.services.config, dest, self.services,
                           on_result=self._exported, on_error=self._failed)
 
+    @alive
     def _exported(self, path: Any) -> None:
         self.busy = False
         self.exported_path = path
@@ -75,6 +76,7 @@ class TechLogsScreen(TechScreen):
 
         gate_for(self.services.config).audit("diagnostics_exported", file=str(path))
 
+    @alive
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
         self.say("tech.export_failed", "error", error=str(exc)[:200])

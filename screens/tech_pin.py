@@ -14,7 +14,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from screens.background import run_in_background
 from screens.base import load_kv
-from screens.tech_base import TechScreen
+from screens.tech_base import TechScreen, alive
 
 load_kv(__file__)
 
@@ -66,6 +66,7 @@ class TechPinScreen(TechScreen):
         pin, self.pin = self.pin, ""
         run_in_background(self._gate().check, pin, on_result=self._checked, on_error=self._failed)
 
+    @alive
     def _checked(self, attempt: Any) -> None:
         self.checking = False
         if attempt.ok:
@@ -78,6 +79,7 @@ class TechPinScreen(TechScreen):
         else:
             self.say("tech.pin_wrong", "error", left=attempt.attempts_left)
 
+    @alive
     def _failed(self, exc: BaseException) -> None:
         self.checking = False
         self.say("tech.save_failed", "error", error=type(exc).__name__)

@@ -12,7 +12,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from screens.background import run_in_background
 from screens.base import load_kv
-from screens.tech_base import TechScreen, edit_text
+from screens.tech_base import TechScreen, alive, edit_text
 
 load_kv(__file__)
 
@@ -50,6 +50,7 @@ class TechPrinterScreen(TechScreen):
         self.busy = True
         run_in_background(_scan, on_result=self._scanned, on_error=self._error)
 
+    @alive
     def _scanned(self, result: tuple[list[Any], str]) -> None:
         self.busy = False
         found, problem = result
@@ -115,6 +116,7 @@ class TechPrinterScreen(TechScreen):
             on_result=self._printed, on_error=self._print_failed,
         )
 
+    @alive
     def _printed(self, sent: int) -> None:
         self.busy = False
         self.say("tech.test_print_ok", "ok", bytes=sent)
@@ -122,10 +124,12 @@ class TechPrinterScreen(TechScreen):
 
         gate_for(self.services.config).audit("test_print", uri=self.uri, ok=True)
 
+    @alive
     def _print_failed(self, exc: BaseException) -> None:
         self.busy = False
         self.say("tech.test_print_failed", "error", error=getattr(exc, "message", None) or str(exc))
 
+    @alive
     def _error(self, exc: BaseException) -> None:
         self.busy = False
         self.status, self.status_kind = str(exc), "error"

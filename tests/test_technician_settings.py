@@ -97,3 +97,24 @@ def test_kill_during_save_leaves_old_or_new_file_intact(tmp_path, kiosk_config):
         assert data["kiosk"]["name"] == "old" or data["kiosk"]["name"].startswith("new")
         if data["kiosk"]["name"] != "old":
             assert data["kiosk"]["address"] == "x" * 200000
+
+
+def test_kiosk_set_pin_cli_writes_only_a_hash(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    site = tmp_path / "kiosk.toml"
+    site.write_text(f'[storage]\ndata_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    run = lambda pin: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "kiosk", "--config", str(site), "set-pin", "--pin-stdin"],
+        input=pin + "\n", capture_output=True, text=True, env=env, cwd=root, timeout=60,
+    )
+    bad = run("12")
+    assert bad.returncode == 2 and "4 to 12 digits" in bad.stderr and "pin_hash" not in site.read_text()
+    ok = run("864200")
+    assert ok.returncode == 0, ok.stderr
+    assert "864200" not in site.read_text()
+    assert verify_pin("864200", load_config(site, environ={}).technician.pin_hash)
