@@ -254,6 +254,7 @@ class Outbox:
             fresh = self._row(row["id"])  # another sender (thread or process) may have finished it
             if fresh is None or fresh["state"] != "pending":
                 return fresh["state"] if fresh is not None else "missing"
+            row = fresh
             try:
                 if row["kind"] == "dossier":
                     meta = api.DossierIn.model_validate_json(row["payload"])
