@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import ObjectProperty
+from kivy.properties import NumericProperty, ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from screens.base import load_kv
@@ -25,6 +25,7 @@ class LowerLayout(BoxLayout):
     """An information panel on top (nothing to touch) and the screens below it."""
 
     sm = ObjectProperty(None)
+    panel_fraction = NumericProperty(PANEL_FRACTION)
 
     def __init__(self, sm: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
