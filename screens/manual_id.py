@@ -54,8 +54,11 @@ class ManualIdScreen(KioskScreen):
             self.ids[name].invalid = False
         self.error_text = ""
 
-    def focus_field(self, name: str) -> None:
-        """Point the keyboard at a field (digits for number and date, letters for the name)."""
+    def focus_field(self, name: str, to_end: bool = True) -> None:
+        """Point the keyboard at a field (digits for number and date, letters for the name).
+
+        ``to_end`` puts the cursor after the text (the keyboard's "Xong", an error); a finger on
+        the field (``to_end=False``) keeps the cursor where it touched."""
         self.active_field = name
         for other in FIELDS:
             if other != name:
@@ -63,7 +66,12 @@ class ManualIdScreen(KioskScreen):
         keyboard = self.ids.keyboard
         keyboard.target = self.ids[name]
         keyboard.layout = "text" if name == "txt_full_name" else "numeric"
-        self.ids[name].focus = True
+        # Telex only for the name: digits typed through Telex could not be erased with backspace.
+        keyboard.method = "telex" if name == "txt_full_name" else "off"
+        field = self.ids[name]
+        field.focus = True
+        if to_end:
+            field.cursor = field.get_cursor_from_index(len(field.text))
 
     def next_field(self) -> None:
         """The keyboard's "Xong" key: next field, or confirm on the last one."""

@@ -1,0 +1,143 @@
+"""Identify with the ID card in the real window, fed by the ``files:`` camera (real pixels, real decoding)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.ui
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "assets" / "samples" / "camera"
+
+
+def _has(driver, widget_id: str) -> bool:
+    from screens.driver import WidgetNotFound
+
+    try:
+        driver.find(widget_id)
+    except WidgetNotFound:
+        return False
+    return True
+
+
+def _camera_dir(tmp_path: Path, *images: str) -> str:
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    for name in images:
+        shutil.copy(SAMPLES / name, folder / name)
+    return f"files:{folder}?hold=30"
+
+
+def _identify_driver(make_driver, kiosk_config, tmp_path, *images: str, orientation: str = "landscape"):
+    kiosk_config.camera.uri = _camera_dir(tmp_path, *images)
+    driver = make_driver(orientation=orientation, config=kiosk_config)
+    driver.tap("btn_submit")
+    driver.wait_screen("identify")
+    return driver, driver.app.screen("identify")
+
+
+def test_card_is_read_confirmed_and_the_journey_goes_on(make_driver, kiosk_config, tmp_path, artifacts):
+    driver, screen = _identify_driver(make_driver, kiosk_config, tmp_path, "01_cccd_chip_front.jpg")
+    camera = driver.app.services.id_camera
+    driver.wait_for(lambda: screen.found is not None, timeout=30, what="the card to be read")
+    driver.wait_for(lambda: _has(driver, "btn_confirm"), timeout=5, what="confirmation dialog")
+    assert driver.find("lbl_confirm_name").text == "Nguyễn Văn An"
+    assert driver.find("lbl_confirm_number").text == "*********234"
+    assert driver.find("lbl_confirm_dob").text == "15/03/1989"
+    assert "036089001234" not in " ".join(driver.texts())  # never the full number on screen
+    assert camera.latest_frame() is None  # the card is read: camera off, picture gone
+    driver.screenshot(artifacts / "confirm.png")
+    driver.tap("btn_confirm")
+    driver.wait_for(lambda: driver.app.current != "identify", timeout=5, what="next step")
+    identity = driver.app.services.visit.identity
+    assert identity.id_number == "036089001234" and identity.card_type == "cccd_chip"
+    assert driver.app.current == "procedure_search"
+
+
+def test_read_again_restarts_the_camera(make_driver, kiosk_config, tmp_path):
+    driver, screen = _identify_driver(make_driver, kiosk_config, tmp_path, "03_can_cuoc_back.jpg")
+    driver.wait_for(lambda: screen.found is not None, timeout=30, what="the card to be read")
+    driver.wait_for(lambda: _has(driver, "btn_retry"), timeout=5, what="confirmation dialog")
+    assert driver.find("lbl_confirm_name").text == "Lê Thị Cúc"
+    driver.tap("btn_retry")
+    assert screen.found is None and driver.app.services.visit.identity is None
+    driver.wait_for(lambda: screen.ids.preview.has_frame, timeout=10, what="live picture again")
+    driver.wait_for(lambda: screen.found is not None, timeout=30, what="the card read again")
+
+
+def test_a_qr_that_is_not_an_id_card_says_so(make_driver, kiosk_config, tmp_path, artifacts):
+    driver, screen = _identify_driver(make_driver, kiosk_config, tmp_path, "04_receipt_qr_not_id.jpg")
+    message = driver.app.tr["identify.not_id_qr"]
+    driver.wait_for(lambda: screen.hint_text == message, timeout=30, what="the not-an-ID hint")
+    assert message in driver.texts()
+    assert screen.found is None and driver.app.services.visit.identity is None
+    driver.screenshot(artifacts / "not_id.png")
+
+
+def test_searching_hint_then_timeout_offers_retry_or_typing(make_driver, kiosk_config, tmp_path, artifacts):
+    kiosk_config.camera.uri = _camera_dir(tmp_path, "00_counter.jpg")
+    driver = make_driver(config=kiosk_config)
+    driver.app.screen("identify").scan_timeout_s = 4
+    driver.tap("btn_submit")
+    screen = driver.app.screen("identify")
+    driver.wait_for(lambda: screen.ids.preview.has_frame, timeout=10, what="camera picture")
+    closer = driver.app.tr["identify.closer"]
+    driver.wait_for(lambda: screen.hint_text == closer, timeout=10, what="'bring it closer' hint")
+    driver.screenshot(artifacts / "searching.png")
+    driver.wait_for(lambda: driver.app.tr["identify.timeout"] in driver.texts(), timeout=10, what="timeout dialog")
+    assert driver.app.services.id_camera.latest_frame() is None
+    driver.tap("btn_cancel")  # "Nhập bằng tay"
+    driver.wait_screen("manual_id")
+
+
+def test_leaving_stops_the_camera(make_driver, kiosk_config, tmp_path):
+    driver, screen = _identify_driver(make_driver, kiosk_config, tmp_path, "00_counter.jpg")
+    camera = driver.app.services.id_camera
+    driver.wait_for(lambda: screen.ids.preview.has_frame, timeout=10, what="camera picture")
+    assert camera.running
+    driver.tap("btn_back")
+    driver.wait_screen("home")
+    assert not camera.running and camera.latest_frame() is None
+
+
+def test_no_camera_says_so_and_offers_typing(make_driver, kiosk_config):
+    kiosk_config.camera.uri = "none:"
+    driver = make_driver(config=kiosk_config)
+    driver.tap("btn_submit")
+    screen = driver.app.screen("identify")
+    message = driver.app.tr["identify.no_camera"]
+    driver.wait_for(lambda: screen.ids.preview.status_text == message, timeout=5, what="no-camera message")
+    assert message in driver.texts()
+    driver.tap("btn_manual")
+    driver.wait_screen("manual_id")
+
+
+def test_manual_entry_with_the_keyboard(make_driver, kiosk_config, tmp_path, artifacts):
+    driver, _ = _identify_driver(make_driver, kiosk_config, tmp_path, "00_counter.jpg")
+    driver.tap("btn_manual")
+    driver.wait_screen("manual_id")
+    screen = driver.app.screen("manual_id")
+    for digit in "036089001234":
+        driver.tap(driver.find(f"key_{digit}"), settle=0.02)
+    driver.tap("key_done")
+    assert screen.active_field == "txt_full_name"
+    screen.ids.keyboard.type_text("Nguyeenx Vawn An")  # Telex, as a citizen would type it
+    assert screen.ids.txt_full_name.text == "Nguyễn Văn An"
+    driver.tap("key_done")
+    for key in ("1", "5", "slash", "0", "3", "slash", "1", "9", "8", "8"):
+        driver.tap(driver.find(f"key_{key}"), settle=0.02)
+    driver.tap("btn_manual_submit")
+    assert screen.error_text == driver.app.tr["identify.error.year_mismatch"]
+    assert screen.ids.txt_dob.invalid
+    driver.screenshot(artifacts / "manual-error.png")
+    driver.tap("key_backspace")
+    driver.tap("key_9")
+    assert screen.ids.txt_dob.text == "15/03/1989"
+    driver.tap("btn_manual_submit")
+    assert screen.error_text == ""
+    driver.wait_for(lambda: driver.app.current != "manual_id", timeout=5, what="next step")
+    identity = driver.app.services.visit.identity
+    assert (identity.id_number, identity.full_name, identity.source) == ("036089001234", "Nguyễn Văn An", "manual")
