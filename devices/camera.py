@@ -228,6 +228,10 @@ class OpenCVCamera(Camera):
         self.api = api
         self._cap: Any = None
 
+    def _paced(self) -> bool:
+        # A real camera blocks until its next frame; a recorded clip would be read at full speed.
+        return isinstance(self.device, str) and Path(self.device).is_file()
+
     def _open(self) -> None:
         import cv2
 

@@ -1,0 +1,185 @@
+"""Cameras by URI: the files: simulator, OpenCV capture reopened after it is gone, none:, the registry."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from devices.camera import Camera, CameraError, FilesCamera, NoCamera, OpenCVCamera, open_camera, parse_uri, register_scheme
+
+
+def _stills(folder: Path, n: int = 3) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        img = np.full((300, 400, 3), 60 * (i + 1), np.uint8)
+        cv2.imwrite(str(folder / f"{i:02d}.png"), img)
+    return folder
+
+
+def _video(path: Path, frames: int = 12) -> Path:
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 15, (320, 240))
+    for i in range(frames):
+        writer.write(np.full((240, 320, 3), (10 * i) % 250, np.uint8))
+    writer.release()
+    return path
+
+
+def _wait(predicate, timeout: float = 5.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_parse_uri():
+    assert parse_uri("files:assets/x?hold=1") == ("files", "assets/x", {"hold": "1"})
+    assert parse_uri("v4l2:/dev/video0") == ("v4l2", "/dev/video0", {})
+    assert parse_uri("opencv:0") == ("opencv", "0", {})
+    with pytest.raises(CameraError):
+        parse_uri("nothing")
+    with pytest.raises(CameraError):
+        open_camera("webcam:0")
+
+
+def test_files_camera_plays_a_folder_in_a_loop_at_the_camera_size(tmp_path):
+    cam = open_camera(f"files:{_stills(tmp_path / 'cam')}?hold=0", width=640, height=360, fps=30)
+    assert isinstance(cam, FilesCamera)
+    assert cam.latest_frame() is None  # nothing before start, and latest_frame never waits
+    cam.start()
+    try:
+        seen = set()
+        last = 0
+        for _ in range(12):
+            frame = cam.wait_frame(after=last, timeout=5)
+            last = cam.frame_id
+            assert frame.shape == (360, 640, 3)
+            seen.add(int(frame[180, 320, 0]))
+        assert seen == {60, 120, 180}  # every image, again and again
+    finally:
+        cam.close()
+
+
+def test_hold_keeps_a_still_in_view(tmp_path):
+    cam = open_camera(f"files:{_stills(tmp_path / 'cam')}?hold=30", fps=30)
+    cam.start()
+    try:
+        first = cam.wait_frame()
+        assert _wait(lambda: cam.frame_id >= 5)
+        assert cam.latest_frame() is first  # the same still, delivered again at the frame rate
+    finally:
+        cam.close()
+
+
+def test_a_video_loops(tmp_path):
+    cam = open_camera(f"files:{_video(tmp_path / 'clip.avi')}", width=320, height=240, fps=60)
+    cam.start()
+    try:
+        assert _wait(lambda: cam.frame_id > 30, timeout=10)  # more frames than the clip has
+        assert cam.error is None
+    finally:
+        cam.close()
+
+
+def test_start_and_stop_are_counted_and_stop_drops_the_picture(tmp_path):
+    cam = open_camera(f"files:{_stills(tmp_path / 'cam')}", fps=30)
+    cam.start()  # screen A enters
+    cam.start()  # screen B enters before A has left
+    assert cam.wait_frame() is not None
+    cam.stop()  # A leaves
+    assert cam.running and _wait(lambda: cam.latest_frame() is not None)
+    cam.stop()  # B leaves
+    assert not cam.running and cam.latest_frame() is None
+    n = cam.frame_id
+    time.sleep(0.3)
+    assert cam.frame_id == n  # idle while nobody looks
+    cam.start()
+    assert cam.wait_frame(after=n) is not None
+    cam.close()
+    assert not cam._thread.is_alive()
+
+
+def test_missing_folder_is_an_error_not_a_crash(tmp_path):
+    cam = open_camera(f"files:{tmp_path / 'nowhere'}")
+    cam.start()
+    try:
+        assert _wait(lambda: cam.error is not None)
+        assert "not found" in cam.error
+        assert cam.latest_frame() is None
+    finally:
+        cam.close()
+
+
+def test_opencv_camera_gone_and_back(tmp_path):
+    """The real OpenCV capture path, on a device path that disappears and comes back."""
+    device = tmp_path / "video0.avi"
+    cam = open_camera(f"opencv:{device}", width=320, height=240, fps=15)
+    assert isinstance(cam, OpenCVCamera)
+    cam.start()
+    try:
+        assert _wait(lambda: cam.error is not None)  # not plugged in
+        assert cam.latest_frame() is None
+        _video(device, frames=200)  # plugged in
+        assert _wait(lambda: cam.latest_frame() is not None, timeout=10)
+        assert cam.error is None
+        # unplugged: the clip ends (read fails), the file is gone → error, picture dropped
+        device.unlink()
+        assert _wait(lambda: cam.error is not None and cam.latest_frame() is None, timeout=30)
+        _video(device, frames=200)  # plugged back
+        assert _wait(lambda: cam.latest_frame() is not None, timeout=10)
+    finally:
+        cam.close()
+
+
+def test_none_camera():
+    cam = open_camera("none:")
+    assert isinstance(cam, NoCamera)
+    cam.start()
+    assert cam.latest_frame() is None and cam.error
+    cam.stop()
+    cam.close()
+
+
+def test_other_drivers_register_their_scheme(tmp_path):
+    class Flat(Camera):
+        def _read(self):
+            return np.zeros((self.height, self.width, 3), np.uint8)
+
+        def _paced(self):
+            return True
+
+    register_scheme("flat", lambda uri, rest, query, **kw: Flat(uri, **kw))
+    cam = open_camera("flat:x", width=64, height=48, fps=50)
+    cam.start()
+    try:
+        assert cam.wait_frame().shape == (48, 64, 3)
+    finally:
+        cam.close()
+
+
+def test_services_resolve_files_paths_from_the_project_root(kiosk_config, tmp_path):
+    from kiosk import paths
+    from kiosk.cameras import resolve_uri
+    from kiosk.services import build_services
+
+    assert resolve_uri("files:assets/samples/camera?hold=2") == f"files:{paths.ASSETS_DIR / 'samples' / 'camera'}?hold=2"
+    assert resolve_uri("v4l2:/dev/video0") == "v4l2:/dev/video0"
+    kiosk_config.camera.document_uri = "none:"
+    services = build_services(kiosk_config)
+    try:
+        cam = services.id_camera
+        assert isinstance(cam, FilesCamera) and not cam.running  # built, not started
+        cam.start()
+        assert cam.wait_frame() is not None  # the demo frames of assets/samples/camera
+        cam.stop()
+        assert isinstance(services.document_camera, NoCamera)
+    finally:
+        services.close()
+    assert not cam._thread.is_alive()
+    shutil.rmtree(tmp_path, ignore_errors=True)
