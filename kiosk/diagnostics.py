@@ -72,6 +72,17 @@ def device_list() -> dict[str, Any]:
     return {"usb": usb, "video": sorted(glob.glob("/dev/video*")), "serial": sorted(glob.glob("/dev/ttyUSB*") + glob.glob("/dev/ttyACM*"))}
 
 
+def find_usb_printers() -> tuple[list[Any], str]:
+    """(USB printers found, a problem to show or ''): the printer screen's "find" button."""
+    from devices.usb import UsbUnavailable, list_devices, permission_problem, printers
+
+    try:
+        devices = list_devices()
+    except UsbUnavailable as e:
+        return [], e.message
+    return printers(devices), permission_problem(devices)
+
+
 def removable_mounts() -> list[Path]:
     """Mounted USB sticks (desktop automount places them under /media/USER/… or /run/media/USER/…)."""
     found = []

@@ -181,4 +181,6 @@ def apply_to_services(services: Any, new_config: KioskConfig, changes: Mapping[s
             queue.backend = client
         if previous is not None:
             previous.close()
+    if "logging" in changes and old.logging.level != new_config.logging.level:
+        logging.getLogger().setLevel(new_config.logging.level)
     return pending

@@ -17,16 +17,6 @@ from screens.tech_base import TechScreen, alive, edit_text
 load_kv(__file__)
 
 
-def _scan() -> tuple[list[Any], str]:
-    from devices.usb import UsbUnavailable, list_devices, permission_problem, printers
-
-    try:
-        devices = list_devices()
-    except UsbUnavailable as e:
-        return [], e.message
-    return printers(devices), permission_problem(devices)
-
-
 class TechPrinterScreen(TechScreen):
     uri = StringProperty("")
     paper_width = NumericProperty(576)
@@ -48,7 +38,9 @@ class TechPrinterScreen(TechScreen):
 
     def scan(self) -> None:
         self.busy = True
-        run_in_background(_scan, on_result=self._scanned, on_error=self._error)
+        from kiosk.diagnostics import find_usb_printers
+
+        run_in_background(find_usb_printers, on_result=self._scanned, on_error=self._error)
 
     @alive
     def _scanned(self, result: tuple[list[Any], str]) -> None:

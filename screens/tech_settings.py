@@ -25,6 +25,7 @@ class TechSettingsScreen(TechScreen):
     priority_age = NumericProperty(60)
     max_priority_in_a_row = NumericProperty(2)
     large_text = BooleanProperty(False)
+    log_level = StringProperty("INFO")
     categories = ListProperty([])  # [(code, name, enabled)]
     services_text = StringProperty("")
 
@@ -38,6 +39,7 @@ class TechSettingsScreen(TechScreen):
         self.idle_timeout_s, self.idle_countdown_s = c.ui.idle_timeout_s, c.ui.idle_countdown_s
         self.priority_age, self.max_priority_in_a_row = c.queue.priority_age, c.queue.max_priority_in_a_row
         self.large_text = c.accessibility.large_text
+        self.log_level = c.logging.level
         self._build_categories()
         self._build_services()
 
@@ -87,6 +89,10 @@ class TechSettingsScreen(TechScreen):
         section = "ui" if key.startswith("idle") else "queue"
         value = getattr(self, key) + direction * STEPS[key]
         if self.save({section: {key: value}}):
+            self._load()
+
+    def set_log_level(self, level: str) -> None:
+        if self.save({"logging": {"level": level}}):
             self._load()
 
     def toggle_large_text(self) -> None:

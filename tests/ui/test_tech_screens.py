@@ -53,6 +53,13 @@ def test_settings_steps_are_saved_and_out_of_range_refused(tdriver, site, artifa
     d.tap("cat_pregnant")
     codes = [p["code"] for p in tomllib.loads(site.read_text())["queue"]["priority_categories"]]
     assert "pregnant" not in codes and "elderly" in codes
+    import logging
+
+    d.tap("btn_log_warning")
+    assert tomllib.loads(site.read_text())["logging"]["level"] == "WARNING"
+    assert logging.getLogger().level == logging.WARNING
+    d.tap("btn_log_info")
+    assert logging.getLogger().level == logging.INFO
     d.screenshot(artifacts / "tech_settings.png")
     keys = [k for e in read_audit(d.app.services.config.data_path("technician", "audit.jsonl")) for k in e.get("keys", [])]
     assert "ui.idle_timeout_s" in keys and "queue.priority_categories" in keys
