@@ -106,6 +106,10 @@ def build(services: Any) -> None:
     if not wanted(services.config):
         return
     server = EmbeddedServer(services.config)
-    server.start()
     services.extras["embedded_server"] = server
     services.on_close(server.stop)
+    try:
+        server.start()
+    except (RuntimeError, OSError) as e:  # the kiosk still starts: offline mode (outbox, local ticket block)
+        log.error("embedded backend not started: %s", e)
+        services.extras["embedded_server_error"] = str(e)

@@ -33,3 +33,25 @@ def test_no_embedded_server_for_a_remote_backend(kiosk_config):
     kiosk_config.backend.url = "http://127.0.0.1:8765/api/v1"
     kiosk_config.backend.embedded = False
     assert not embedded_server.wanted(kiosk_config)
+
+
+def test_a_server_that_cannot_start_leaves_the_kiosk_running_offline(kiosk_config, tmp_path):
+    kiosk_config.backend.embedded = True
+    kiosk_config.backend.url = f"http://127.0.0.1:{free_port()}/api/v1"
+    kiosk_config.backend.embedded_db = "postgresql+psycopg://nobody@127.0.0.1:1/none"  # unreachable database
+    services = Services(config=kiosk_config)
+    try:
+        for build in (embedded_server.build, backend.build, outbox.build):
+            build(services)
+        assert "embedded_server_error" in services.extras
+        assert services.outbox.submit_rating(_rating()).status == "queued"
+    finally:
+        services.close()
+
+
+def _rating():
+    from datetime import datetime, timezone
+
+    from kiosk import api
+
+    return api.RatingIn(level="satisfied", at=datetime.now(timezone.utc))
