@@ -175,9 +175,15 @@ class FormScreen(KioskScreen):
             Clock.schedule_once(lambda _dt, k=ti.field_key: self._scroll_to(k), delay)
 
     def _scroll_to(self, key: str) -> None:
+        """Bring a field into view (only when the page is taller than the view: Kivy misplaces it otherwise)."""
         row = self.ids.get(f"row_{key}")
-        if row is not None and row.parent is not None:
-            self.ids.scroll.scroll_to(row, padding=20, animate=False)
+        scroll = self.ids.scroll
+        if row is None or row.parent is None:
+            return
+        if self.ids.fields.height <= scroll.height:
+            scroll.scroll_y = 1
+            return
+        scroll.scroll_to(row, padding=20, animate=False)
 
     def focus_field(self, key: str) -> None:
         ti = self.ids.get(f"in_{key}")
@@ -228,8 +234,7 @@ class FormScreen(KioskScreen):
         if errors:
             self.banner = self.app.tr["declare.fix_page"]
             first = next(iter(errors))
-            if f"row_{first}" in self.ids:
-                self.ids.scroll.scroll_to(self.ids[f"row_{first}"], padding=20)
+            self._scroll_to(first)
         else:
             self.banner = ""
         return not errors

@@ -145,6 +145,20 @@ class VirtualKeyboard(BoxLayout):
     def on_kv_post(self, base_widget: Any) -> None:
         self.build_keys()
 
+    def _hidden(self) -> bool:
+        return self.opacity == 0 or self.height < 2
+
+    def on_touch_down(self, touch: Any) -> bool:
+        # A hidden keyboard (height 0) still has its keys laid out above it: never let them catch a touch.
+        if self._hidden():
+            return False
+        return super().on_touch_down(touch)
+
+    def on_touch_up(self, touch: Any) -> bool:
+        if self._hidden():
+            return False
+        return super().on_touch_up(touch)
+
     def on_method(self, *_args: Any) -> None:
         self._relabel()
 
