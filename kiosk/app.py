@@ -84,8 +84,10 @@ class KioskApp(App):
     tr = ObjectProperty(Translator("vi"))
     large_text = BooleanProperty(False)
     high_contrast = BooleanProperty(False)
-    theme = ObjectProperty(NORMAL)
-    sz = ObjectProperty(Sizes.compute(1.0, 1.0))
+    # rebind=True: kv reads these as app.theme.x / app.sz.x, and Kivy only re-binds an intermediate
+    # object of such a chain when its property says so (without it, large text and contrast never showed).
+    theme = ObjectProperty(NORMAL, rebind=True)
+    sz = ObjectProperty(Sizes.compute(1.0, 1.0), rebind=True)
     portrait = BooleanProperty(False)
     idle_seconds = NumericProperty(0)
     voice_muted = BooleanProperty(False)

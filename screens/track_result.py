@@ -19,7 +19,7 @@ def _when(dt: Any) -> str:
 class TrackResultScreen(KioskScreen):
     """Shows a :class:`kiosk.tracking.TrackingResult`; "Đánh giá" rates this dossier."""
 
-    result = ObjectProperty(None, allownone=True)
+    result = ObjectProperty(None, allownone=True, rebind=True)  # kv reads root.result.title
     received_text = StringProperty("")
     appointment_text = StringProperty("")
 
