@@ -201,11 +201,14 @@ class Word:
         for k in range(len(bases) - 1):
             if bases[k] == "u" and bases[k + 1] == "o":
                 i, j = start + k, start + k + 1
-                if self.letters[i][1] == HORN and self.letters[j][1] == HORN:
+                if self.letters[j][1] == HORN and (self.letters[i][1] == HORN or j + 1 == len(self.letters)):
                     self._set_mod(i, "")
                     self._set_mod(j, "")
                     if key:
                         self.append(key)
+                elif j + 1 == len(self.letters) and self.letters[i][1] != HORN:
+                    # Nothing after the pair yet: "uơ" (thuở, huơ); a letter typed next makes it "ươ".
+                    self._set_mod(j, HORN)
                 else:
                     self._set_mod(i, HORN)
                     self._set_mod(j, HORN)
