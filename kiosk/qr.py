@@ -144,9 +144,10 @@ def _equalise(grey: np.ndarray) -> np.ndarray:
     return _CLAHE.apply(grey)
 
 
-def _sharpen(grey: np.ndarray) -> np.ndarray:
-    blur = cv2.GaussianBlur(grey, (0, 0), 2.0)
-    return cv2.addWeighted(grey, 2.0, blur, -1.0, 0)
+def _sharpen(grey: np.ndarray, sigma: float = 2.0, amount: float = 1.0) -> np.ndarray:
+    """Unsharp mask: restores the module edges that defocus and JPEG soften."""
+    blur = cv2.GaussianBlur(grey, (0, 0), sigma)
+    return cv2.addWeighted(grey, 1.0 + amount, blur, -amount, 0)
 
 
 def _aruco_detector() -> cv2.QRCodeDetectorAruco:
@@ -156,29 +157,34 @@ def _aruco_detector() -> cv2.QRCodeDetectorAruco:
     return det
 
 
-RECTIFIED_SIDE = 420
-QUIET = 42
+RECTIFIED_SIDES = (420, 300, 600)  # module size varies with the QR version: try a few scales
+
+
+def _otsu(grey: np.ndarray) -> np.ndarray:
+    return cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
 
 
 def rectify_decode(grey: np.ndarray) -> list[QRCode]:
     """OpenCV's finder-pattern detector (ArUco-based) locates the code even when zxing-cpp
-    cannot; the code is then warped flat to a large square and decoded as a pure image."""
+    cannot; the code is then warped flat to a square and decoded as a clean image
+    (a few sizes, plain / sharpened / binarised)."""
     import zxingcpp
 
     ok, quad = _aruco_detector().detect(grey)
     if not ok or quad is None:
         return []
     src = np.float32(quad).reshape(-1, 2)[:4]
-    side = RECTIFIED_SIDE
-    dst = np.float32([[QUIET, QUIET], [QUIET + side, QUIET], [QUIET + side, QUIET + side], [QUIET, QUIET + side]])
-    m = cv2.getPerspectiveTransform(src, dst)
-    flat = cv2.warpPerspective(grey, m, (side + 2 * QUIET, side + 2 * QUIET), flags=cv2.INTER_CUBIC,
-                               borderMode=cv2.BORDER_CONSTANT, borderValue=255)
     pts = tuple((float(x), float(y)) for x, y in src)
-    for img in (flat, _sharpen(flat)):
-        for bc in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode):
-            raw = bytes(bc.bytes)
-            return [QRCode(_text(raw, bc.text), raw, pts, "rectify")]
+    for side in RECTIFIED_SIDES:
+        q = side // 10
+        dst = np.float32([[q, q], [q + side, q], [q + side, q + side], [q, q + side]])
+        m = cv2.getPerspectiveTransform(src, dst)
+        flat = cv2.warpPerspective(grey, m, (side + 2 * q, side + 2 * q), flags=cv2.INTER_CUBIC,
+                                   borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+        for img in (flat, _sharpen(flat), _sharpen(flat, 1.0, 2.0), _otsu(flat)):
+            for bc in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode):
+                raw = bytes(bc.bytes)
+                return [QRCode(_text(raw, bc.text), raw, pts, "rectify")]
     return []
 
 
@@ -193,6 +199,7 @@ PASSES: dict[str, Callable[[np.ndarray], list[QRCode]]] = {
     "zxing_up2_sharpen": lambda g: zxing_decode(_sharpen(_upscale(g)), scale=2.0),
     "zxing_sharpen_up2": lambda g: zxing_decode(_upscale(_sharpen(g)), scale=2.0),
     "zxing_up15": lambda g: zxing_decode(_upscale(g, 1.5), scale=1.5),
+    "zxing_sharpen_strong_up2": lambda g: zxing_decode(_upscale(_sharpen(g, 1.5, 2.5)), scale=2.0),
     "rectify": rectify_decode,
     "zbar": lambda g: zbar_decode(g),
     "zbar_sharpen": lambda g: zbar_decode(_sharpen(g)),
@@ -204,7 +211,9 @@ PASSES: dict[str, Callable[[np.ndarray], list[QRCode]]] = {
 # zxing-cpp reads most frames in ~2 ms; each later pass is the one that added the most reads per
 # millisecond on the frames the earlier ones missed. zbar passes added no read after these (kept
 # in PASSES for the benchmark and for callers that ask for them).
-DEFAULT_PASSES: tuple[str, ...] = ("zxing", "zxing_sharpen", "zxing_up15", "zxing_sharpen_up2", "rectify")
+DEFAULT_PASSES: tuple[str, ...] = (
+    "zxing", "zxing_sharpen", "zxing_up15", "zxing_sharpen_up2", "rectify", "zxing_sharpen_strong_up2",
+)
 
 
 def decode_qr(frame: np.ndarray, passes: Sequence[str] = DEFAULT_PASSES) -> list[QRCode]:

@@ -253,27 +253,35 @@ def compose(card: Image.Image, background: np.ndarray, p: Params, rng: random.Ra
     warped = cv2.warpPerspective(card_bgr, m, (FRAME_W, FRAME_H), flags=cv2.INTER_AREA)
     mask = cv2.warpPerspective(np.full((CARD_H, CARD_W), 255, np.uint8), m, (FRAME_W, FRAME_H))
     frame = background.copy()
-    frame[mask > 127] = warped[mask > 127]
+    cv2.copyTo(warped, (mask > 127).astype(np.uint8), frame)
     # a thumb on the card's edge, away from the QR
     if rng.random() < 0.5:
         edge = dst[rng.choice([0, 3])]
         cv2.ellipse(frame, (int(edge[0]), int(edge[1])), (int(w * 0.07), int(w * 0.12)), rng.uniform(0, 180), 0, 360,
                     (rng.randint(90, 140), rng.randint(120, 170), rng.randint(170, 220)), -1)
-    out = frame.astype(np.float32)
+    out = frame
     if p.glare > 0:
         if p.glare_on_qr and qr_box is not None:
             qx, qy, qw, qh = qr_box
             gc = cv2.perspectiveTransform(np.float32([[[qx + qw * rng.uniform(0.2, 0.8), qy + qh * rng.uniform(0.2, 0.8)]]]), m)[0, 0]
         else:
             gc = (rng.uniform(0, FRAME_W), rng.uniform(0, FRAME_H))
-        yy, xx = np.mgrid[0:FRAME_H, 0:FRAME_W]
         r = w * rng.uniform(0.06, 0.16)
-        g = np.exp(-(((xx - gc[0]) ** 2 + ((yy - gc[1]) * 1.6) ** 2) / (2 * r * r)))[..., None]
-        out = out * (1 - p.glare * g) + 255 * p.glare * g
+        # the highlight only where it is visible (4 radii around its centre)
+        x0, x1 = int(max(0, gc[0] - 4 * r)), int(min(FRAME_W, gc[0] + 4 * r))
+        y0, y1 = int(max(0, gc[1] - 3 * r)), int(min(FRAME_H, gc[1] + 3 * r))
+        if x1 > x0 and y1 > y0:
+            yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+            g = np.exp(-(((xx - gc[0]) ** 2 + ((yy - gc[1]) * 1.6) ** 2) / (2 * r * r)))[..., None] * p.glare
+            roi = out[y0:y1, x0:x1].astype(np.float32)
+            out[y0:y1, x0:x1] = np.clip(roi * (1 - g) + 255 * g, 0, 255).astype(np.uint8)
     if p.dark < 1:
-        out = 255 * (out / 255) ** 1.3 * p.dark
-        out += np.random.default_rng(rng.randrange(2**32)).normal(0, 3 + 6 * (1 - p.dark), out.shape)
-    out = np.clip(out, 0, 255).astype(np.uint8)
+        lut = np.clip(255 * (np.arange(256) / 255) ** 1.3 * p.dark, 0, 255).astype(np.uint8)
+        out = cv2.LUT(out, lut)
+        sigma = 3 + 6 * (1 - p.dark)
+        noise = np.random.default_rng(rng.randrange(2**32)).normal(0, sigma, out.shape).astype(np.float32)
+        out = cv2.add(out.astype(np.float32), noise)
+        out = np.clip(out, 0, 255).astype(np.uint8)
     if p.focus > 0:
         out = cv2.GaussianBlur(out, (0, 0), p.focus)
     if p.motion > 1:
