@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -392,17 +393,25 @@ class Catalog:
                 form = _search_form(text)
                 if form:
                     phrases.append(_Phrase(i, _WEIGHTS[kind], tuple(form.split()), form))
-        index: dict[str, list[int]] = {}
+        vocab: dict[str, int] = {}
+        for ph in phrases:
+            for w in ph.words:
+                vocab.setdefault(w, len(vocab))
+        width = max((len(ph.words) for ph in phrases), default=1)
+        # Phrase × word-slot matrix of vocabulary indices (-1 = empty slot): one numpy gather scores them all.
+        slots = np.full((len(phrases), width), -1, dtype=np.int32)
         for n, ph in enumerate(phrases):
-            for w in set(ph.words):
-                index.setdefault(w, []).append(n)
+            slots[n, : len(ph.words)] = [vocab[w] for w in ph.words]
         with self._lock:
             self.procedures = procedures
             self.calendar = calendar
             self._by_code = by_code
             self._phrases = phrases
-            self._index = index
-            self._vocab = list(index)
+            self._vocab = list(vocab)
+            self._slots = slots
+            self._owners = np.array([ph.owner for ph in phrases], dtype=np.int32)
+            self._weights = np.array([ph.weight for ph in phrases], dtype=np.float32)
+            self._lengths = np.array([len(ph.words) for ph in phrases], dtype=np.float32)
 
     def replace(self, other: Catalog) -> None:
         """Take ``other``'s procedures (a fresher copy from the backend) in place."""
@@ -434,47 +443,45 @@ class Catalog:
     def search(self, query: str, limit: int = 20) -> list[Procedure]:
         return [h.procedure for h in self.search_scored(query, limit)]
 
-    def _word_scores(self, word: str, last: bool) -> dict[str, float]:
-        """Catalog words close to ``word`` (typos via rapidfuzz; the word being typed as a prefix)."""
-        found = process.extract(word, self._vocab, scorer=OSA.normalized_similarity, score_cutoff=0.66, limit=None)
-        scores = {w: 100.0 * sc for w, sc, _ in found}
+    def _word_scores(self, word: str, last: bool) -> np.ndarray:
+        """Score (0–100) of every catalog word against ``word``: typos via rapidfuzz (OSA), the word
+        being typed as a prefix. Index ``len(vocab)`` is the empty slot (0)."""
+        vocab = self._vocab
+        out = np.zeros(len(vocab) + 1, dtype=np.float32)
+        for _w, sc, idx in process.extract(word, vocab, scorer=OSA.normalized_similarity, score_cutoff=0.66, limit=None):
+            out[idx] = 100.0 * sc
         if last and (len(word) >= 2 or not word.isalpha()):
-            for w in self._vocab:
-                if w.startswith(word) and scores.get(w, 0) < 92:
-                    scores[w] = 92.0
-        return scores
+            for idx, w in enumerate(vocab):
+                if w.startswith(word) and out[idx] < 92:
+                    out[idx] = 92.0
+        return out
 
     def search_scored(self, query: str, limit: int = 20, cutoff: float = 66) -> list[Hit]:
-        """Best matches first: every query word is matched to the closest word of a name or keyword."""
+        """Best matches first: every query word is matched to the closest word of a name or keyword,
+        averaged, weighted by where the phrase comes from (name > keyword > field)."""
         exact = self._by_code.get(query.strip())
-        q = _search_form(query)
-        qwords = q.split()
         if exact is not None:
             return [Hit(exact, 200.0)]
-        if not qwords:
+        q = _search_form(query)
+        qwords = q.split()
+        if not qwords or not self.procedures:
             return []
         with self._lock:
-            phrases, index = self._phrases, self._index
-            per_word = [self._word_scores(w, i == len(qwords) - 1) for i, w in enumerate(qwords)]
-        candidates: set[int] = set()
-        for scores in per_word:
-            for w in scores:
-                candidates.update(index[w])
-        best: dict[int, float] = {}
-        for n in candidates:
-            ph = phrases[n]
-            total = sum(max((scores.get(w, 0.0) for w in ph.words), default=0.0) for scores in per_word)
-            score = total / len(qwords) * ph.weight
-            if q in ph.text:
-                score += 4  # the words in the citizen's order
-            score -= 0.8 * max(0, len(ph.words) - len(qwords))  # prefer the tighter phrase
-            if score > best.get(ph.owner, 0.0):
-                best[ph.owner] = score
-        ranked = sorted(
-            ((i, sc) for i, sc in best.items() if sc >= cutoff),
-            key=lambda kv: (-kv[1], len(self.procedures[kv[0]].name_vi)),
-        )
-        return [Hit(self.procedures[i], round(sc, 1)) for i, sc in ranked[:limit]]
+            phrases, slots, owners = self._phrases, self._slots, self._owners
+            weights, lengths = self._weights, self._lengths
+            total = np.zeros(len(phrases), dtype=np.float32)
+            for i, w in enumerate(qwords):
+                scores = self._word_scores(w, i == len(qwords) - 1)
+                total += scores[slots].max(axis=1)  # slot -1 reads the trailing 0
+        score = total / len(qwords) * weights - 0.8 * np.maximum(0, lengths - len(qwords))
+        for n in np.nonzero(score >= cutoff - 4)[0]:
+            if q in phrases[n].text:
+                score[n] += 4  # the words in the citizen's order
+        best = np.full(len(self.procedures), -np.inf, dtype=np.float32)
+        np.maximum.at(best, owners, score)
+        found = np.nonzero(best >= cutoff)[0]
+        ranked = sorted(found.tolist(), key=lambda i: (-float(best[i]), len(self.procedures[i].name_vi)))
+        return [Hit(self.procedures[i], round(float(best[i]), 1)) for i in ranked[:limit]]
 
     # -------------------------------------------------------------- backend copy
 
