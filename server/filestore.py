@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,17 @@ class FileStore:
         self.root = Path(root)
         (self.root / "blobs").mkdir(parents=True, exist_ok=True)
         (self.root / "tmp").mkdir(parents=True, exist_ok=True)
+        self._sweep_tmp()
+
+    def _sweep_tmp(self, older_than_s: float = 3600.0) -> None:
+        """Remove uploads a crashed server was still staging (old enough not to be another worker's)."""
+        limit = time.time() - older_than_s
+        for p in (self.root / "tmp").iterdir():
+            try:
+                if p.stat().st_mtime < limit:
+                    p.unlink()
+            except OSError:
+                pass
 
     def blob_path(self, sha256: str) -> Path:
         return self.root / "blobs" / sha256[:2] / sha256

@@ -87,3 +87,18 @@ def test_kiosk_server_add_only_seeds_a_kiosk_and_refuses_short_tokens(tmp_path: 
     engine.dispose()
     monkeypatch.setenv("KIOSK_SERVER_TOKEN", "short")
     assert server_main(["--db", db, "--kiosk", "KIOSK-06", "--add-only"]) == 2
+
+
+def test_uploads_left_by_a_crashed_server_are_swept_at_start(tmp_path: Path):
+    import os
+    import time
+
+    from server.filestore import FileStore
+
+    (tmp_path / "tmp").mkdir()
+    old, fresh = tmp_path / "tmp" / "old", tmp_path / "tmp" / "fresh"
+    old.write_bytes(b"x")
+    fresh.write_bytes(b"y")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    FileStore(tmp_path)
+    assert not old.exists() and fresh.exists()
