@@ -18,19 +18,17 @@ from kiosk.api import SECRET_ALPHABET, SECRET_LENGTH
 MAX_DOSSIERS_PER_DAY = 9999  # XXXX in the code (Circular 01/2018/TT-VPCP Art. 19)
 
 
-# Prebuilt statements (the ticket hot path): portable SQL for SQLite ≥ 3.35 and PostgreSQL.
-_SEQ_INSERT = text(
-    "INSERT INTO sequences (name, day, value) VALUES (:name, :day, 0) ON CONFLICT (name, day) DO NOTHING"
-).bindparams(bindparam("day", type_=Date))
-_SEQ_ADVANCE = text(
-    "UPDATE sequences SET value = value + :n WHERE name = :name AND day = :day RETURNING value"
+# One atomic upsert (SQLite ≥ 3.35 and PostgreSQL): the first call of the day inserts ``count``,
+# later ones add to it under the row's lock; the new value comes back in the same round trip.
+_SEQ_TAKE = text(
+    "INSERT INTO sequences (name, day, value) VALUES (:name, :day, :n) "
+    "ON CONFLICT (name, day) DO UPDATE SET value = sequences.value + excluded.value RETURNING value"
 ).bindparams(bindparam("day", type_=Date))
 
 
 def next_value(session: Session, name: str, day: date, count: int = 1) -> int:
     """Advance sequence ``name`` of ``day`` by ``count``; return the last value taken (first is 1)."""
-    session.execute(_SEQ_INSERT, {"name": name, "day": day})
-    return session.execute(_SEQ_ADVANCE, {"name": name, "day": day, "n": count}).scalar_one()
+    return session.execute(_SEQ_TAKE, {"name": name, "day": day, "n": count}).scalar_one()
 
 
 def ticket_sequence_name(department_id: int, service: str) -> str:
