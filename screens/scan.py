@@ -22,7 +22,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.documents import RETAKE, prepare_page
-from kiosk.documents.autocapture import AutoCapture, signature
+from kiosk.documents.autocapture import SIG_SIZE, AutoCapture, difference, signature
 from kiosk.documents.batch import Paper, ScanBatch
 from kiosk.documents.pipeline import check_frame
 from screens import camera_view  # noqa: F401  (registers CameraPreview for the kv rule)
@@ -36,6 +36,7 @@ load_kv(__file__)
 GOOD = (0.18, 0.75, 0.30, 1)
 FIX = (1.0, 0.60, 0.0, 1)
 CHECK_EVERY_S = 0.3
+STALE_DIFF = 12.0  # mean grey change (0–255) that makes an outline belong to an old picture
 THUMB_H = 360
 
 
@@ -106,6 +107,7 @@ class ScanScreen(KioskScreen):
         self._last_corners: np.ndarray | None = None
         self._retake_index: int | None = None
         self._capturing = False
+        self._checked_sig: np.ndarray | None = None
 
     # ------------------------------------------------------------ navigation
 
@@ -225,6 +227,11 @@ class ScanScreen(KioskScreen):
 
     def _on_frame(self, frame: np.ndarray, _frame_id: int) -> None:
         self._last_frame = frame
+        if self._checked_sig is not None:
+            quick = cv2.resize(frame, SIG_SIZE, interpolation=cv2.INTER_NEAREST)
+            if difference(signature(quick), self._checked_sig) > STALE_DIFF:  # the picture moved on
+                self.ids.preview.set_overlays([])
+                self._checked_sig = None
         now = time.monotonic()
         if self._checking or self.busy or self._capturing or now - self._last_check < CHECK_EVERY_S:
             return
@@ -249,6 +256,13 @@ class ScanScreen(KioskScreen):
         if self.manager is None or self.manager.current != self.name:
             return
         preview = self.ids.preview
+        latest = self._last_frame
+        if latest is not None and latest is not frame:
+            quick = cv2.resize(latest, SIG_SIZE, interpolation=cv2.INTER_NEAREST)
+            if difference(signature(quick), sig) > STALE_DIFF:
+                preview.set_overlays([])  # this answer is about a picture no longer shown
+                return
+        self._checked_sig = sig
         if check.page_found:
             preview.set_overlays([(check.corners.tolist(), GOOD if check.ok else FIX)])
         else:

@@ -30,7 +30,9 @@ def scan_with_two_pages(driver: Any) -> None:
     screen._refresh()
     screen.set_status(app.tr("scan.captured", n=2), "ok")
     driver.wait_for(lambda: screen.ids.preview.has_frame, timeout=10, what="camera frame")
-    driver.pump(1.0)
+    driver.pump(0.5)
+    driver.wait_for(lambda: screen.ids.preview._overlays, timeout=10, what="the page outline")
+    screen.set_status(app.tr("scan.captured", n=2), "ok")
 
 
 @scene("scan_corners")
