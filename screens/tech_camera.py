@@ -56,6 +56,7 @@ class TechCameraScreen(TechScreen):
     uri = StringProperty("")
     found_text = StringProperty("")
     analysing = BooleanProperty(False)
+    controls = BooleanProperty(False)  # focus/exposure supported by this camera's driver
 
     def prepare(self, **params: Any) -> None:
         self.status = ""
@@ -115,11 +116,29 @@ class TechCameraScreen(TechScreen):
     def edit_uri(self) -> None:
         edit_text(self.t("tech.camera_uri" if self.which == "camera" else "tech.document_uri"), self.uri, self.choose)
 
+    # -------------------------------------------------------- focus / exposure
+
+    def autofocus(self, on: bool) -> None:
+        from kiosk import camera_controls
+
+        ok = camera_controls.set_autofocus(self._camera(), on)
+        self.say("tech.saved" if ok else "tech.control_unsupported", "ok" if ok else "warn")
+
+    def exposure(self, direction: int) -> None:
+        from kiosk import camera_controls
+
+        cam = self._camera()
+        ok = camera_controls.auto_exposure(cam) if direction == 0 else camera_controls.step_exposure(cam, direction)
+        self.say("tech.saved" if ok else "tech.control_unsupported", "ok" if ok else "warn")
+
     # -------------------------------------------------------- overlays
 
     def _analyse(self, _dt: float) -> None:
         cam = self._camera()
         frame = cam.latest_frame() if cam is not None else None
+        from kiosk import camera_controls
+
+        self.controls = camera_controls.supported(cam) if cam is not None else False
         if frame is None or self.analysing:
             return
         self.analysing = True
