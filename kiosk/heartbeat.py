@@ -32,7 +32,7 @@ class Heartbeat:
         interval_s: float | None = None,
         first_delay_s: float = FIRST_BEAT_DELAY_S,
     ) -> None:
-        self.config = config
+        self._config = config
         self.services = services
         self._send = send
         self.interval_s = interval_s if interval_s is not None else config.backend.heartbeat_s
@@ -43,6 +43,11 @@ class Heartbeat:
         self.beats = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    @property
+    def config(self) -> Any:
+        """The running kiosk's config (technician changes included), else the one given."""
+        return getattr(self.services, "config", None) or self._config
 
     def _sender(self) -> Callable[[str, dict[str, Any]], Any]:
         if self._send is not None:
