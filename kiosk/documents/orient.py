@@ -28,6 +28,7 @@ MIN_CONFIDENCE = 1.5
 
 def detect_rotation(binary: np.ndarray, timeout: float = 20) -> tuple[int, float]:
     """(degrees to turn the page clockwise so it reads upright, OSD confidence); (0, 0) if unsure."""
+    binary = ink_box(binary)
     h, w = binary.shape[:2]
     scale = min(1.0, OSD_HEIGHT / max(h, w))
     small = cv2.resize(binary, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else binary
@@ -49,6 +50,18 @@ def detect_rotation(binary: np.ndarray, timeout: float = 20) -> tuple[int, float
     if confidence < MIN_CONFIDENCE:
         return 0, confidence
     return int(rot.group(1)) % 360, confidence
+
+
+def ink_box(binary: np.ndarray, margin: int = 40) -> np.ndarray:
+    """The part of the page that holds text (blank paper only costs OSD time)."""
+    small = cv2.resize(binary, None, fx=0.125, fy=0.125, interpolation=cv2.INTER_AREA)
+    ys, xs = np.nonzero(small < 200)
+    if ys.size < 50:
+        return binary
+    h, w = binary.shape[:2]
+    y0, y1 = max(0, ys.min() * 8 - margin), min(h, ys.max() * 8 + 8 + margin)
+    x0, x1 = max(0, xs.min() * 8 - margin), min(w, xs.max() * 8 + 8 + margin)
+    return binary[y0:y1, x0:x1]
 
 
 def rotate(image: np.ndarray, degrees_cw: int) -> np.ndarray:
