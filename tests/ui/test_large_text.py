@@ -100,13 +100,15 @@ def test_every_screen_keeps_its_text_inside_in_large_text_mode(make_driver, kios
 def test_large_text_is_one_tap_away_and_on_by_default_for_a_priority_visit(make_driver, kiosk_config):
     kiosk_config.accessibility.voice_player = "none"
     driver = make_driver(config=kiosk_config)
-    normal = driver.app.sz.body
+    welcome = driver.find("lbl_welcome")
+    normal, colour = welcome.font_size, list(welcome.color)
     driver.tap("btn_large_text")
-    assert driver.app.large_text and driver.app.sz.body > normal
+    assert driver.app.large_text and welcome.font_size > normal * 1.2  # the widgets follow, not just app.sz
     driver.tap("btn_large_text")
-    assert not driver.app.large_text
+    assert not driver.app.large_text and welcome.font_size == normal
     driver.tap("btn_high_contrast")
     assert driver.app.high_contrast and driver.app.theme.name == "high_contrast"
+    assert list(welcome.color) != colour and list(welcome.color) == list(driver.app.theme.text)
     driver.tap("btn_high_contrast")
     # A priority visit switches large text on at its next step; the citizen can still turn it off.
     driver.app.services.visit.priority = "elderly"
