@@ -13,6 +13,7 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 
 from kiosk.forms import FormState
 from screens.base import KioskScreen, load_kv
@@ -114,8 +115,10 @@ class FormScreen(KioskScreen):
                 self._inputs.append(ti)
                 holder.add_widget(ti)
             elif f.type == "select":
-                grid = BoxLayout(orientation="horizontal", spacing=self.app.sz.pad * 0.4, size_hint_y=None,
-                                 height=self.app.sz.touch)
+                n = len(f.options)
+                cols = n if n <= 3 else (2 if self.app.portrait else 3)
+                grid = GridLayout(cols=cols, spacing=self.app.sz.pad * 0.4, size_hint_y=None)
+                grid.bind(minimum_height=grid.setter("height"))
                 for o in f.options:
                     btn = KButton(text=o.label(lang), font_size=self.app.sz.body * 0.9)
                     btn.field_key, btn.value = f.key, o.value
@@ -131,7 +134,15 @@ class FormScreen(KioskScreen):
                 holder.add_widget(btn)
             box.add_widget(row)
         self._restyle()
-        self.ids.scroll.scroll_y = 1
+        self._to_top()
+        Clock.schedule_once(lambda _dt: self._to_top(), 0)
+
+    def _to_top(self) -> None:
+        """Show the page from its first field (also after another visit left the view scrolled)."""
+        scroll = self.ids.scroll
+        scroll.scroll_y = 1
+        scroll.effect_y.value = scroll.effect_y.min if scroll.effect_y.min is not None else 0
+        scroll.update_from_scroll()
 
     def _restyle(self) -> None:
         tr = self.app.tr
