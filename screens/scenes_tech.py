@@ -88,9 +88,27 @@ def settings(driver: Any) -> None:
 
 @scene("tech_logs")
 def logs(driver: Any) -> None:
-    import logging
+    """A few invented entries in a throw-away log file (the showcase never shows the machine's real log)."""
+    import json
+    import tempfile
+    from pathlib import Path
 
-    log = logging.getLogger("kiosk.demo")
-    log.info("ticket A024 printed on tcp://10.0.0.5:9100")
-    log.warning("backend unreachable: dossier queued in the outbox")
+    from kiosk.config import updated
+
+    entries = [
+        ("08:02:11", "INFO", "kiosk.app", "kiosk started, version 0.1.0"),
+        ("08:02:16", "INFO", "kiosk.heartbeat", "heartbeat delivered"),
+        ("09:12:40", "INFO", "kiosk.queue", "ticket A024 issued (elderly)"),
+        ("09:12:41", "INFO", "kiosk.tickets", "ticket A024 printed on tcp://10.0.0.5:9100"),
+        ("09:31:05", "WARNING", "kiosk.backend", "POST /dossiers failed (attempt 1): ConnectTimeout"),
+        ("09:31:06", "INFO", "kiosk.outbox", "dossier queued in the outbox; provisional receipt printed"),
+        ("09:33:10", "INFO", "kiosk.outbox", "outbox drained: 1 sent"),
+        ("10:05:52", "ERROR", "devices.printer", "tcp://10.0.0.5:9100: paper_out: out of paper"),
+        ("10:07:30", "INFO", "kiosk.technician", "technician audit: entry"),
+    ]
+    path = Path(tempfile.mkdtemp(prefix="kiosk-scene-log-")) / "kiosk.jsonl"
+    path.write_text("".join(json.dumps({"ts": f"2026-03-02T{t}+07:00", "level": lv, "logger": lg, "msg": m}) + "\n"
+                            for t, lv, lg, m in entries), encoding="utf-8")
+    services = driver.app.services
+    services.config = updated(services.config, "logging", file=str(path))
     driver.app.go("tech_logs")
