@@ -32,12 +32,25 @@ def cer(truth: str, read: str) -> float:
     return Levenshtein.distance(t, r) / max(1, len(t))
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (tesseract): what a page costs, whatever the load."""
+    import resource
+
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+
+
+CPU: dict[int, list[float]] = {}
+
+
 def timed(fn, runs: int):
-    times, out = [], None
+    times, cpus, out = [], [], None
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu_seconds()
         out = fn()
         times.append(time.perf_counter() - t0)
+        cpus.append(cpu_seconds() - c0)
+    CPU[id(out)] = cpus
     return out, median(times)
 
 
@@ -62,10 +75,12 @@ def main(argv: list[str]) -> int:
             image = read_image(folder / page[group])
             raw_text, raw_s = timed(lambda: raw_ocr(image), args.runs)
             ours, ours_s = timed(lambda: process_image(image, pdf_layer=True), args.runs)
-            for method, text, s in (("raw tesseract -l vie", raw_text, raw_s), ("pipeline", ours.text, ours_s)):
-                r = rows.setdefault((group, method), {"cer": [], "s": []})
+            raw_cpu, ours_cpu = median(CPU.pop(id(raw_text), [])), median(CPU.pop(id(ours), []))
+            for method, text, s, c in (("raw tesseract -l vie", raw_text, raw_s, raw_cpu), ("pipeline", ours.text, ours_s, ours_cpu)):
+                r = rows.setdefault((group, method), {"cer": [], "s": [], "cpu": []})
                 r["cer"].append(cer(page["text"], text))
                 r["s"].append(s)
+                r["cpu"].append(c)
             print(f"page {page['index']} {group}: raw CER {cer(page['text'], raw_text):.3f} ({raw_s:.1f} s), "
                   f"pipeline CER {cer(page['text'], ours.text):.3f} ({ours_s:.1f} s)", flush=True)
             if group == "camera":
@@ -86,19 +101,22 @@ def main(argv: list[str]) -> int:
         f"{len(manifest['pages'])} pages × 2 groups (generator v{manifest['version']}), {args.runs} runs each; "
         "CER = edit distance / characters, whitespace runs counted as one space.",
         "",
-        "| group | method | mean CER | max CER | seconds per page (median) |",
-        "|---|---|---|---|---|",
+        "| group | method | mean CER | max CER | wall seconds per page (median) | CPU seconds per page (median) |",
+        "|---|---|---|---|---|---|",
     ]
     for (group, method), r in rows.items():
         lines.append(f"| {group} | {method} | {100 * statistics.mean(r['cer']):.2f} % | {100 * max(r['cer']):.2f} % | "
-                     f"{median(r['s']):.2f} |")
+                     f"{median(r['s']):.2f} | {median(r['cpu']):.2f} |")
     flat = statistics.mean(rows[("flat", "pipeline")]["cer"])
     cam = statistics.mean(rows[("camera", "pipeline")]["cer"])
     worst_s = max(median(rows[(g, "pipeline")]["s"]) for g in ("flat", "camera"))
+    worst_cpu = max(median(rows[(g, "pipeline")]["cpu"]) for g in ("flat", "camera"))
     lines += [
         "",
         f"Goal: camera CER ≤ 2 % → {100 * cam:.2f} %; within 1.5 points of flat → {100 * (cam - flat):+.2f} points; "
-        f"≤ 3 s per page → {worst_s:.2f} s (pipeline includes orientation detection and the PDF text layer).",
+        f"≤ 3 s per page → {worst_s:.2f} s wall at this load, {worst_cpu:.2f} s of CPU (one core; the pipeline "
+        "includes orientation handling and the PDF text layer). Raw tesseract is also fine on upright camera "
+        "pages of this set (8 MP, mild blur); it fails on the turned ones.",
         "",
         "Page segmentation mode on the prepared camera pages (our default is psm "
         f"{PSM}):",
