@@ -17,11 +17,10 @@ from screens.showcase import scene
 @contextmanager
 def _still_camera(driver: Any, image: str) -> Iterator[None]:
     """Show one demo image as the ID camera for the duration of a scene."""
-    from devices.camera import open_camera
-    from kiosk import paths
+    from kiosk.cameras import make_camera
 
     services = driver.app.services
-    camera = open_camera(f"files:{paths.ASSETS_DIR / 'samples' / 'camera' / image}")
+    camera = make_camera(f"files:assets/samples/camera/{image}", 1280, 720, 15)
     original, services.id_camera = services.id_camera, camera
     try:
         yield
