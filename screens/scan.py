@@ -13,7 +13,6 @@ import logging
 import time
 from typing import Any
 
-import cv2
 import numpy as np
 from kivy.clock import mainthread
 from kivy.graphics.texture import Texture
@@ -22,7 +21,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.documents import RETAKE, prepare_page
-from kiosk.documents.autocapture import SIG_SIZE, AutoCapture, difference, signature
+from kiosk.documents.autocapture import AutoCapture, difference, quick_signature, signature, thumbnail
 from kiosk.documents.batch import Paper, ScanBatch
 from kiosk.documents.pipeline import check_frame
 from screens import camera_view  # noqa: F401  (registers CameraPreview for the kv rule)
@@ -53,9 +52,7 @@ def say(title: str, body: str, kind: str = "info", **kw: Any) -> Any:
 
 def page_texture(image: np.ndarray, height: int = THUMB_H) -> Texture:
     """A small texture of a page (BGR) for a thumbnail."""
-    scale = height / image.shape[0]
-    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    small = np.ascontiguousarray(small[::-1])  # Kivy textures start at the bottom row
+    small = np.ascontiguousarray(thumbnail(image, height)[::-1])  # Kivy textures start at the bottom row
     tex = Texture.create(size=(small.shape[1], small.shape[0]), colorfmt="rgb")
     tex.blit_buffer(small.tobytes(), colorfmt="bgr", bufferfmt="ubyte")
     return tex
@@ -228,8 +225,7 @@ class ScanScreen(KioskScreen):
     def _on_frame(self, frame: np.ndarray, _frame_id: int) -> None:
         self._last_frame = frame
         if self._checked_sig is not None:
-            quick = cv2.resize(frame, SIG_SIZE, interpolation=cv2.INTER_NEAREST)
-            if difference(signature(quick), self._checked_sig) > STALE_DIFF:  # the picture moved on
+            if difference(quick_signature(frame), self._checked_sig) > STALE_DIFF:  # the picture moved on
                 self.ids.preview.set_overlays([])
                 self._checked_sig = None
         now = time.monotonic()
@@ -258,8 +254,7 @@ class ScanScreen(KioskScreen):
         preview = self.ids.preview
         latest = self._last_frame
         if latest is not None and latest is not frame:
-            quick = cv2.resize(latest, SIG_SIZE, interpolation=cv2.INTER_NEAREST)
-            if difference(signature(quick), sig) > STALE_DIFF:
+            if difference(quick_signature(latest), sig) > STALE_DIFF:
                 preview.set_overlays([])  # this answer is about a picture no longer shown
                 return
         self._checked_sig = sig

@@ -21,6 +21,17 @@ def signature(frame: np.ndarray) -> np.ndarray:
     return cv2.resize(grey, SIG_SIZE, interpolation=cv2.INTER_AREA).astype(np.float32)
 
 
+def quick_signature(frame: np.ndarray) -> np.ndarray:
+    """A cruder, cheaper :func:`signature` (every preview frame, on the UI thread)."""
+    return signature(cv2.resize(frame, SIG_SIZE, interpolation=cv2.INTER_NEAREST))
+
+
+def thumbnail(image: np.ndarray, height: int) -> np.ndarray:
+    """A small copy of a page for the screen (keeps its shape)."""
+    scale = height / image.shape[0]
+    return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+
+
 def difference(a: np.ndarray | None, b: np.ndarray | None) -> float:
     if a is None or b is None:
         return 255.0
