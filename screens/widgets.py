@@ -92,16 +92,18 @@ class KioskHeader(BoxLayout):
         app = App.get_running_app()
         if app is not None and hasattr(app, "portrait"):
             app.bind(portrait=self._place_tools)
-            self._place_tools(app, app.portrait)
+            self._place_tools(app)
 
-    def _place_tools(self, _app: Any, portrait: bool) -> None:
+    def _place_tools(self, app: Any, *_args: Any) -> None:
+        """Second row in portrait (one row is too narrow for them and the title)."""
+        two_rows = bool(app.portrait)
         tools = self.ids.get("tools")
-        target = self.ids.get("row_tools" if portrait else "row_main")
+        target = self.ids.get("row_tools" if two_rows else "row_main")
         if tools is None or target is None or tools.parent is target:
             return
         if tools.parent is not None:
             tools.parent.remove_widget(tools)
-        target.add_widget(tools, index=0 if portrait else 1)  # landscape: just before "Kết thúc"
+        target.add_widget(tools, index=0 if two_rows else 1)  # one row: just before "Kết thúc"
 
 
 class Banner(BoxLayout):
