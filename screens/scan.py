@@ -105,6 +105,7 @@ class ScanScreen(KioskScreen):
         self._retake_index: int | None = None
         self._capturing = False
         self._checked_sig: np.ndarray | None = None
+        self._await_scan: int | None = None
 
     # ------------------------------------------------------------ navigation
 
@@ -153,6 +154,7 @@ class ScanScreen(KioskScreen):
         self._auto = AutoCapture()
         self._last_frame = None
         self._retake_index = None
+        self._await_scan = None
         if "preview" in self.ids:
             self.ids.preview.clear()
         self._refresh()
@@ -224,6 +226,11 @@ class ScanScreen(KioskScreen):
 
     def _on_frame(self, frame: np.ndarray, _frame_id: int) -> None:
         self._last_frame = frame
+        cam = self.ids.preview.camera
+        if self._await_scan is not None and getattr(cam, "scans", 0) > self._await_scan:
+            self._await_scan = None  # the flatbed delivered the sheet the shutter asked for
+            self.capture(frame)
+            return
         if self._checked_sig is not None:
             if difference(quick_signature(frame), self._checked_sig) > STALE_DIFF:  # the picture moved on
                 self.ids.preview.set_overlays([])
@@ -276,7 +283,17 @@ class ScanScreen(KioskScreen):
     # ------------------------------------------------------------ capture
 
     def shutter(self) -> None:
-        """The manual shutter: take the newest frame whatever the checks say (they run after)."""
+        """The manual shutter: take the newest frame whatever the checks say (they run after).
+
+        With a flatbed (``frame_is_page``) it scans the sheet now on the glass instead; the
+        page is taken as soon as the scan arrives (see :meth:`_on_frame`).
+        """
+        cam = self.ids.preview.camera
+        if getattr(cam, "frame_is_page", False) and hasattr(cam, "rescan"):
+            self._await_scan = getattr(cam, "scans", 0)
+            cam.rescan()
+            self.set_status(self.app.tr["scan.checking"], "info")
+            return
         frame = self.ids.preview.camera.latest_frame() if self.ids.preview.camera else self._last_frame
         if frame is None:
             frame = self._last_frame

@@ -129,3 +129,24 @@ def test_no_page_offers_corner_dragging(make_driver, kiosk_config, artifacts, tm
     driver.tap("btn_use_corners")
     driver.wait_screen("scan")
     driver.wait_for(lambda: len(screen.thumbs()) == 1, timeout=30, what="page from dragged corners")
+
+
+def test_flatbed_shutter_scans_the_sheet_and_takes_it(make_driver, kiosk_config, tmp_path, monkeypatch):
+    import stat
+    import sys
+
+    page = _flat_page(tmp_path)
+    script = tmp_path / "scanimage"
+    script.write_text(f"#!{sys.executable}\nimport sys\nsys.stdout.buffer.write(open({str(page)!r}, 'rb').read())\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("SCANIMAGE", str(script))
+    kiosk_config.camera.document_uri = "sane:?resolution=300"
+    kiosk_config.camera.width, kiosk_config.camera.height = 2480, 3508
+    driver = make_driver(config=kiosk_config)
+    driver.app.go("scan", procedure_code=PROCEDURE, next_screen="home")
+    screen = driver.app.screen("scan")
+    screen.auto_capture = False
+    driver.wait_for(lambda: screen.ids.preview.has_frame, timeout=30, what="the first scan")
+    driver.tap("btn_shutter")
+    driver.wait_for(lambda: len(screen.thumbs()) == 1, timeout=60, what="the scanned page")
+    assert screen.ids.preview.camera.scans >= 2
