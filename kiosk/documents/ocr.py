@@ -75,7 +75,7 @@ def clean_text(text: str) -> str:
 
 
 def ocr_page(
-    image: np.ndarray, *, lang: str = LANG, psm: int = PSM, dpi: int = 300, pdf: bool = True, timeout: float = TIMEOUT_S
+    image: np.ndarray, *, lang: str = LANG, psm: int = PSM, dpi: int | None = 300, pdf: bool = True, timeout: float = TIMEOUT_S
 ) -> OcrResult:
     """Read one page image (grey or binary, upright). Raises :class:`OcrError`."""
     with tempfile.TemporaryDirectory(prefix="kiosk-ocr-") as tmp:
@@ -83,7 +83,9 @@ def ocr_page(
         if not cv2.imwrite(str(src), image):
             raise OcrError("cannot write the page image")
         base = Path(tmp) / "out"
-        cmd = [tesseract_cmd(), str(src), str(base), "-l", lang, "--psm", str(psm), "--dpi", str(dpi)]
+        cmd = [tesseract_cmd(), str(src), str(base), "-l", lang, "--psm", str(psm)]
+        if dpi:
+            cmd += ["--dpi", str(dpi)]
         if pdf:
             cmd += ["-c", "textonly_pdf=1"]
         cmd += ["txt", "tsv"] + (["pdf"] if pdf else [])
@@ -104,4 +106,4 @@ def ocr_page(
 
 def raw_ocr(image: np.ndarray, *, lang: str = LANG, psm: int = 3) -> str:
     """Plain ``tesseract -l vie`` on an unprocessed image: the benchmark's baseline."""
-    return ocr_page(image, lang=lang, psm=psm, pdf=False).text
+    return ocr_page(image, lang=lang, psm=psm, dpi=None, pdf=False).text
