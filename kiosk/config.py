@@ -167,6 +167,13 @@ class CatalogSection(_Section):
     cache_file: str = "var/catalog-cache.json"
 
 
+class KeyboardSection(_Section):
+    """The on-screen keyboard: typing method first offered, and where the tone mark goes."""
+
+    method: Literal["telex", "vni", "off"] = "telex"
+    tone_style: Literal["new", "old"] = "new"  # new: hoà, thuý (Unikey "kiểu mới"); old: hòa, thúy
+
+
 class PriorityCategory(_Section):
     code: str = Field(pattern=r"^[a-z_]{2,32}$")
     name_vi: str
@@ -227,6 +234,7 @@ class KioskConfig(_Section):
     printer: PrinterSection = Field(default_factory=PrinterSection)
     backend: BackendSection = Field(default_factory=BackendSection)
     catalog: CatalogSection = Field(default_factory=CatalogSection)
+    keyboard: KeyboardSection = Field(default_factory=KeyboardSection)
     queue: QueueSection = Field(default_factory=QueueSection)
     services: list[Service] = Field(default_factory=list)
     technician: TechnicianSection = Field(default_factory=TechnicianSection)

@@ -179,7 +179,8 @@ class FormScreen(KioskScreen):
         if ti.field_type == "email":
             kb.method = "off"
         elif kb.method == "off":
-            kb.method = "telex"
+            cfg = self.services.config.keyboard
+            kb.method = cfg.method if cfg.method != "off" else "telex"
         self.keyboard_open = True
         # Scroll once the keyboard has taken its room (the scroll view shrinks first).
         for delay in (0.05, 0.3):

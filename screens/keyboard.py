@@ -54,6 +54,15 @@ def _glyph(name: str) -> str:
     return f"[font={ICON_FONT}]{icon(name)}[/font]"
 
 
+def configured() -> Any:
+    """The ``[keyboard]`` section of the running kiosk's config (None outside the app)."""
+    from kivy.app import App
+
+    app = App.get_running_app()
+    services = getattr(app, "services", None) if app else None
+    return getattr(getattr(services, "config", None), "keyboard", None)
+
+
 class KeyButton(KButton):
     """One key: ``key`` is what it types (or a command name such as ``backspace``)."""
 
@@ -85,6 +94,10 @@ class VirtualKeyboard(BoxLayout):
     _built_for: str | None = None
 
     def __init__(self, **kwargs: Any) -> None:
+        cfg = configured()
+        if cfg is not None:  # the kiosk's [keyboard] settings, unless the caller chose
+            kwargs.setdefault("method", cfg.method)
+            kwargs.setdefault("style", cfg.tone_style)
         super().__init__(**kwargs)
         self.bind(layout=lambda *_: self.build_keys(), shift=lambda *_: self._relabel())
         self.build_keys()

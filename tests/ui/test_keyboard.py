@@ -90,3 +90,16 @@ def test_numeric_layout_types_digits_and_slashes(kb):
     keyboard.bind(on_done=lambda *_: done.append(True))
     driver.tap("key_done")
     assert done
+
+
+def test_configured_method_and_tone_style(make_driver, kiosk_config):
+    kiosk_config.keyboard.method = "vni"
+    kiosk_config.keyboard.tone_style = "old"
+    driver = make_driver(config=kiosk_config)
+    from kivy.uix.textinput import TextInput
+
+    kb = driver.app.screen("form").ids.keyboard  # built by the app from [keyboard]
+    assert kb.method == "vni" and kb.style == "old"
+    kb.target = TextInput()
+    kb.type_text("hoa2")
+    assert kb.target.text == "hòa"
