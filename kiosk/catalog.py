@@ -527,7 +527,7 @@ def refresh_from_backend(catalog: Catalog, backend: Any, cache_file: str | Path)
 
 
 def build(services: Any) -> None:
-    """``services.catalog``: the local folder, or the cached backend copy when there is one.
+    """``services.catalog``: the local folder, or the cached backend copy when it is newer.
 
     The backend copy is refreshed in a background thread when a backend is configured,
     so the kiosk starts at once and keeps working offline from the cache.
@@ -536,7 +536,8 @@ def build(services: Any) -> None:
     folder = config.path(config.catalog.path)
     catalog = load_catalog(folder)
     cache = config.path(config.catalog.cache_file)
-    if cache.exists():
+    newest_local = max((f.stat().st_mtime for f in folder.glob("*.toml")), default=0.0)
+    if cache.exists() and cache.stat().st_mtime > newest_local:  # a file edited since wins over an old copy
         try:
             catalog.replace(Catalog.load_cache(cache, calendar=catalog.calendar))
         except CatalogError as e:

@@ -175,3 +175,41 @@ def test_refresh_from_backend_swaps_in_and_caches(catalog, tmp_path):
 def test_calendar_file_is_not_a_procedure():
     data = tomllib.loads((FOLDER / "_calendar.toml").read_text(encoding="utf-8"))
     assert "code" not in data
+
+
+def test_refresh_from_the_real_reference_server_over_http(tmp_path):
+    from kiosk.backend import BackendClient
+    from kiosk.catalog import refresh_from_backend
+    from server.testing import ServerThread
+
+    with ServerThread(tmp_path / "srv", catalog_dir=FOLDER) as srv:
+        client = BackendClient(srv.url, "dev-kiosk-token", "KIOSK-01")
+        try:
+            local = Catalog([load_catalog(FOLDER)["1.001193"]])
+            assert refresh_from_backend(local, client, tmp_path / "cache.json")
+        finally:
+            client.close()
+    assert {p.code for p in local} == {p.code for p in load_catalog(FOLDER)}
+    assert Catalog.load_cache(tmp_path / "cache.json")["1.004222"].form.form_no == "CT01"
+
+
+def test_services_prefer_a_newer_backend_copy_and_a_newer_local_edit(kiosk_config, tmp_path):
+    import os
+
+    from kiosk.services import build_services
+
+    cache = tmp_path / "catalog-cache.json"
+    kiosk_config.catalog.cache_file = str(cache)
+    Catalog([load_catalog(FOLDER)["1.001193"]]).save_cache(cache)
+    services = build_services(kiosk_config)
+    try:
+        assert [p.code for p in services.catalog] == ["1.001193"]  # the backend's copy is newer than the files
+    finally:
+        services.close()
+    old = min(f.stat().st_mtime for f in FOLDER.glob("*.toml")) - 60
+    os.utime(cache, (old, old))
+    services = build_services(kiosk_config)
+    try:
+        assert len(services.catalog) == len(load_catalog(FOLDER))  # the folder was edited since
+    finally:
+        services.close()
