@@ -79,8 +79,14 @@ def services(kiosk_config):
             h.close()
 
 
+def _kiosk_temp_dirs(tmp_dir: Path) -> set[Path]:
+    return {p for p in tmp_dir.glob("visit-*")} | {p for p in tmp_dir.glob("kiosk-*") if p.is_dir()}
+
+
 def test_nothing_of_the_citizen_remains_after_the_visit(services, kiosk_config):
     visit = services.visit
+    # Temp folders that existed before this visit (other tests' servers, databases) are not the visit's.
+    temp_before = _kiosk_temp_dirs(Path(tempfile.gettempdir()))
     frame = cv2.imread(str(ID_IMAGE))
     identity = read_identity(frame)
     assert identity is not None
@@ -121,7 +127,7 @@ def test_nothing_of_the_citizen_remains_after_the_visit(services, kiosk_config):
     assert alive == []
     # Files: the visit's folder with the captures is gone; nothing in the data dir or our temp files.
     assert not workdir.exists() and not page.exists()
-    kiosk_tmp = [p for p in tmp_dir.glob("visit-*")] + [p for p in tmp_dir.glob("kiosk-*") if p.is_dir()]
+    kiosk_tmp = sorted(_kiosk_temp_dirs(tmp_dir) - temp_before)
     assert _files_containing([data_dir, *kiosk_tmp], needles) == []
     # Logs: the kiosk's own log file was written, and holds neither the name nor the number.
     log_file = kiosk_config.path(kiosk_config.logging.file)
