@@ -115,13 +115,10 @@ class KioskApp(App):
         Window.bind(size=self._on_window_size, on_touch_down=self._on_activity, on_key_down=self._on_activity)
         Window.clearcolor = self.theme.bg
         sm = ScreenManager(transition=NoTransition())
-        for name, spec in registry.SCREENS.items():
-            module, _, cls_name = spec.partition(":")
-            cls = getattr(importlib.import_module(module), cls_name)
-            screen: KioskScreen = cls(name=name)
-            screen.services = self.services
-            sm.add_widget(screen)
         self.sm = sm
+        # Only the home screen is built before the first frame; the others right after it
+        # (or on first use), so the kiosk shows its face quickly on a small 2-core box.
+        self._make_screen(next(iter(registry.SCREENS)))
         sm.bind(current=self._on_screen_changed)
         self._idle_event = Clock.schedule_interval(self._check_idle, 0.25)
         from screens.tech_lockdown import install_lockdown  # no traceback on screen, watchdog, technician entry
@@ -137,6 +134,11 @@ class KioskApp(App):
     def on_start(self) -> None:
         if os.environ.get("KIOSK_REPORT_FIRST_FRAME"):
             Window.bind(on_flip=self._report_first_frame)
+        Window.bind(on_flip=self._after_first_frame)
+
+    def _after_first_frame(self, *_args: Any) -> None:
+        Window.unbind(on_flip=self._after_first_frame)
+        Clock.schedule_once(self._build_remaining_screens, 0)
 
     def _report_first_frame(self, *_args: Any) -> None:
         """One line on stdout after the first frame is on screen (benchmarks/startup.py reads it)."""
@@ -144,6 +146,7 @@ class KioskApp(App):
         print("KIOSK_FIRST_FRAME", flush=True)
 
     def on_stop(self) -> None:
+        Window.unbind(on_flip=self._after_first_frame)
         if getattr(self, "_idle_event", None):
             self._idle_event.cancel()
         if getattr(self, "_lockdown_off", None):
@@ -177,15 +180,31 @@ class KioskApp(App):
     def current(self) -> str:
         return self.sm.current
 
+    def _make_screen(self, name: str) -> KioskScreen:
+        module, _, cls_name = registry.SCREENS[name].partition(":")
+        cls = getattr(importlib.import_module(module), cls_name)
+        screen: KioskScreen = cls(name=name)
+        screen.services = self.services
+        self.sm.add_widget(screen)
+        return screen
+
+    def _build_remaining_screens(self, *_args: Any) -> None:
+        for name in registry.SCREENS:
+            if not self.sm.has_screen(name):
+                self._make_screen(name)
+
     def screen(self, name: str) -> KioskScreen:
+        """The screen ``name``, built now if it has not been yet."""
+        if not self.sm.has_screen(name):
+            return self._make_screen(name)
         return self.sm.get_screen(name)
 
     def has_screen(self, name: str) -> bool:
-        return self.sm.has_screen(name)
+        return name in registry.SCREENS
 
     def go(self, name: str, remember: bool = True, **params: Any) -> None:
         """Show screen ``name`` after calling its ``prepare(**params)``."""
-        target = self.sm.get_screen(name)
+        target = self.screen(name)
         target.prepare(**params)
         self._apply_priority_defaults()
         if remember and self.sm.current != name:

@@ -2,8 +2,8 @@
 
 When ``[backend] embedded = true`` and the URL is loopback, :func:`build` runs
 ``python -m server.main`` as a child process on that port with ``embedded_db``,
-seeded with this kiosk's id, token and receiving unit, waits until ``/health``
-answers, and stops it when the services close. A server already answering on
+seeded with this kiosk's id, token and receiving unit, waits (on a thread, so the
+window opens at once) until ``/health`` answers, and stops it when the services close. A server already answering on
 that port (another run) is used as it is and left running.
 """
 
@@ -13,6 +13,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -101,15 +102,44 @@ def wanted(config: Any) -> bool:
     return bool(config.backend.embedded) and (urlsplit(config.backend.url).hostname or "") in LOOPBACK
 
 
+class BackgroundStart:
+    """Starts an :class:`EmbeddedServer` on a thread so that the kiosk's window never waits for it.
+
+    Until the server answers, the kiosk works as it does offline (tickets from the local block,
+    dossiers and ratings into the outbox), so nothing depends on the order of the two starts.
+    """
+
+    def __init__(self, server: EmbeddedServer, services: Any) -> None:
+        self.server = server
+        self.services = services
+        self.done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="embedded-backend", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.server.start()
+        except (RuntimeError, OSError) as e:  # the kiosk still runs: offline mode
+            log.error("embedded backend not started: %s", e)
+            self.services.extras["embedded_server_error"] = str(e)
+        finally:
+            self.done.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the server answered or failed (tests, the CLI); True when finished."""
+        return self.done.wait(timeout)
+
+    def stop(self) -> None:
+        self.done.wait(START_TIMEOUT_S + 5)
+        self.server.stop()
+
+
 def build(services: Any) -> None:
     """SERVICE_BUILDERS entry (before the backend client): start the embedded server if configured."""
     if not wanted(services.config):
         return
     server = EmbeddedServer(services.config)
     services.extras["embedded_server"] = server
-    services.on_close(server.stop)
-    try:
-        server.start()
-    except (RuntimeError, OSError) as e:  # the kiosk still starts: offline mode (outbox, local ticket block)
-        log.error("embedded backend not started: %s", e)
-        services.extras["embedded_server_error"] = str(e)
+    starter = BackgroundStart(server, services)
+    services.extras["embedded_server_start"] = starter
+    services.on_close(starter.stop)

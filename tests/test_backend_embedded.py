@@ -16,6 +16,7 @@ def test_embedded_server_starts_with_the_kiosk_and_stops_on_close(kiosk_config, 
     try:
         for build in (embedded_server.build, backend.build, outbox.build):
             build(services)
+        assert services.extras["embedded_server_start"].wait(60)
         assert services.backend.ping() > 0
         ticket = services.backend.issue_ticket("A")  # the kiosk's own id and token were seeded
         assert ticket.number == "A001" and ticket.kiosk_id == kiosk_config.kiosk.id
@@ -43,6 +44,7 @@ def test_a_server_that_cannot_start_leaves_the_kiosk_running_offline(kiosk_confi
     try:
         for build in (embedded_server.build, backend.build, outbox.build):
             build(services)
+        assert services.extras["embedded_server_start"].wait(60)
         assert "embedded_server_error" in services.extras
         assert services.outbox.submit_rating(_rating()).status == "queued"
     finally:
