@@ -275,11 +275,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path}: not UTF-8 text") from None
 
 
-def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+def merge_layers(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``over`` into a copy of ``base`` (tables merge, everything else replaces)."""
     out = copy.deepcopy(base)
     for k, v in over.items():
         if isinstance(v, Mapping) and isinstance(out.get(k), dict):
-            out[k] = _merge(out[k], v)
+            out[k] = merge_layers(out[k], v)
         else:
             out[k] = copy.deepcopy(v)
     return out
@@ -359,7 +360,7 @@ def validate_layers(layers: list[tuple[str, dict[str, Any]]]) -> KioskConfig:
     """Merge layers (lowest first) and validate; one ConfigError for the first problem."""
     merged: dict[str, Any] = {}
     for _, data in layers:
-        merged = _merge(merged, data)
+        merged = merge_layers(merged, data)
     try:
         return KioskConfig.model_validate(merged)
     except ValidationError as e:

@@ -8,7 +8,6 @@ and on the layers as the next start will read them — so an invalid value never
 
 from __future__ import annotations
 
-import copy
 import logging
 import os
 import tomllib
@@ -26,6 +25,7 @@ from kiosk.config import (
     atomic_write_bytes,
     default_layers,
     env_layer,
+    merge_layers,
     site_config_path,
     validate_layers,
 )
@@ -39,16 +39,6 @@ SECRET_KEYS = {("backend", "token"), ("technician", "pin_hash")}
 def target_file(config_file: str | Path | None = None) -> Path:
     """The file technician changes go to: the one in use, else the standard site path."""
     return site_config_path(config_file) or paths.SITE_CONFIG_FILE
-
-
-def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(base)
-    for k, v in over.items():
-        if isinstance(v, Mapping) and isinstance(out.get(k), dict):
-            out[k] = _merge(out[k], v)
-        else:
-            out[k] = copy.deepcopy(v)
-    return out
 
 
 def _read_site(path: Path) -> dict[str, Any]:
@@ -102,10 +92,10 @@ def apply_changes(
         if section not in KioskConfig.model_fields:
             raise ConfigError(f"unknown config section: {section}")
     # 1. the running config with the change
-    running = validate_layers([("change", _merge(config.model_dump(mode="json"), changes))])
+    running = validate_layers([("change", merge_layers(config.model_dump(mode="json"), changes))])
     # 2. what the next start will load from disk
     target = target_file(config_file)
-    site = _merge(_read_site(target), changes)
+    site = merge_layers(_read_site(target), changes)
     layers = [*default_layers(), (str(target), site)]
     env = env_layer(os.environ if environ is None else environ)
     if env:
