@@ -24,10 +24,14 @@ def notify(message: str, environ: Mapping[str, str] | None = None) -> bool:
     if addr.startswith("@"):  # abstract namespace
         addr = "\0" + addr[1:]
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as s:
+        # Non-blocking: the UI thread sends this, and a reader that is not reading must never freeze it.
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK) as s:
             s.connect(addr)
             s.sendall(message.encode("utf-8"))
         return True
+    except BlockingIOError:
+        log.debug("sd_notify %s dropped: the notify socket is full", message.split("=")[0])
+        return False
     except OSError as e:
         log.warning("sd_notify %s failed: %s", message.split("=")[0], e)
         return False
