@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT / "tests"))  # tests/pg.py: the throw-away PostgreSQ
 
 from benchmarks._results import median, write_section  # noqa: E402
 from kiosk import api  # noqa: E402
-from kiosk.backend import BackendClient  # noqa: E402
-from kiosk.outbox import Outbox  # noqa: E402
+from kiosk.backend.client import BackendClient  # noqa: E402
+from kiosk.backend.outbox import Outbox  # noqa: E402
 
 UNIT = "000.00.01.H22"
 KIOSKS = 16

@@ -57,7 +57,7 @@ def timed(fn, runs: int):
 def main(argv: list[str]) -> int:
     import gen_documents
 
-    from kiosk.documents import enhance, prepare_page, process_image, read_image
+    from kiosk.documents import enhance, process_image, read_image
     from kiosk.documents.ocr import PSM, ocr_page, raw_ocr
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks ocr")

@@ -19,10 +19,10 @@ CARD_QR = "036089001234|163456789|Nguyễn Văn An|15031989|Nam|Xóm 2, Xã Hả
 
 
 def main(argv: list[str]) -> int:
-    from kiosk import paths
-    from kiosk.catalog import load_catalog
-    from kiosk.forms import FormState
-    from kiosk.identity import parse_payload
+    from kiosk.base import paths
+    from kiosk.declarations.catalog import load_catalog
+    from kiosk.declarations.forms import FormState
+    from kiosk.identity.payload import parse_payload
 
     catalog = load_catalog(paths.resolve("config/procedures"))
     identity = parse_payload(CARD_QR)

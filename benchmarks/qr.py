@@ -6,7 +6,7 @@ with scale, rotation, perspective, blur, glare, low light and JPEG; plus negativ
 * raw pyzbar — ``pyzbar.decode(frame)`` as most projects call it (zbar's text, all symbologies);
 * raw zxing-cpp — ``zxingcpp.read_barcodes(frame)`` with its defaults;
 * OpenCV — ``cv2.QRCodeDetector().detectAndDecode`` and the ArUco-based ``QRCodeDetectorAruco``;
-* our pipeline — ``kiosk.qr.read_identity`` (passes of kiosk.qr.DEFAULT_PASSES + payload checks).
+* our pipeline — ``kiosk.identity.qr.read_identity`` (passes of kiosk.identity.qr.DEFAULT_PASSES + payload checks).
 
 A frame counts as read when the decoded text equals the card's payload exactly (zbar's
 mojibake counts as a miss). False identities: negatives for which our pipeline returned an
@@ -55,8 +55,8 @@ def methods() -> dict[str, Callable[[Any], list[str]]]:
     import zxingcpp
     from pyzbar import pyzbar
 
-    from kiosk.identity import make_payload
-    from kiosk.qr import read_identity
+    from kiosk.identity.payload import make_payload
+    from kiosk.identity.qr import read_identity
 
     det = cv2.QRCodeDetector()
     aru = cv2.QRCodeDetectorAruco()
@@ -114,7 +114,7 @@ def main(argv: list[str]) -> int:
 
     import gen_id_frames
 
-    from kiosk.qr import DEFAULT_PASSES, PASSES, _grey, read_identity
+    from kiosk.identity.qr import DEFAULT_PASSES, PASSES, _grey, read_identity
 
     samples = list(gen_id_frames.generate(args.positives, args.negatives, seed=5))
     pos = [s for s in samples if s.positive]

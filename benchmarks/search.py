@@ -34,8 +34,8 @@ FIELDS = ["Xây dựng", "Đất đai", "Y tế", "Giáo dục", "Giao thông", 
 
 
 def big_catalog(n: int = 2000):
-    from kiosk import paths
-    from kiosk.catalog import Catalog, load_catalog
+    from kiosk.base import paths
+    from kiosk.declarations.catalog import Catalog, load_catalog
 
     base = load_catalog(paths.resolve("config/procedures"))
     template = base["1.004222"]
@@ -52,7 +52,7 @@ def big_catalog(n: int = 2000):
 
 
 def main(argv: list[str]) -> int:
-    from kiosk.catalog import Catalog
+    from kiosk.declarations.catalog import Catalog
 
     t0 = time.perf_counter()
     catalog = big_catalog()
@@ -74,7 +74,7 @@ def main(argv: list[str]) -> int:
         f"2,000 procedures (10 shipped + 1,990 generated from real wording); index built in {build_ms:.0f} ms "
         f"(load + index). {RUNS} runs per query.",
         "",
-        f"| query | median ms | max ms | first hit |",
+        "| query | median ms | max ms | first hit |",
         "|---|---|---|---|",
         *rows,
         "",

@@ -25,7 +25,7 @@ GOAL_KB = 40.0
 
 
 def _config(tmp: Path, uri: str) -> Any:
-    from kiosk.config import load_config
+    from kiosk.base.config import load_config
 
     config = load_config(environ={}, use_env=False)
     config.storage.data_dir = str(tmp / "data")
@@ -36,7 +36,7 @@ def _config(tmp: Path, uri: str) -> Any:
 
 def _press(queue: Any, config: Any, printer: Any, lp: Any, service: str, priority: str | None) -> tuple[float, dict[str, float], int]:
     """One press: milliseconds to the last byte, the stage times, bytes on the wire."""
-    from kiosk.tickets import print_ticket
+    from kiosk.queue.slips import print_ticket
 
     lp.clear()
     t0 = time.perf_counter()
@@ -54,8 +54,8 @@ def _press(queue: Any, config: Any, printer: Any, lp: Any, service: str, priorit
 
 def _cold_render_ms(queue: Any, config: Any, runs: int) -> float:
     """Rendering with the text-block cache emptied first (the first ticket after a start)."""
-    from kiosk import render
-    from kiosk.tickets import render_ticket
+    from kiosk.printing import slip as render
+    from kiosk.queue.slips import render_ticket
 
     ticket = queue.issue("B", "elderly")
     times = []
@@ -99,8 +99,9 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(Path(tempfile.gettempdir()) / "kiosk-escpos-cache"))
 
     from devices.loopback_printer import STATUS_OK, LoopbackPrinter
-    from kiosk.queue import QueueService, TicketStore
-    from kiosk.render import Slip  # noqa: F401 - import cost outside the timings
+    from kiosk.printing.slip import Slip  # noqa: F401 - import cost outside the timings
+    from kiosk.queue.service import QueueService
+    from kiosk.queue.store import TicketStore
 
     rows: list[tuple[str, dict[str, Any]]] = []
     with tempfile.TemporaryDirectory(prefix="bench-ticket-") as d, LoopbackPrinter(answer_status=STATUS_OK) as lp:
@@ -112,7 +113,7 @@ def main(argv: list[str]) -> int:
         rows.append(("standalone numbering, priority ticket", _series(queue, config, lp, args.runs, "elderly")))
         queue.close()
         try:
-            from kiosk.backend import BackendClient
+            from kiosk.backend.client import BackendClient
             from server.testing import ServerThread
 
             srv_dir = tmp / "server"
@@ -162,7 +163,7 @@ def main(argv: list[str]) -> int:
 
 class _Down:
     def issue_ticket(self, *a: Any, **kw: Any) -> Any:
-        from kiosk.backend import BackendUnavailable
+        from kiosk.backend.client import BackendUnavailable
 
         raise BackendUnavailable("benchmark: backend down")
 

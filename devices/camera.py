@@ -9,7 +9,7 @@ URIs (DESIGN.md "Devices"):
   (default 3 s for a folder of images, so a demo card stays in view), ``?loop=0`` stop at the end;
 * ``none:`` — no camera (``latest_frame()`` is always ``None``, ``error`` says so).
 
-Relative ``files:`` paths are resolved by the caller (``kiosk.services``), not here: this package
+Relative ``files:`` paths are resolved by the caller (``kiosk.services.container``), not here: this package
 imports nothing of the kiosk. Other drivers add a scheme with :func:`register_scheme`
 (``devices/flatbed.py`` adds ``sane:``).
 

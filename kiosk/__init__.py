@@ -1,6 +1,6 @@
 """motcua-kiosk: the self-service kiosk for Vietnam's One-Door departments.
 
-The core package (everything here except ``kiosk.app``) is plain Python and
+The core package (everything here except ``kiosk.app.kiosk_app``) is plain Python and
 never imports Kivy, so it can be used from the CLI, the tests and the server.
 """
 

@@ -1,6 +1,6 @@
 """Wire models of the kiosk ↔ one-stop backend API (``/api/v1``), shared by client and server.
 
-One place defines what crosses the wire, so the httpx client (:mod:`kiosk.backend`),
+One place defines what crosses the wire, so the httpx client (:mod:`kiosk.backend.client`),
 the outbox and the reference server (``server/``) cannot drift apart. Plain pydantic,
 no I/O. Field names are English; docs/API.md maps them to the national portal's
 names (``MaHoSo``, ``NgayHenTra`` …, DOMAIN.md §6).
@@ -116,7 +116,7 @@ def ticket_number(service: str, seq: int) -> str:
 class ProcessingRule(_Wire):
     """Legal processing time: ``working_days`` (0 = same day, due next working day after ``cutoff``).
 
-    Same shape as ``kiosk.workdays.LegalTime``, so the server passes it to ``workdays.appointment``.
+    Same shape as ``kiosk.declarations.workdays.LegalTime``, so the server passes it to ``workdays.appointment``.
     """
 
     working_days: int = Field(0, ge=0, le=365)

@@ -23,7 +23,7 @@ class WidgetNotFound(LookupError):
 
 
 class KioskDriver:
-    """Start a :class:`~kiosk.app.KioskApp` embedded in this process and drive it."""
+    """Start a :class:`~kiosk.app.kiosk_app.KioskApp` embedded in this process and drive it."""
 
     def __init__(self, app: Any) -> None:
         self.app = app

@@ -11,14 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
-from kiosk.forms import FormState
+from kiosk.declarations import FormState
 from screens.base import KioskScreen, load_kv
 from screens.keyboard import KioskTextInput, VirtualKeyboard  # noqa: F401  (kv rules)
-from screens.widgets import KButton, KLabel
+from screens.widgets import KButton
 
 load_kv(__file__)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from kiosk.paths import FONTS_DIR
+from kiosk.base import paths
 
-ICON_FONT = str(FONTS_DIR / "MaterialDesignIcons.ttf")
+ICON_FONT = str(paths.FONTS_DIR / "MaterialDesignIcons.ttf")
 
 
 @lru_cache(maxsize=1)
 def _codepoints() -> dict[str, int]:
-    return json.loads((FONTS_DIR / "MaterialDesignIcons.json").read_text(encoding="utf-8"))
+    return json.loads((paths.FONTS_DIR / "MaterialDesignIcons.json").read_text(encoding="utf-8"))
 
 
 def icon(name: str) -> str:

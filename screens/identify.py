@@ -2,7 +2,7 @@
 
 The citizen holds the card to the camera inside a card-shaped guide; pictures show which
 side carries the QR (front of a chip CCCD, back of a Căn cước card). Frames are decoded on a
-worker, one at a time (:class:`kiosk.qr.LiveScanner`), with short hints while searching
+worker, one at a time (:class:`kiosk.identity.qr.LiveScanner`), with short hints while searching
 ("Đưa thẻ lại gần hơn", "Giữ yên thẻ"). A valid card opens a confirmation with the name and
 the masked number; "Đúng" stores the identity in the visit and goes to the next step
 (``prepare(next_screen=…)``, default ``procedure_search``). Typing instead is the
@@ -17,7 +17,12 @@ import time
 from typing import Any
 
 from kivy.clock import Clock
-from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import (
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.modalview import ModalView
 
 from screens.background import run_in_background
@@ -95,7 +100,7 @@ class IdentifyScreen(KioskScreen):
 
     def start_scan(self) -> None:
         """Start (or restart) the camera, the worker and the timeout."""
-        from kiosk.qr import LiveScanner
+        from kiosk.identity import LiveScanner
 
         self.stop_scan()
         self._generation += 1

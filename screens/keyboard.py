@@ -7,7 +7,7 @@ Usage (kv)::
         target: txt_name          # any TextInput
         layout: "text"            # or "numeric" (ID numbers, phone, dates)
 
-Text layout types through :mod:`kiosk.vnkeys` (Telex, VNI, or plain letters,
+Text layout types through :mod:`kiosk.base.vnkeys` (Telex, VNI, or plain letters,
 switched by the ``key_method`` button); the row of big accent buttons above it
 (``tone_1`` … ``mark_dyet``) puts a mark on the word just typed, for people who
 know neither Telex nor VNI. Every key is a :class:`KeyButton` with an id
@@ -19,11 +19,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    NumericProperty,
+    ObjectProperty,
+    OptionProperty,
+    StringProperty,
+)
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.textinput import TextInput
 
-from kiosk import vnkeys
+from kiosk.base import vnkeys
 from screens.base import load_kv
 from screens.icons import ICON_FONT, icon
 from screens.widgets import KButton

@@ -1,7 +1,7 @@
 """Typing instead of the card: ID number, full name and date of birth with the kiosk keyboard.
 
 For a citizen whose card will not read (worn QR, old paper CMND at home, no camera). The
-same checks as the card (:func:`kiosk.identity.identity_from_manual`): 12 digits, province,
+same checks as the card (:func:`kiosk.identity.payload.identity_from_manual`): 12 digits, province,
 the sex/century digit and the year digits against the birth date — so a typing slip is
 caught here, not by the officer. One keyboard serves the three fields: digits for the number
 and the date, Vietnamese letters for the name.

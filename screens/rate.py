@@ -26,12 +26,12 @@ LEVEL_COLORS = {"very_satisfied": (0.12, 0.48, 0.20, 1), "satisfied": (0.04, 0.3
 
 
 def _rating(screen: KioskScreen) -> Any:
-    return screen.services.extras.get("rating") if screen.services else None
+    return screen.services.rating if screen.services else None
 
 
 def send_rating(screen: Any, rating_in: Any) -> None:
     """Queue the rating in the background; thank the citizen (then end the visit) or say what failed."""
-    from kiosk.rating import RatingError
+    from kiosk.aftercare import RatingError
 
     service = _rating(screen)
     screen.busy = True
@@ -58,7 +58,7 @@ def send_rating(screen: Any, rating_in: Any) -> None:
 class RateScreen(KioskScreen):
     """The question and one big tile per level of ``[rating] scale``."""
 
-    ref = ObjectProperty(None, allownone=True)  # kiosk.rating.RatingRef
+    ref = ObjectProperty(None, allownone=True)  # kiosk.aftercare.rating.RatingRef
     ref_text = StringProperty("")
     message = StringProperty("")
     message_kind = StringProperty("info")
@@ -91,7 +91,7 @@ class RateScreen(KioskScreen):
         self.ref_text = self.app.tr("rate.ref_from_visit", ref=label) if label else ""
 
     def prepare(self, **params: Any) -> None:
-        from kiosk.rating import RatingRef
+        from kiosk.aftercare import RatingRef
 
         self.message = ""
         visit = self.visit
@@ -120,7 +120,7 @@ class RateScreen(KioskScreen):
                  method="off", max_chars=40)
 
     def _set_ref(self, text: str) -> None:
-        from kiosk.rating import RatingError
+        from kiosk.aftercare import RatingError
 
         try:
             self.ref = _rating(self).parse_ref(text) if text else None
@@ -129,7 +129,7 @@ class RateScreen(KioskScreen):
             self.message, self.message_kind = e.message(self.app.lang), "error"
 
     def choose(self, level: str) -> None:
-        from kiosk.rating import RatingError
+        from kiosk.aftercare import RatingError
 
         service = _rating(self)
         if self.busy or service is None:

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    ObjectProperty,
+    StringProperty,
+)
 
 from screens.base import KioskScreen, load_kv
 from screens.rate import send_rating
@@ -32,7 +37,7 @@ class RateReasonScreen(KioskScreen):
         self.build_tiles()
 
     def _service(self) -> Any:
-        return self.services.extras.get("rating") if self.services else None
+        return self.services.rating if self.services else None
 
     def build_tiles(self) -> None:
         grid = self.ids.reasons
@@ -88,7 +93,7 @@ class RateReasonScreen(KioskScreen):
         self.comment = text
 
     def send(self) -> None:
-        from kiosk.rating import RatingError
+        from kiosk.aftercare import RatingError
 
         service = self._service()
         if self.busy or service is None:

@@ -9,7 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.graphics.texture import Texture
-from kivy.properties import BooleanProperty, ObjectProperty, OptionProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ObjectProperty,
+    OptionProperty,
+    StringProperty,
+)
 
 from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
@@ -62,7 +67,7 @@ class ReceiptScreen(KioskScreen):
     def print_slip(self) -> None:
         if self.submission is None or self.state == "printing":
             return
-        from kiosk.declaration import print_receipt
+        from kiosk.declarations import print_receipt
 
         self.state = "printing"
         run_in_background(print_receipt, self.services, self.submission, on_result=self._printed,

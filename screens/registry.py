@@ -1,39 +1,104 @@
-"""Every screen of the kiosk: name → "module:Class". ``kiosk/app.py`` builds them in order.
+"""Every screen of the kiosk, by name, imported when first needed.
 
-The first one is the home screen. ``kiosk screenshots`` renders each screen listed
-here through the preparation hooks in :data:`SCREENSHOT_STATES`, so a new screen
-appears in the docs as soon as it is registered.
+``kiosk/app/kiosk_app.py`` builds the home screen before the first frame and the rest right
+after it (or on first use), so a screen module and what it imports cost nothing at start-up.
+``kiosk screenshots`` and the large-text test walk :data:`SCREENS` in order.
 """
 
 from __future__ import annotations
 
-SCREENS: dict[str, str] = {
-    "home": "screens.home:HomeScreen",
-    "ticket_service": "screens.ticket_service:TicketServiceScreen",
-    "ticket_priority": "screens.ticket_priority:TicketPriorityScreen",
-    "ticket_issued": "screens.ticket_issued:TicketIssuedScreen",
-    "identify": "screens.identify:IdentifyScreen",
-    "manual_id": "screens.manual_id:ManualIdScreen",
-    "track": "screens.track:TrackScreen",
-    "track_type": "screens.track:TrackTypeScreen",
-    "track_result": "screens.track_result:TrackResultScreen",
-    "rate": "screens.rate:RateScreen",
-    "tech_pin": "screens.tech_pin:TechPinScreen",
-    "tech_dashboard": "screens.tech_dashboard:TechDashboardScreen",
-    "tech_printer": "screens.tech_printer:TechPrinterScreen",
-    "tech_camera": "screens.tech_camera:TechCameraScreen",
-    "tech_backend": "screens.tech_backend:TechBackendScreen",
-    "tech_settings": "screens.tech_settings:TechSettingsScreen",
-    "tech_logs": "screens.tech_logs:TechLogsScreen",
-    "rate_reason": "screens.rate_reason:RateReasonScreen",
-    "scan": "screens.scan:ScanScreen",
-    "scan_corners": "screens.scan_corners:ScanCornersScreen",
-    "procedure_search": "screens.procedure_search:ProcedureSearchScreen",
-    "procedure_detail": "screens.procedure_detail:ProcedureDetailScreen",
-    "form": "screens.form:FormScreen",
-    "review": "screens.review:ReviewScreen",
-    "receipt": "screens.receipt:ReceiptScreen",
-}
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from screens.base import KioskScreen
+
+SCREENS: tuple[str, ...] = (
+    "home",
+    "ticket_service",
+    "ticket_priority",
+    "ticket_issued",
+    "identify",
+    "manual_id",
+    "track",
+    "track_type",
+    "track_result",
+    "rate",
+    "tech_pin",
+    "tech_dashboard",
+    "tech_printer",
+    "tech_camera",
+    "tech_backend",
+    "tech_settings",
+    "tech_logs",
+    "rate_reason",
+    "scan",
+    "scan_corners",
+    "procedure_search",
+    "procedure_detail",
+    "form",
+    "review",
+    "receipt",
+)
+HOME = SCREENS[0]
+
+
+def screen_class(name: str) -> type[KioskScreen]:
+    """The class of screen ``name`` (KeyError for an unknown name), imported on first use."""
+    match name:
+        case "home":
+            from screens.home import HomeScreen as screen
+        case "ticket_service":
+            from screens.ticket_service import TicketServiceScreen as screen
+        case "ticket_priority":
+            from screens.ticket_priority import TicketPriorityScreen as screen
+        case "ticket_issued":
+            from screens.ticket_issued import TicketIssuedScreen as screen
+        case "identify":
+            from screens.identify import IdentifyScreen as screen
+        case "manual_id":
+            from screens.manual_id import ManualIdScreen as screen
+        case "track":
+            from screens.track import TrackScreen as screen
+        case "track_type":
+            from screens.track import TrackTypeScreen as screen
+        case "track_result":
+            from screens.track_result import TrackResultScreen as screen
+        case "rate":
+            from screens.rate import RateScreen as screen
+        case "tech_pin":
+            from screens.tech_pin import TechPinScreen as screen
+        case "tech_dashboard":
+            from screens.tech_dashboard import TechDashboardScreen as screen
+        case "tech_printer":
+            from screens.tech_printer import TechPrinterScreen as screen
+        case "tech_camera":
+            from screens.tech_camera import TechCameraScreen as screen
+        case "tech_backend":
+            from screens.tech_backend import TechBackendScreen as screen
+        case "tech_settings":
+            from screens.tech_settings import TechSettingsScreen as screen
+        case "tech_logs":
+            from screens.tech_logs import TechLogsScreen as screen
+        case "rate_reason":
+            from screens.rate_reason import RateReasonScreen as screen
+        case "scan":
+            from screens.scan import ScanScreen as screen
+        case "scan_corners":
+            from screens.scan_corners import ScanCornersScreen as screen
+        case "procedure_search":
+            from screens.procedure_search import ProcedureSearchScreen as screen
+        case "procedure_detail":
+            from screens.procedure_detail import ProcedureDetailScreen as screen
+        case "form":
+            from screens.form import FormScreen as screen
+        case "review":
+            from screens.review import ReviewScreen as screen
+        case "receipt":
+            from screens.receipt import ReceiptScreen as screen
+        case _:
+            raise KeyError(name)
+    return screen
+
 
 # The first screen of each journey on the home screen.
 JOURNEYS: dict[str, str] = {

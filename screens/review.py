@@ -95,12 +95,11 @@ class ReviewScreen(KioskScreen):
     def submit(self) -> None:
         if self.busy or not self.consent or self.procedure is None:
             return
-        from kiosk import declaration
-
+        from kiosk.declarations import submit
         self.busy = True
         visit = self.visit
         run_in_background(
-            declaration.submit, self.services, self.procedure, self.state, visit.identity,
+            submit, self.services, self.procedure, self.state, visit.identity,
             attachments=dict(visit.attachments), workdir=visit.workdir(), wait_s=SUBMIT_WAIT_S,
             lang=self.app.lang, print_slip=False,
             on_result=self._submitted, on_error=self._failed,
@@ -113,7 +112,7 @@ class ReviewScreen(KioskScreen):
         self.app.go("receipt", submission=sub, remember=False)
 
     def _failed(self, exc: BaseException) -> None:
-        from kiosk.declaration import DeclarationError, DeclarationInvalid
+        from kiosk.declarations import DeclarationError, DeclarationInvalid
 
         self.busy = False
         if isinstance(exc, DeclarationInvalid):

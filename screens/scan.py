@@ -20,10 +20,8 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Obje
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.documents import RETAKE, prepare_page
-from kiosk.documents.autocapture import AutoCapture, difference, quick_signature, signature, thumbnail
-from kiosk.documents.batch import Paper, ScanBatch
-from kiosk.documents.pipeline import check_frame
+from kiosk.documents import RETAKE, AutoCapture, Paper, ScanBatch, check_frame, difference, prepare_page
+from kiosk.documents import quick_signature, signature, thumbnail
 from screens import camera_view  # noqa: F401  (registers CameraPreview for the kv rule)
 from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv

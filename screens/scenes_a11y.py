@@ -12,8 +12,8 @@ SAMPLE_CODE = "000.00.01.H22-251120-0007"
 
 def sample_result(status: str = "processing", lang: str = "vi") -> Any:
     """A realistic lookup result without a server (invented dossier)."""
+    from kiosk.aftercare import describe
     from kiosk.api import DossierStatus, StatusEvent
-    from kiosk.tracking import describe
 
     tz = timezone(timedelta(hours=7))
     received = datetime(2026, 11, 20, 9, 12, tzinfo=tz)

@@ -95,23 +95,27 @@ def review_birth(driver: Any) -> None:
 def _submission(driver: Any, queued: bool = False) -> Any:
     from zoneinfo import ZoneInfo
 
-    from kiosk import receipt
-    from kiosk.declaration import Submission
+    from kiosk.declarations import (
+        ReceiptData,
+        ReceivedDocument,
+        Submission,
+        render_slip,
+    )
 
     tz = ZoneInfo("Asia/Ho_Chi_Minh")
-    data = receipt.ReceiptData(
+    data = ReceiptData(
         superior_body="UBND TỈNH NINH BÌNH", department=driver.app.services.config.kiosk.department,
         procedure_code="1.001193", procedure_name="Đăng ký khai sinh", applicant_name="Nguyễn Văn An",
         applicant_id="036089001234", applicant_address="Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định",
         applicant_phone="0912345678",
-        documents=[receipt.ReceivedDocument("Tờ khai đăng ký khai sinh", True, 1), receipt.ReceivedDocument("Giấy chứng sinh", True, 1, 1)],
+        documents=[ReceivedDocument("Tờ khai đăng ký khai sinh", True, 1), ReceivedDocument("Giấy chứng sinh", True, 1, 1)],
         legal_time="Trong ngày làm việc; nhận sau 15 giờ thì trả vào ngày làm việc tiếp theo",
         received_at=datetime(2026, 11, 23, 10, 5, tzinfo=tz), appointment_at=datetime(2026, 11, 23, 17, 0, tzinfo=tz),
         collect_at="Quầy 1–2, tầng 1 (Hộ tịch)", kiosk_id="KIOSK-01", fee="Miễn lệ phí khi đăng ký đúng hạn",
         code=None if queued else "000.00.01.H22-261123-0007", secret=None if queued else "K7P3QX",
         provisional_ref="3F9A1C2B" if queued else "",
     )
-    slip = receipt.render_slip(data)
+    slip = render_slip(data)
     return Submission(status="queued" if queued else "acknowledged", receipt=data, slip=slip,
                       declaration_pdf=None, receipt_pdf=None, item_id="3f9a1c2b" * 4, printed=True)  # type: ignore[arg-type]
 

@@ -17,7 +17,7 @@ from screens.showcase import scene
 @contextmanager
 def _still_camera(driver: Any, image: str) -> Iterator[None]:
     """Show one demo image as the ID camera for the duration of a scene."""
-    from kiosk.cameras import make_camera
+    from kiosk.services import make_camera
 
     services = driver.app.services
     camera = make_camera(f"files:assets/samples/camera/{image}", 1280, 720, 15)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk import paths
+from kiosk.base import paths
 from screens.showcase import scene
 
 PROCEDURE = "1.004194"  # Đăng ký tạm trú: proof of residence (required) + landlord's consent (if any)

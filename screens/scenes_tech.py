@@ -12,8 +12,8 @@ SCENE_PIN = "2468"
 
 def _with_pin(driver: Any) -> None:
     """A PIN in memory only (the showcase never writes the kiosk's files)."""
-    from kiosk.config import updated
-    from kiosk.technician import hash_pin
+    from kiosk.base import updated
+    from kiosk.ops import hash_pin
 
     services = driver.app.services
     if not services.config.technician.pin_hash:
@@ -93,18 +93,18 @@ def logs(driver: Any) -> None:
     import tempfile
     from pathlib import Path
 
-    from kiosk.config import updated
+    from kiosk.base import updated
 
     entries = [
-        ("08:02:11", "INFO", "kiosk.app", "kiosk started, version 0.1.0"),
-        ("08:02:16", "INFO", "kiosk.heartbeat", "heartbeat delivered"),
-        ("09:12:40", "INFO", "kiosk.queue", "ticket A024 issued (elderly)"),
-        ("09:12:41", "INFO", "kiosk.tickets", "ticket A024 printed on tcp://10.0.0.5:9100"),
-        ("09:31:05", "WARNING", "kiosk.backend", "POST /dossiers failed (attempt 1): ConnectTimeout"),
-        ("09:31:06", "INFO", "kiosk.outbox", "dossier queued in the outbox; provisional receipt printed"),
-        ("09:33:10", "INFO", "kiosk.outbox", "outbox drained: 1 sent"),
+        ("08:02:11", "INFO", "kiosk.app.kiosk_app", "kiosk started, version 0.1.0"),
+        ("08:02:16", "INFO", "kiosk.ops.heartbeat", "heartbeat delivered"),
+        ("09:12:40", "INFO", "kiosk.queue.service", "ticket A024 issued (elderly)"),
+        ("09:12:41", "INFO", "kiosk.queue.slips", "ticket A024 printed on tcp://10.0.0.5:9100"),
+        ("09:31:05", "WARNING", "kiosk.backend.client", "POST /dossiers failed (attempt 1): ConnectTimeout"),
+        ("09:31:06", "INFO", "kiosk.backend.outbox", "dossier queued in the outbox; provisional receipt printed"),
+        ("09:33:10", "INFO", "kiosk.backend.outbox", "outbox drained: 1 sent"),
         ("10:05:52", "ERROR", "devices.printer", "tcp://10.0.0.5:9100: paper_out: out of paper"),
-        ("10:07:30", "INFO", "kiosk.technician", "technician audit: entry"),
+        ("10:07:30", "INFO", "kiosk.ops.technician", "technician audit: entry"),
     ]
     path = Path(tempfile.mkdtemp(prefix="kiosk-scene-log-")) / "kiosk.jsonl"
     path.write_text("".join(json.dumps({"ts": f"2026-03-02T{t}+07:00", "level": lv, "logger": lg, "msg": m}) + "\n"

@@ -43,7 +43,7 @@ def priority_with_elderly_suggestion(driver: Any) -> None:
 
 @scene("ticket_issued")
 def issued_and_printed(driver: Any) -> None:
-    from kiosk.tickets import PrintOutcome
+    from kiosk.printing import PrintOutcome
 
     app = driver.app
     screen = app.screen("ticket_issued")
@@ -54,7 +54,7 @@ def issued_and_printed(driver: Any) -> None:
 
 @scene("ticket_issued_print_failed")
 def issued_print_failed(driver: Any) -> None:
-    from kiosk.tickets import PrintOutcome
+    from kiosk.printing import PrintOutcome
 
     app = driver.app
     screen = app.screen("ticket_issued")

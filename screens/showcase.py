@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated scene names")
     args = parser.parse_args(argv)
 
-    from kiosk.config import load_config
-    from kiosk.kivy_env import prepare_kivy
+    from kiosk.app.kivy_env import prepare_kivy
+    from kiosk.base import load_config
 
     config = load_config(args.config)
     tmp = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import importlib
 
-    from kiosk.app import KioskApp
+    from kiosk.app.kiosk_app import KioskApp
     from kiosk.services import build_services
     from screens import registry
     from screens.driver import KioskDriver

@@ -1,6 +1,6 @@
 """Backend setup: URL, token, CA file, and a connection test with the values being edited.
 
-The test uses a throw-away :class:`kiosk.backend.BackendClient` built from the *edited*
+The test uses a throw-away :class:`kiosk.backend.client.BackendClient` built from the *edited*
 values, so a technician can try a URL before saving it; saving swaps the running client.
 """
 
@@ -15,13 +15,6 @@ from screens.base import load_kv
 from screens.tech_base import TechScreen, alive, edit_text
 
 load_kv(__file__)
-
-
-def _ping(url: str, token: str, kiosk_id: str, ca_file: str, verify: bool, timeout_s: float) -> float:
-    from kiosk.backend import BackendClient
-
-    with BackendClient(url, token, kiosk_id, timeout_s=timeout_s, ca_file=ca_file or None, verify=verify, retries=0) as c:
-        return c.ping()
 
 
 class TechBackendScreen(TechScreen):
@@ -52,13 +45,11 @@ class TechBackendScreen(TechScreen):
             self._load()
 
     def test_connection(self) -> None:
-        cfg = self.services.config
-        b = cfg.backend
+        from kiosk.backend import ping_backend
+
         self.busy = True
         self.say("tech.checking")
-        ca = str(cfg.path(b.ca_file)) if b.ca_file else ""
-        run_in_background(_ping, b.url, b.token, cfg.kiosk.id, ca, b.verify_tls, min(b.timeout_s, 5.0),
-                          on_result=self._ok, on_error=self._failed)
+        run_in_background(ping_backend, self.services.config, on_result=self._ok, on_error=self._failed)
 
     @alive
     def _ok(self, ms: float) -> None:

@@ -2,7 +2,7 @@
 
 Why a dialog for text: a kiosk has no keyboard; the dialog brings the on-screen keyboard
 with plain letters (no Telex: URLs and tokens are not Vietnamese words) and the symbols
-URLs need. Saving goes through :mod:`kiosk.settings_edit`, so the screen can never put an
+URLs need. Saving goes through :mod:`kiosk.ops.settings`, so the screen can never put an
 invalid value on disk: a refused change is shown in the status line and nothing is written.
 """
 
@@ -51,8 +51,8 @@ class TechScreen(KioskScreen):
 
     def save(self, changes: dict[str, Any]) -> bool:
         """Validate, write atomically to the site file, apply to the running kiosk; say what happened."""
-        from kiosk.config import ConfigError
-        from kiosk.settings_edit import apply_changes, apply_to_services
+        from kiosk.base import ConfigError
+        from kiosk.ops import apply_changes, apply_to_services
 
         try:
             new = apply_changes(self.services.config, changes, self.services.config_file)

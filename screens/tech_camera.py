@@ -1,6 +1,6 @@
 """Camera setup: choose each camera, see it live with the QR decoder's and the page detector's overlays.
 
-The overlays come from the same code the citizen journeys use (:func:`kiosk.qr.decode_qr`,
+The overlays come from the same code the citizen journeys use (:func:`kiosk.identity.qr.decode_qr`,
 :func:`kiosk.documents.detect.find_page`), run on a worker twice a second, so what the
 technician sees is what the kiosk will read. A module that is missing shows no overlay.
 """
@@ -36,13 +36,13 @@ def analyse(frame: Any) -> tuple[list[Any], Any]:
     codes: list[Any] = []
     page = None
     try:
-        from kiosk.qr import decode_qr
+        from kiosk.identity import decode_qr
 
         codes = decode_qr(frame)
     except ImportError:
         pass
     try:
-        from kiosk.documents.detect import find_page
+        from kiosk.documents import find_page
 
         det = find_page(frame)
         page = det.corners if det.found else None
@@ -119,14 +119,12 @@ class TechCameraScreen(TechScreen):
     # -------------------------------------------------------- focus / exposure
 
     def autofocus(self, on: bool) -> None:
-        from kiosk import camera_controls
-
+        from kiosk.ops import camera_controls
         ok = camera_controls.set_autofocus(self._camera(), on)
         self.say("tech.saved" if ok else "tech.control_unsupported", "ok" if ok else "warn")
 
     def exposure(self, direction: int) -> None:
-        from kiosk import camera_controls
-
+        from kiosk.ops import camera_controls
         cam = self._camera()
         ok = camera_controls.auto_exposure(cam) if direction == 0 else camera_controls.step_exposure(cam, direction)
         self.say("tech.saved" if ok else "tech.control_unsupported", "ok" if ok else "warn")
@@ -136,8 +134,7 @@ class TechCameraScreen(TechScreen):
     def _analyse(self, _dt: float) -> None:
         cam = self._camera()
         frame = cam.latest_frame() if cam is not None else None
-        from kiosk import camera_controls
-
+        from kiosk.ops import camera_controls
         self.controls = camera_controls.supported(cam) if cam is not None else False
         if frame is None or self.analysing:
             return

@@ -1,6 +1,6 @@
 """Technician dashboard: every doctor check as a green / amber / red row with its reason.
 
-The checks are :func:`kiosk.doctor.run_checks` — the same code as ``kiosk doctor`` — run in
+The checks are :func:`kiosk.ops.doctor.run_checks` — the same code as ``kiosk doctor`` — run in
 the background with the app's own services (so the printer and cameras in use are asked,
 not opened twice).
 """
@@ -40,7 +40,7 @@ class TechDashboardScreen(TechScreen):
     def refresh(self) -> None:
         if self.checking:
             return
-        from kiosk.doctor import run_checks
+        from kiosk.ops import run_checks
 
         self.checking = True
         self.say("tech.checking")
@@ -65,7 +65,7 @@ class TechDashboardScreen(TechScreen):
         self.say("tech.save_failed", "error", error=f"{type(exc).__name__}: {exc}")
 
     def _heartbeat_line(self) -> None:
-        hb = self.services.extras.get("heartbeat") if self.services else None
+        hb = self.services.heartbeat if self.services else None
         if hb is None:
             self.heartbeat_text = ""
         elif hb.last_sent_at:
@@ -77,7 +77,7 @@ class TechDashboardScreen(TechScreen):
         return next((c.state for c in self.checks if c.name == name), "")
 
     def exit(self) -> None:
-        from kiosk.technician import gate_for
+        from kiosk.ops import gate_for
 
         gate_for(self.services.config).audit("exit", source="screen")
         self.app.go_home()

@@ -3,7 +3,7 @@
 * A Kivy :class:`~kivy.base.ExceptionHandler` logs any error escaping a callback, wipes the
   visit, returns home and shows a friendly message. If errors keep coming (a loop of
   failures), it lets the app crash instead, and systemd (``Restart=always``) starts it afresh.
-* ``sys.excepthook`` / ``threading.excepthook`` only log (masked, via :mod:`kiosk.logs`).
+* ``sys.excepthook`` / ``threading.excepthook`` only log (masked, via :mod:`kiosk.base.logs`).
 * The watchdog is pinged from the UI's Clock, so a hung UI thread stops the pings.
 * Five taps in the top-left corner of the home screen within 3 s, or Ctrl+Alt+T, open the PIN pad.
 """
@@ -21,8 +21,7 @@ from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
 from kivy.core.window import Window
 
-from kiosk.sdnotify import notify, watchdog_interval
-from kiosk.technician import CornerTaps
+from kiosk.ops import CornerTaps, notify, watchdog_interval
 
 log = logging.getLogger(__name__)
 

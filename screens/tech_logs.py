@@ -44,8 +44,7 @@ class TechLogsScreen(TechScreen):
         self.load()
 
     def load(self) -> None:
-        from kiosk.diagnostics import recent_logs
-        from kiosk.technician import read_audit, state_dir
+        from kiosk.ops import read_audit, recent_logs, state_dir
 
         if self.view == "audit":
             entries = list(reversed(read_audit(state_dir(self.services.config) / "audit.jsonl", 200)))
@@ -58,7 +57,7 @@ class TechLogsScreen(TechScreen):
         self.text = "\n".join(lines) if lines else self.t("tech.no_logs")
 
     def export(self) -> None:
-        from kiosk.diagnostics import export_bundle, removable_mounts
+        from kiosk.ops import export_bundle, removable_mounts
 
         self.busy = True
         self.say("tech.exporting")
@@ -72,7 +71,7 @@ class TechLogsScreen(TechScreen):
         self.busy = False
         self.exported_path = path
         self.say("tech.exported", "ok", path=str(path))
-        from kiosk.technician import gate_for
+        from kiosk.ops import gate_for
 
         gate_for(self.services.config).audit("diagnostics_exported", file=str(path))
 

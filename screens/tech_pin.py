@@ -1,6 +1,6 @@
 """The PIN pad in front of technician mode (reached by the hidden gesture or Ctrl+Alt+T).
 
-The check itself (scrypt, lockout persisted in the data dir, audit) is :class:`kiosk.technician.TechnicianGate`;
+The check itself (scrypt, lockout persisted in the data dir, audit) is :class:`kiosk.ops.technician.TechnicianGate`;
 scrypt takes ~80 ms, so it runs in the background, not on the UI thread.
 """
 
@@ -30,7 +30,7 @@ class TechPinScreen(TechScreen):
         self._refresh_lock()
 
     def _gate(self) -> Any:
-        from kiosk.technician import gate_for
+        from kiosk.ops import gate_for
 
         return gate_for(self.services.config)
 

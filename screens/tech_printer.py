@@ -38,7 +38,7 @@ class TechPrinterScreen(TechScreen):
 
     def scan(self) -> None:
         self.busy = True
-        from kiosk.diagnostics import find_usb_printers
+        from kiosk.ops import find_usb_printers
 
         run_in_background(find_usb_printers, on_result=self._scanned, on_error=self._error)
 
@@ -98,7 +98,7 @@ class TechPrinterScreen(TechScreen):
         if printer is None:
             self.say("tech.test_print_failed", "error", error=self.uri)
             return
-        from kiosk.tickets import render_test_page
+        from kiosk.printing import render_test_page
 
         self.busy = True
         self.say("tech.printing")
@@ -112,7 +112,7 @@ class TechPrinterScreen(TechScreen):
     def _printed(self, sent: int) -> None:
         self.busy = False
         self.say("tech.test_print_ok", "ok", bytes=sent)
-        from kiosk.technician import gate_for
+        from kiosk.ops import gate_for
 
         gate_for(self.services.config).audit("test_print", uri=self.uri, ok=True)
 

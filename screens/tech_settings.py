@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    StringProperty,
+)
 
 from screens.base import load_kv
 from screens.tech_base import TechScreen, edit_text
@@ -44,7 +49,7 @@ class TechSettingsScreen(TechScreen):
         self._build_services()
 
     def _all_categories(self) -> list[Any]:
-        from kiosk.config import QueueSection
+        from kiosk.base import QueueSection
 
         current = list(self.services.config.queue.priority_categories)
         known = {p.code for p in current}

@@ -15,7 +15,8 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
-from kiosk.tickets import PrintOutcome, print_ticket, priority_name, qr_payload
+from kiosk.printing import PrintOutcome
+from kiosk.queue import print_ticket, priority_name, qr_payload
 from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
 
@@ -28,7 +29,7 @@ def qr_texture(payload: str) -> Any:
     """A Kivy texture of a QR code (drawn by the same code as the printed one)."""
     from kivy.core.image import Image as CoreImage
 
-    from kiosk.render import qr_image
+    from kiosk.printing import qr_image
 
     buf = io.BytesIO()
     qr_image(payload, box=8, border=2).save(buf, format="PNG")
@@ -106,7 +107,7 @@ class TicketIssuedScreen(KioskScreen):
         self.state = "printed" if outcome.printed else "print_failed"
         self.relabel()
         if outcome.printed:
-            voice = self.services.extras.get("voice")
+            voice = self.services.voice
             if voice is not None:
                 try:
                     voice.chime()

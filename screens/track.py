@@ -23,12 +23,12 @@ log = logging.getLogger(__name__)
 
 
 def _tracking(screen: KioskScreen) -> Any:
-    return screen.services.extras.get("tracking") if screen.services else None
+    return screen.services.tracking if screen.services else None
 
 
 def start_lookup(screen: Any, ref: Any) -> None:
     """Look ``ref`` up in the background; show the result screen or the error on ``screen``."""
-    from kiosk.tracking import TrackingError
+    from kiosk.aftercare import TrackingError
 
     tracking = _tracking(screen)
     lang = screen.app.lang
@@ -115,8 +115,8 @@ class TrackScreen(KioskScreen):
 
 def _read_receipt(frame: Any, unit_id: str | None) -> tuple[str, Any]:
     """Worker: ("ref", TrackingRef) for a receipt, ("error", key) for another QR, ("none", None)."""
-    from kiosk.qr import decode_qr
-    from kiosk.tracking import TrackingError, parse_payload
+    from kiosk.aftercare import TrackingError, parse_payload
+    from kiosk.identity import decode_qr
 
     error = ""
     for code in decode_qr(frame):
@@ -150,7 +150,7 @@ class TrackTypeScreen(KioskScreen):
             self.search()
 
     def search(self) -> None:
-        from kiosk.tracking import TrackingError
+        from kiosk.aftercare import TrackingError
 
         tracking = _tracking(self)
         if self.busy:

@@ -17,7 +17,7 @@ def _when(dt: Any) -> str:
 
 
 class TrackResultScreen(KioskScreen):
-    """Shows a :class:`kiosk.tracking.TrackingResult`; "Đánh giá" rates this dossier."""
+    """Shows a :class:`kiosk.aftercare.tracking.TrackingResult`; "Đánh giá" rates this dossier."""
 
     result = ObjectProperty(None, allownone=True, rebind=True)  # kv reads root.result.title
     received_text = StringProperty("")

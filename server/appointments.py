@@ -1,7 +1,7 @@
-"""Appointment time of a received dossier: kiosk.workdays when present, else a plain fallback.
+"""Appointment time of a received dossier: kiosk.declarations.workdays when present, else a plain fallback.
 
 The legal rule (working days, or same day with a 15:00 cut-off) is in the dossier's
-metadata; ``kiosk.workdays.appointment`` knows Vietnamese holidays and Tết. If that
+metadata; ``kiosk.declarations.workdays.appointment`` knows Vietnamese holidays and Tết. If that
 module is missing, the kiosk's own computed ``appointment_at`` is taken, and failing
 that a weekends-only count (logged, so an operator sees the degraded mode).
 """
@@ -39,7 +39,7 @@ def appointment(received: datetime, meta: api.DossierIn, calendar_file: Path | N
     ``calendar_file`` is the province's ``_calendar.toml`` (extra days off, make-up days).
     """
     try:
-        import kiosk.workdays as workdays
+        import kiosk.declarations.workdays as workdays
     except ImportError:
         workdays = None
     if workdays is not None and hasattr(workdays, "appointment"):
@@ -48,9 +48,9 @@ def appointment(received: datetime, meta: api.DossierIn, calendar_file: Path | N
                 return workdays.appointment(received, meta.rule, workdays.load_calendar(calendar_file))
             return workdays.appointment(received, meta.rule)
         except Exception:  # a rule shape the module does not know: fall back, loudly
-            log.exception("kiosk.workdays.appointment failed; using the fallback")
+            log.exception("kiosk.declarations.workdays.appointment failed; using the fallback")
     if meta.appointment_at is not None:
         at = meta.appointment_at
         return (at if at.tzinfo else at.replace(tzinfo=received.tzinfo)).astimezone(received.tzinfo)
-    log.warning("kiosk.workdays unavailable: appointment counts weekends only")
+    log.warning("kiosk.declarations.workdays unavailable: appointment counts weekends only")
     return _weekends_only(received, meta.rule)

@@ -1,4 +1,4 @@
-"""Health and the procedure catalog (loaded from config/procedures with kiosk.catalog, cached by mtime)."""
+"""Health and the procedure catalog (loaded from config/procedures with kiosk.declarations.catalog, cached by mtime)."""
 
 from __future__ import annotations
 
@@ -41,10 +41,10 @@ def _dump(obj: Any) -> dict[str, Any]:
 
 
 def load_procedures(folder: Path | None) -> list[dict[str, Any]]:
-    """Every procedure as JSON-able dicts, through kiosk.catalog (the kiosk's own loader and schema)."""
+    """Every procedure as JSON-able dicts, through kiosk.declarations.catalog (the kiosk's own loader and schema)."""
     if folder is None or not folder.is_dir():
         return []
-    import kiosk.catalog as catalog
+    import kiosk.declarations.catalog as catalog
 
     loaded = catalog.load_catalog(folder) if hasattr(catalog, "load_catalog") else catalog.Catalog.load(folder)
     procs = loaded.procedures if hasattr(loaded, "procedures") else loaded

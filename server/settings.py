@@ -33,7 +33,7 @@ class ServerSettings:
 
     @property
     def calendar_file(self) -> Path | None:
-        """The province's working calendar next to the catalog (read by kiosk.workdays)."""
+        """The province's working calendar next to the catalog (read by kiosk.declarations.workdays)."""
         return self.catalog_dir / "_calendar.toml" if self.catalog_dir else None
 
     def now(self) -> datetime:

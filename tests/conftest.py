@@ -24,7 +24,7 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 @pytest.fixture
 def kiosk_config(tmp_path: Path):
     """The packaged defaults with everything stateful redirected into ``tmp_path``."""
-    from kiosk.config import load_config
+    from kiosk.base.config import load_config
 
     config = load_config(environ={}, use_env=False)
     config.storage.data_dir = str(tmp_path / "data")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
 from kiosk import __version__
-from kiosk.backend import BackendClient, BackendRejected, BackendUnavailable
+from kiosk.backend.client import BackendClient, BackendRejected, BackendUnavailable
 from server.testing import Faults, ServerThread, free_port
 
 TOKEN = "token-for-client-tests"

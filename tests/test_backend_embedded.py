@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kiosk import backend, embedded_server, outbox
-from kiosk.services import Services
+from kiosk.backend import embedded as embedded_server
+from kiosk.services import build_services
 from server.testing import free_port
 
 
@@ -12,11 +12,10 @@ def test_embedded_server_starts_with_the_kiosk_and_stops_on_close(kiosk_config, 
     kiosk_config.backend.embedded = True
     kiosk_config.backend.url = f"http://127.0.0.1:{port}/api/v1"
     kiosk_config.backend.embedded_db = f"sqlite:///{tmp_path / 'server.db'}"
-    services = Services(config=kiosk_config)
+    services = build_services(kiosk_config)
+    outbox = services.outbox
     try:
-        for build in (embedded_server.build, backend.build, outbox.build):
-            build(services)
-        assert services.extras["embedded_server_start"].wait(60)
+        assert services.embedded.wait(60)
         assert services.backend.ping() > 0
         ticket = services.backend.issue_ticket("A")  # the kiosk's own id and token were seeded
         assert ticket.number == "A001" and ticket.kiosk_id == kiosk_config.kiosk.id
@@ -24,7 +23,7 @@ def test_embedded_server_starts_with_the_kiosk_and_stops_on_close(kiosk_config, 
     finally:
         services.close()
     assert not embedded_server._answers(kiosk_config.backend.url)
-    assert services.outbox is not None and not services.outbox.running
+    assert not outbox.running
 
 
 def test_no_embedded_server_for_a_remote_backend(kiosk_config):
@@ -40,12 +39,10 @@ def test_a_server_that_cannot_start_leaves_the_kiosk_running_offline(kiosk_confi
     kiosk_config.backend.embedded = True
     kiosk_config.backend.url = f"http://127.0.0.1:{free_port()}/api/v1"
     kiosk_config.backend.embedded_db = "postgresql+psycopg://nobody@127.0.0.1:1/none"  # unreachable database
-    services = Services(config=kiosk_config)
+    services = build_services(kiosk_config)
     try:
-        for build in (embedded_server.build, backend.build, outbox.build):
-            build(services)
-        assert services.extras["embedded_server_start"].wait(60)
-        assert "embedded_server_error" in services.extras
+        assert services.embedded.wait(60)
+        assert services.embedded.error
         assert services.outbox.submit_rating(_rating()).status == "queued"
     finally:
         services.close()
@@ -55,5 +52,4 @@ def _rating():
     from datetime import datetime, timezone
 
     from kiosk import api
-
     return api.RatingIn(level="satisfied", at=datetime.now(timezone.utc))

@@ -10,7 +10,16 @@ import cv2
 import numpy as np
 import pytest
 
-from devices.camera import Camera, CameraError, FilesCamera, NoCamera, OpenCVCamera, open_camera, parse_uri, register_scheme
+from devices.camera import (
+    Camera,
+    CameraError,
+    FilesCamera,
+    NoCamera,
+    OpenCVCamera,
+    open_camera,
+    parse_uri,
+    register_scheme,
+)
 
 
 def _stills(folder: Path, n: int = 3) -> Path:
@@ -164,9 +173,8 @@ def test_other_drivers_register_their_scheme(tmp_path):
 
 
 def test_services_resolve_files_paths_from_the_project_root(kiosk_config, tmp_path):
-    from kiosk import paths
-    from kiosk.cameras import resolve_uri
-    from kiosk.services import build_services
+    from kiosk.base import paths
+    from kiosk.services import build_services, resolve_uri
 
     assert resolve_uri("files:assets/samples/camera?hold=2") == f"files:{paths.ASSETS_DIR / 'samples' / 'camera'}?hold=2"
     assert resolve_uri("v4l2:/dev/video0") == "v4l2:/dev/video0"

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import paths
-from kiosk.catalog import PREFILL_SOURCES, Catalog, CatalogError, load_catalog
+from kiosk.base import paths
+from kiosk.declarations.catalog import Catalog, load_catalog
+from kiosk.declarations.procedure import PREFILL_SOURCES, CatalogError
 
 FOLDER = paths.resolve("config/procedures")
 DOMAIN_CODES = {"1.001193", "1.000656", "1.000894", "1.004222", "1.004194", "2.000815", "2.000884", "2.000635", "LLTP.01", "2.000720"}
@@ -156,7 +157,7 @@ def test_backend_copy_round_trips_through_the_cache(catalog, tmp_path):
 def test_refresh_from_backend_swaps_in_and_caches(catalog, tmp_path):
     from types import SimpleNamespace
 
-    from kiosk.catalog import refresh_from_backend
+    from kiosk.declarations.catalog import refresh_from_backend
 
     only_one = [catalog["1.001193"].model_dump(mode="json")]
     backend = SimpleNamespace(procedures=lambda: SimpleNamespace(version="v2", procedures=only_one))
@@ -178,8 +179,8 @@ def test_calendar_file_is_not_a_procedure():
 
 
 def test_refresh_from_the_real_reference_server_over_http(tmp_path):
-    from kiosk.backend import BackendClient
-    from kiosk.catalog import refresh_from_backend
+    from kiosk.backend.client import BackendClient
+    from kiosk.declarations.catalog import refresh_from_backend
     from server.testing import ServerThread
 
     with ServerThread(tmp_path / "srv", catalog_dir=FOLDER) as srv:

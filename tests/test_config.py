@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import paths
-from kiosk.config import ConfigError, KioskConfig, env_layer, load_config, save_config, updated
+from kiosk.base import paths
+from kiosk.base.config import ConfigError, env_layer, load_config, save_config, updated
+from kiosk.base.config_schema import KioskConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,7 +111,7 @@ def test_a_crash_during_save_leaves_the_old_file(tmp_path):
     save_config(load_config(environ={}, use_env=False), target)
     code = f"""
 import itertools
-from kiosk.config import load_config, save_config, updated
+from kiosk.base.config import load_config, save_config, updated
 c = load_config(environ={{}}, use_env=False)
 for i in itertools.count():
     save_config(updated(c, "kiosk", name="Kiosk " + str(i) * 2000), {str(target)!r})

@@ -9,12 +9,13 @@ import pytest
 
 from devices.escpos_decode import decode_pages
 from devices.loopback_printer import LoopbackPrinter
-from kiosk import paths, workdays
 from kiosk.api import DOSSIER_CODE_RE
-from kiosk.declaration import DeclarationInvalid, submit
-from kiosk.forms import FormState
-from kiosk.identity import parse_payload
-from kiosk.session import Attachment
+from kiosk.base import paths
+from kiosk.declarations import workdays
+from kiosk.declarations.forms import FormState
+from kiosk.declarations.submission import DeclarationInvalid, submit
+from kiosk.identity.payload import parse_payload
+from kiosk.journeys.visit import Attachment
 
 PAYLOAD = "036089001234|163456789|Nguyễn Văn An|15031989|Nam|Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định|20042021"
 BIRTH = {"nyc_quan_he": "cha", "tre_ho_ten": "Nguyễn Minh Khôi", "tre_ngay_sinh": "20/11/2026", "tre_gioi_tinh": "nam",

@@ -7,8 +7,8 @@ import socket
 
 import pytest
 
-from kiosk import paths
-from kiosk.cli import main
+from kiosk.base import paths
+from kiosk.cli.main import main
 
 PAYLOAD = "036089001234|163456789|Nguyễn Văn An|15031989|Nam|Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định|20042021"
 

@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from devices.loopback_printer import LoopbackPrinter
-from kiosk.doctor import Report, run_checks
+from kiosk.ops.doctor import run_checks
+from kiosk.ops.health import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -147,7 +148,7 @@ def test_printer_that_reports_paper_out_is_red(kiosk_config):
 
 
 def test_doctor_exit_code_is_zero_only_when_all_green(tmp_path):
-    from kiosk.doctor import Check
+    from kiosk.ops.health import Check
 
     assert Report([Check("a", "green", "")]).ok
     assert not Report([Check("a", "green", ""), Check("b", "amber", "")]).ok
@@ -155,7 +156,7 @@ def test_doctor_exit_code_is_zero_only_when_all_green(tmp_path):
 
 
 def test_a_crashing_check_is_reported_red_not_raised(kiosk_config, monkeypatch):
-    import kiosk.doctor as doctor
+    import kiosk.ops.doctor as doctor
 
     def boom(ctx):
         raise RuntimeError("bug")

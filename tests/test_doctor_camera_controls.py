@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from devices.camera import open_camera
-from kiosk import camera_controls
+from kiosk.ops import camera_controls
 
 
 def test_files_and_none_cameras_have_no_controls(tmp_path):

@@ -6,9 +6,9 @@ import json
 import logging
 import zipfile
 
-from kiosk.diagnostics import export_bundle, recent_logs
-from kiosk.logs import setup_logging
-from kiosk.technician import hash_pin
+from kiosk.base.logs import setup_logging
+from kiosk.ops.diagnostics import export_bundle, recent_logs
+from kiosk.ops.technician import hash_pin
 
 
 def test_bundle_has_no_secrets_and_masks_id_numbers(kiosk_config, tmp_path):

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import gen_documents  # tests/ is on sys.path under pytest
 import numpy as np
 import pytest
 from pypdf import PdfReader
 from rapidfuzz.distance import Levenshtein
 
-from kiosk.documents import build_attachment, check_frame, find_fields, process_image, read_image
-from kiosk.documents import detect, quality
-import gen_documents  # tests/ is on sys.path under pytest
+from kiosk.documents import (
+    build_attachment,
+    check_frame,
+    detect,
+    find_fields,
+    process_image,
+    quality,
+    read_image,
+)
 
 pytestmark = pytest.mark.slow
 

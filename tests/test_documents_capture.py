@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
+from kiosk.base import paths
 from kiosk.documents import prepare_page, read_image
 from kiosk.documents.autocapture import AutoCapture, signature
 from kiosk.documents.batch import Paper, ScanBatch
 from kiosk.documents.pipeline import FrameCheck
-from kiosk import paths
 
 GOOD = FrameCheck(np.zeros((4, 2), np.float32), [])
 NONE = FrameCheck(None, ["no_page"])

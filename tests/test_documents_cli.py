@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import gen_documents  # tests/ is on sys.path under pytest
 import pytest
 from pypdf import PdfReader
 
-from kiosk.cli import main
-import gen_documents  # tests/ is on sys.path under pytest
+from kiosk.cli.main import main
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,6 @@ the pipeline's "the frame is the page" path are the real ones.
 
 from __future__ import annotations
 
-import os
 import stat
 import sys
 from pathlib import Path
@@ -33,9 +32,10 @@ def _fake_scanimage(tmp_path: Path, page: Path, fail: bool = False) -> Path:
 
 @pytest.fixture
 def page_png(tmp_path: Path) -> Path:
+    import random
+
     import cv2
     import gen_documents
-    import random
 
     flat, _ = gen_documents.render_flat(gen_documents.page_birth(random.Random(7)), gen_documents.FONTS[0])
     path = tmp_path / "page.png"

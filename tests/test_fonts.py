@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-from kiosk import paths
+from kiosk.base import paths
 
 BASES = "aăâeêioôơuưy"
 TONES = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]  # none, huyền, sắc, ngã, hỏi, nặng

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk import paths
-from kiosk.catalog import load_catalog
-from kiosk.forms import FormState, check_value, format_date, parse_date
-from kiosk.identity import parse_payload
+from kiosk.base import paths
+from kiosk.declarations.catalog import load_catalog
+from kiosk.declarations.forms import FormState, check_value, format_date, parse_date
+from kiosk.identity.payload import parse_payload
 
 TODAY = date(2026, 11, 23)
 PAYLOAD = "036089001234|163456789|Nguyễn Văn An|15031989|Nam|Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định|20042021"
@@ -89,7 +89,7 @@ def test_show_if_hides_the_head_of_household_unless_needed(catalog, identity):
     ],
 )
 def test_bad_values(catalog, ftype, value, code):
-    from kiosk.catalog import FormField
+    from kiosk.declarations.procedure import FormField
 
     f = FormField(key="x", type=ftype, label_vi="X", not_future=True)
     err = check_value(f, value, TODAY)
@@ -102,7 +102,7 @@ def test_bad_values(catalog, ftype, value, code):
                      ("email", "an.nguyen@gmail.com"), ("id_number", "036 089 001 234")],
 )
 def test_good_values(ftype, value):
-    from kiosk.catalog import FormField
+    from kiosk.declarations.procedure import FormField
 
     assert check_value(FormField(key="x", type=ftype, label_vi="X"), value, TODAY) is None
 

@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from kiosk.backend import BackendClient
-from kiosk.heartbeat import Heartbeat
+from kiosk.backend.client import BackendClient
+from kiosk.ops.heartbeat import Heartbeat
 
 
 class _Recorder(BaseHTTPRequestHandler):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import socket
 
-from kiosk.sdnotify import notify, watchdog_interval
-from kiosk.technician import CornerTaps
+from kiosk.ops.sdnotify import notify, watchdog_interval
+from kiosk.ops.technician import CornerTaps
 
 
 def test_notify_sends_datagrams_to_notify_socket(tmp_path):
@@ -46,8 +46,8 @@ def test_five_taps_within_three_seconds():
 
 
 def test_shipped_unit_restarts_the_app_and_watches_it():
-    from pathlib import Path
     import subprocess
+    from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
     unit = (root / "config/systemd/motcua-kiosk.service").read_text()

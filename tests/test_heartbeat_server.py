@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 
-from kiosk.backend import BackendClient
-from kiosk.heartbeat import Heartbeat
+from kiosk.backend.client import BackendClient
+from kiosk.ops.heartbeat import Heartbeat
 from server.testing import DEFAULT_UNIT, ServerThread
 
 

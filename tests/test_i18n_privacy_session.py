@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from kiosk.i18n import LANGUAGES, Translator, catalog
-from kiosk.privacy import MaskingFilter, mask_id, mask_name, mask_text
-from kiosk.session import Attachment, Visit
+from kiosk.base.i18n import LANGUAGES, Translator, catalog
+from kiosk.base.privacy import MaskingFilter, mask_id, mask_name, mask_text
+from kiosk.journeys.visit import Attachment, Visit
 
 VIETNAMESE_LETTERS = "aăâeêioôơuưy"
 

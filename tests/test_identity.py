@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.identity import (
+from kiosk.identity.payload import (
     CitizenIdentity,
     IdentityError,
     identity_from_manual,

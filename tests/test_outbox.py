@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import time
 import shutil
 import sqlite3
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 from kiosk import api
-from kiosk.backend import BackendClient
-from kiosk.cli import main as kiosk_main
-from kiosk.outbox import Outbox
+from kiosk.backend.client import BackendClient
+from kiosk.backend.outbox import Outbox
+from kiosk.cli.main import main as kiosk_main
 from server.testing import ServerThread
 
 TOKEN = "token-for-outbox-tests"
@@ -84,7 +84,7 @@ def test_refused_items_are_kept_for_a_technician_and_can_be_retried(tmp_path: Pa
 
 
 def test_cli_lists_flushes_and_retries(tmp_path: Path, kiosk_config, capsys, monkeypatch):
-    from kiosk.config import save_config
+    from kiosk.base.config import save_config
 
     with ServerThread(tmp_path / "srv", kiosks=[("KIOSK-01", TOKEN, UNIT)]) as srv:
         kiosk_config.backend.url = srv.url

@@ -1,4 +1,4 @@
-"""Slip rendering (kiosk.render, kiosk.tickets) and the ESC/POS decoder, without a transport."""
+"""Slip rendering (kiosk.printing.slip, kiosk.queue.slips) and the ESC/POS decoder, without a transport."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from PIL import Image
 
 from devices.escpos_decode import DecodeError, decode
 from devices.printer import job_bytes, open_printer, raster_bytes
-from kiosk.queue import Ticket
-from kiosk.render import Slip, font, qr_image, text_width, to_1bit, wrap_text
-from kiosk.tickets import render_test_page, render_ticket
+from kiosk.printing.printer import render_test_page
+from kiosk.printing.slip import Slip, font, qr_image, text_width, to_1bit, wrap_text
+from kiosk.queue.slips import render_ticket
+from kiosk.queue.tickets import Ticket
 
 VIET_WORDS = ["Nguyễn", "Thị", "Bình", "Hộ", "tịch", "Chứng", "thực", "Đất", "đai", "Quầy", "tầng", "ưu", "tiên",
               "Người", "cao", "tuổi", "khuyết", "tật", "Ấp", "Phường", "Hải", "Vân", "Kinh", "doanh", "Xây", "dựng"]

@@ -16,10 +16,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from devices.escpos_decode import decode
-from devices.loopback_printer import STATUS_COVER_OPEN, STATUS_OK, STATUS_PAPER_OUT, LoopbackPrinter
+from devices.loopback_printer import (
+    STATUS_COVER_OPEN,
+    STATUS_OK,
+    STATUS_PAPER_OUT,
+    LoopbackPrinter,
+)
 from devices.printer import PrinterError, open_printer, parse_uri
-from kiosk.queue import QueueService, TicketStore
-from kiosk.tickets import print_ticket, qr_payload, render_ticket
+from kiosk.queue.service import QueueService
+from kiosk.queue.slips import print_ticket, qr_payload, render_ticket
+from kiosk.queue.store import TicketStore
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -10,8 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kiosk.identity import parse_payload
-from kiosk.qr import LiveScanner, decode_qr, read_identity, scan_frame, zbar_decode, zxing_decode
+from kiosk.identity.payload import parse_payload
+from kiosk.identity.qr import (
+    LiveScanner,
+    decode_qr,
+    read_identity,
+    scan_frame,
+    zbar_decode,
+    zxing_decode,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gen_id_frames  # noqa: E402

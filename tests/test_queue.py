@@ -12,7 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.queue import OFFLINE_BASE, QueueError, QueueService, TicketStore, estimate_ahead, ticket_number
+from kiosk.queue.service import OFFLINE_BASE, QueueService
+from kiosk.queue.store import TicketStore
+from kiosk.queue.tickets import QueueError, ticket_number
+from kiosk.queue.wait import estimate_ahead
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -165,7 +168,7 @@ class _Down:
     """A backend that cannot be reached (the real client raises BackendUnavailable the same way)."""
 
     def issue_ticket(self, *a, **kw):
-        from kiosk.backend import BackendUnavailable
+        from kiosk.backend.client import BackendUnavailable
 
         raise BackendUnavailable("POST /tickets: ConnectError")
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.backend import BackendClient
-from kiosk.queue import QueueService, TicketStore
+from kiosk.backend.client import BackendClient
+from kiosk.queue.service import QueueService
+from kiosk.queue.store import TicketStore
 
 server_testing = pytest.importorskip("server.testing")
 

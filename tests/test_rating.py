@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.config import load_config
-from kiosk.rating import RatingError, RatingRef, RatingService, parse_ref
+from kiosk.aftercare.rating import RatingError, RatingRef, RatingService, parse_ref
+from kiosk.base.config import load_config
 
 
 class RecordingOutbox:
@@ -91,7 +91,7 @@ def test_without_an_outbox_the_citizen_is_told(service):
 
 
 def test_rating_is_stored_in_the_real_outbox_while_the_backend_is_away(tmp_path):
-    from kiosk.outbox import Outbox
+    from kiosk.backend.outbox import Outbox
 
     box = Outbox(tmp_path / "outbox.db", client=None)
     service = RatingService(load_config(environ={}, use_env=False), box)

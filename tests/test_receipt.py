@@ -6,7 +6,15 @@ from datetime import datetime
 
 import numpy as np
 
-from kiosk.receipt import DeclarationLine, ReceiptData, ReceivedDocument, receipt_pdf, render_declaration, render_slip, save_pdf
+from kiosk.declarations.receipt import (
+    DeclarationLine,
+    ReceiptData,
+    ReceivedDocument,
+    receipt_pdf,
+    render_declaration,
+    render_slip,
+    save_pdf,
+)
 
 
 def _data(**kw) -> ReceiptData:

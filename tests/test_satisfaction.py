@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from kiosk import api
-from kiosk.backend import BackendClient
+from kiosk.backend.client import BackendClient
 from server.routes_satisfaction import RatingRow, aggregate
 from server.testing import ServerThread
 

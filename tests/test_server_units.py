@@ -6,8 +6,8 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.orm import sessionmaker
 
 from kiosk import api
 from server import codes
@@ -16,7 +16,6 @@ from server.auth import hash_token, seed_kiosk
 from server.db import make_engine, migrate, session_scope
 from server.filestore import safe_name, sniff
 from server.main import main as server_main
-from sqlalchemy.orm import sessionmaker
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -69,8 +68,7 @@ def _meta(rule: api.ProcessingRule) -> api.DossierIn:
 
 
 def test_appointment_comes_from_kiosk_workdays():
-    from kiosk import workdays
-
+    from kiosk.declarations import workdays
     received = datetime(2026, 3, 6, 16, 0, tzinfo=VN)  # a Friday, after the 15:00 cut-off
     for rule in (api.ProcessingRule(), api.ProcessingRule(working_days=3)):
         assert appointment(received, _meta(rule)) == workdays.appointment(received, rule)

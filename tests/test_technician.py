@@ -6,7 +6,14 @@ import json
 
 import pytest
 
-from kiosk.technician import PinError, TechnicianGate, hash_pin, lock_delay, read_audit, verify_pin
+from kiosk.ops.technician import (
+    PinError,
+    TechnicianGate,
+    hash_pin,
+    lock_delay,
+    read_audit,
+    verify_pin,
+)
 
 
 class FakeClock:

@@ -12,9 +12,9 @@ import tomllib
 
 import pytest
 
-from kiosk.config import ConfigError, load_config
-from kiosk.settings_edit import apply_changes, set_pin
-from kiosk.technician import read_audit, verify_pin
+from kiosk.base.config import ConfigError, load_config
+from kiosk.ops.settings import apply_changes, set_pin
+from kiosk.ops.technician import read_audit, verify_pin
 
 
 @pytest.fixture
@@ -76,8 +76,8 @@ def test_kill_during_save_leaves_old_or_new_file_intact(tmp_path, kiosk_config):
     script = textwrap.dedent(
         f"""
         import sys
-        from kiosk.config import load_config
-        from kiosk.settings_edit import apply_changes
+        from kiosk.base.config import load_config
+        from kiosk.ops.settings import apply_changes
         cfg = load_config(environ={{}}, use_env=False)
         cfg.storage.data_dir = {str(tmp_path / 'data')!r}
         print("ready", flush=True)

@@ -9,7 +9,7 @@ import pytest
 
 from devices.escpos_decode import decode
 from devices.loopback_printer import LoopbackPrinter
-from kiosk.cli import main
+from kiosk.cli.main import main
 
 
 def _closed_port() -> int:

@@ -8,9 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kiosk.aftercare.tracking import (
+    TrackingError,
+    TrackingRef,
+    describe,
+    format_payload,
+    parse_payload,
+)
 from kiosk.api import SECRET_ALPHABET, DossierStatus, StatusEvent
-from kiosk.i18n import Translator
-from kiosk.tracking import TrackingError, TrackingRef, describe, format_payload, parse_payload
+from kiosk.base.i18n import Translator
 
 CODE = "000.00.01.H22-250715-0007"
 UNIT = "000.00.01.H22"

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from kiosk import api
-from kiosk.backend import BackendClient
-from kiosk.tracking import TrackingError, TrackingService, format_payload
+from kiosk.aftercare.tracking import TrackingError, TrackingService, format_payload
+from kiosk.backend.client import BackendClient
 from server.models import Dossier, DossierEvent
 from server.testing import ServerThread, free_port
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.vnkeys import (
+from kiosk.base.vnkeys import (
     TONE_MARKS,
     apply_mark,
     apply_tone,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.i18n import Translator
-from kiosk.voice import Voice, prompt_keys, wav_duration, write_chime
+from kiosk.base.i18n import Translator
+from kiosk.voice.speaker import Voice, prompt_keys, wav_duration, write_chime
 
 pytestmark = pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng not installed")
 
@@ -128,13 +128,13 @@ def test_mute_still_renders_but_does_not_play(tmp_path, monkeypatch):
     voice.close()
 
 
-def test_service_builder_puts_voice_in_extras(kiosk_config):
+def test_built_services_have_the_voice(kiosk_config):
     from kiosk.services import build_services
 
     kiosk_config.accessibility.voice_player = "none"
     services = build_services(kiosk_config)
     try:
-        voice = services.extras["voice"]
+        voice = services.voice
         assert callable(voice.say) and callable(voice.chime)
         assert voice.cache_dir == kiosk_config.data_path("voice")
     finally:

@@ -19,12 +19,12 @@ import cv2
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from kiosk.identity import CitizenIdentity
-from kiosk.logs import setup_logging
-from kiosk.paths import FONT_REGULAR, PROJECT_ROOT
-from kiosk.qr import read_identity
+from kiosk.base.logs import setup_logging
+from kiosk.base.paths import FONT_REGULAR, PROJECT_ROOT
+from kiosk.identity.payload import CitizenIdentity
+from kiosk.identity.qr import read_identity
+from kiosk.journeys.visit import Attachment
 from kiosk.services import build_services
-from kiosk.session import Attachment
 
 ID_IMAGE = PROJECT_ROOT / "assets" / "samples" / "camera" / "01_cccd_chip_front.jpg"
 
@@ -141,7 +141,6 @@ def test_nothing_of_the_citizen_remains_after_the_visit(services, kiosk_config):
 def test_wipe_deletes_captures_not_yet_in_the_outbox_but_keeps_the_outbox(services, kiosk_config):
     """Files handed to the outbox are copied there first; the visit's own captures go with the visit."""
     from kiosk import api
-
     visit = services.visit
     identity = read_identity(cv2.imread(str(ID_IMAGE)))
     page = _capture_page(visit, identity)

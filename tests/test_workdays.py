@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.workdays import DEFAULT_CALENDAR, LegalTime, WorkCalendar, appointment, calendar_from_dict, load_calendar
+from kiosk.declarations.workdays import (
+    DEFAULT_CALENDAR,
+    LegalTime,
+    WorkCalendar,
+    appointment,
+    calendar_from_dict,
+    load_calendar,
+)
 
 
 def at(y, m, d, hh=9, mm=0):
@@ -75,8 +82,7 @@ def test_received_after_closing_counts_from_the_next_opening():
 
 
 def test_shipped_calendar_file_loads(tmp_path):
-    from kiosk import paths
-
+    from kiosk.base import paths
     cal = load_calendar(paths.resolve("config/procedures/_calendar.toml"))
     assert cal.opens == time(7, 30) and cal.closes == time(17, 0)
     assert load_calendar(tmp_path / "missing.toml") == DEFAULT_CALENDAR
@@ -106,7 +112,7 @@ def test_appointment_is_a_working_day_and_never_before_receipt(received, days):
     assert cal.is_working_day(got.date())
     if days:
         # Exactly `days` working days after the (effective) day received.
-        from kiosk.workdays import effective_received
+        from kiosk.declarations.workdays import effective_received
 
         start = effective_received(received, cal).date()
         n = sum(1 for k in range(1, (got.date() - start).days + 1) if cal.is_working_day(date.fromordinal(start.toordinal() + k)))

@@ -4,6 +4,15 @@ One small module per step (detect, warp, orient, enhance, quality, ocr, pdf, fie
 :mod:`kiosk.documents.pipeline` chains them. No Kivy here.
 """
 
+from kiosk.documents.autocapture import (
+    AutoCapture,
+    difference,
+    quick_signature,
+    signature,
+    thumbnail,
+)
+from kiosk.documents.batch import Paper, ScanBatch
+from kiosk.documents.detect import find_page
 from kiosk.documents.fields import find_fields
 from kiosk.documents.ocr import OcrError
 from kiosk.documents.pipeline import (
@@ -19,6 +28,14 @@ from kiosk.documents.pipeline import (
 from kiosk.documents.quality import RETAKE
 
 __all__ = [
+    "AutoCapture",
+    "Paper",
+    "ScanBatch",
+    "difference",
+    "find_page",
+    "quick_signature",
+    "signature",
+    "thumbnail",
     "FrameCheck",
     "OcrError",
     "PageResult",

@@ -3,7 +3,7 @@
 The scan screen keeps one :class:`ScanBatch` per visit's scan step: pages are added as they are
 captured (already flattened and checked), deleted or retaken; :meth:`ScanBatch.finish` OCRs
 them (reporting progress) and writes, inside the visit's private folder, each page as JPEG
-and one searchable PDF per paper → :class:`kiosk.session.Attachment`.
+and one searchable PDF per paper → :class:`kiosk.journeys.visit.Attachment`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import cv2
 
 from kiosk.documents.fields import find_fields
 from kiosk.documents.pipeline import PageResult, build_attachment, read_page
-from kiosk.session import Attachment
+from kiosk.journeys.visit import Attachment
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kiosk.backend import BackendClient
-from kiosk.outbox import Outbox
+from kiosk.backend.client import BackendClient
+from kiosk.backend.outbox import Outbox
 
 
 def main(argv: list[str]) -> int:

@@ -6,11 +6,11 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import pg
 import pytest
 
-import pg
 from kiosk import api
-from kiosk.backend import BackendClient
+from kiosk.backend.client import BackendClient
 from server.testing import DEFAULT_UNIT, Faults, MovableClock, ServerThread
 
 TOKEN = "token-kiosk-01-abcdef"

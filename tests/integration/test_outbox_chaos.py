@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.outbox import Outbox
+from kiosk.backend.outbox import Outbox
 from server.testing import DEFAULT_UNIT, free_port
 
 from .conftest import TOKEN, make_meta

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from kiosk import api
-from kiosk.backend import BackendClient
-from kiosk.outbox import Outbox
+from kiosk.backend.client import BackendClient
+from kiosk.backend.outbox import Outbox
 from server.models import Dossier, Rating
 from server.testing import Faults, ServerThread, free_port
 

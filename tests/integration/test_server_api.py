@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kiosk import api
-from kiosk.backend import BackendClient, BackendRejected
+from kiosk.backend.client import BackendClient, BackendRejected
 from server.models import Dossier, Rating
 from server.testing import DEFAULT_UNIT
 
@@ -143,7 +143,7 @@ def test_heartbeat_and_procedures(client: BackendClient, server):
     with pytest.raises(BackendRejected) as e:
         client.heartbeat("KIOSK-02", {})
     assert e.value.status == 403
-    out = client.procedures()  # served from config/procedures through kiosk.catalog
+    out = client.procedures()  # served from config/procedures through kiosk.declarations.catalog
     assert "1.001193" in {p["code"] for p in out.procedures} and out.version
     r = httpx.get(f"{server.url}/procedures", headers={"Authorization": f"Bearer {TOKEN}",
                                                        "If-None-Match": f'"{out.version}"'})

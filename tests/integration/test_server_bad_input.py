@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 
 from kiosk import api

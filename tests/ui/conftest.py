@@ -1,7 +1,7 @@
 """The real kiosk app in a real Kivy window (Xvfb + Mesa), driven by touch events.
 
 One window per test session (Kivy has one window per process); each test gets
-a fresh :class:`~kiosk.app.KioskApp` with its own services and data folder.
+a fresh :class:`~kiosk.app.kiosk_app.KioskApp` with its own services and data folder.
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kiosk.kivy_env import ORIENTATION_SIZES
+from kiosk.app.kivy_env import ORIENTATION_SIZES
 
 _xvfb: subprocess.Popen[bytes] | None = None
 
@@ -47,10 +46,12 @@ def _ensure_display() -> None:
 @pytest.fixture(scope="session")
 def kivy_window() -> Iterator[Any]:
     _ensure_display()
-    from kiosk.kivy_env import prepare_kivy
+    from kiosk.app.kivy_env import prepare_kivy
 
     prepare_kivy("landscape")
-    from kivy.core.window import Window  # creates the window (must exist before any text texture)
+    from kivy.core.window import (
+        Window,  # creates the window (must exist before any text texture)
+    )
 
     yield Window
     if _xvfb is not None:
@@ -60,7 +61,7 @@ def kivy_window() -> Iterator[Any]:
 @pytest.fixture
 def make_driver(kivy_window: Any, kiosk_config: Any) -> Iterator[Callable[..., Any]]:
     """``make_driver(orientation="portrait", config=…)`` → a KioskDriver on a fresh app."""
-    from kiosk.app import KioskApp
+    from kiosk.app.kiosk_app import KioskApp
     from kiosk.services import build_services
     from screens.driver import KioskDriver
 

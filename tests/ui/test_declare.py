@@ -8,7 +8,7 @@ import socket
 import numpy as np
 import pytest
 
-from kiosk import paths
+from kiosk.base import paths
 
 pytestmark = pytest.mark.ui
 
@@ -60,7 +60,7 @@ def declare_driver(make_driver, kiosk_config, printer, server):
     kiosk_config.printer.timeout_s = 3
     kiosk_config.backend.url = server.url
     driver = make_driver(config=kiosk_config)
-    from kiosk.identity import parse_payload
+    from kiosk.identity.payload import parse_payload
 
     visit = driver.app.services.visit
     visit.journey = "submit"
@@ -119,8 +119,7 @@ def test_birth_declaration_typed_on_screen_submitted_and_printed(declare_driver,
     import zxingcpp
 
     from devices.escpos_decode import decode_pages
-    from kiosk import workdays
-
+    from kiosk.declarations import workdays
     driver = declare_driver
     shots = artifacts
     _to_form(driver)
@@ -150,7 +149,7 @@ def test_birth_declaration_typed_on_screen_submitted_and_printed(declare_driver,
     if driver.app.current == "scan":  # issue 7's scan screen: hand the paper over as scanned pages
         from PIL import Image
 
-        from kiosk.session import Attachment
+        from kiosk.journeys.visit import Attachment
 
         page = driver.app.services.visit.workdir() / "giay_chung_sinh.png"
         Image.new("RGB", (300, 420), "white").save(page)
@@ -193,7 +192,7 @@ def test_birth_declaration_typed_on_screen_submitted_and_printed(declare_driver,
 
 
 def test_portrait_form_and_review(make_driver, kiosk_config, artifacts):
-    from kiosk.identity import parse_payload
+    from kiosk.identity.payload import parse_payload
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -215,7 +214,7 @@ def test_portrait_form_and_review(make_driver, kiosk_config, artifacts):
 
 
 def test_consent_enables_submit_and_edit_returns_to_the_page(declare_driver):
-    from kiosk.forms import FormState
+    from kiosk.declarations.forms import FormState
 
     driver = declare_driver
     app = driver.app

@@ -9,7 +9,7 @@ import shutil
 import numpy as np
 import pytest
 
-from kiosk import paths
+from kiosk.base import paths
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
 
@@ -68,8 +68,7 @@ def test_citizen_declares_a_birth_from_home_to_printed_receipt(make_driver, kios
     import zxingcpp
 
     from devices.escpos_decode import decode_pages
-    from kiosk import workdays
-
+    from kiosk.declarations import workdays
     cam = tmp_path / "camera"
     cam.mkdir()
     shutil.copy(SAMPLES / "camera" / "01_cccd_chip_front.jpg", cam)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import paths
+from kiosk.base import paths
 
 pytestmark = pytest.mark.ui
 
@@ -110,9 +110,8 @@ def test_no_page_offers_corner_dragging(make_driver, kiosk_config, artifacts, tm
     editor = driver.find("editor")
     before = editor.corners()
     # drag the top-left handle by real touch events
-    from kivy.tests.common import UnitTestTouch
-
     from kivy.core.window import Window
+    from kivy.tests.common import UnitTestTouch
 
     driver.wait_for(lambda: list(Window.children) == [driver.app.root], timeout=5, what="the dialog to close")
     handle = driver.find("handle_0")

@@ -33,7 +33,7 @@ def test_language_switch_changes_every_visible_string(driver):
     after = set(driver.texts())
     # Every translated string on the screen changed language (the clock and the department name don't translate).
     vi_keys = ["home.welcome", "home.ticket", "home.submit", "home.track", "home.rate", "home.hint", "app.title"]
-    from kiosk.i18n import Translator
+    from kiosk.base.i18n import Translator
 
     vi, en = Translator("vi"), Translator("en")
     for key in vi_keys:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from devices.loopback_printer import LoopbackPrinter
-from kiosk.technician import hash_pin, read_audit
+from kiosk.ops.technician import hash_pin, read_audit
 
 pytestmark = pytest.mark.ui
 
@@ -93,8 +93,8 @@ def test_wrong_pin_five_times_locks(tech_driver, artifacts):
     assert "30" in screen.status or "29" in screen.status
     d.screenshot(artifacts / "tech_pin_locked.png")
     # The right PIN is refused while locked (the pad is disabled; a direct check says locked too).
-    assert d.app.services.extras.get("heartbeat") is None
-    from kiosk.technician import gate_for
+    assert d.app.services.heartbeat is None
+    from kiosk.ops.technician import gate_for
 
     assert gate_for(d.app.services.config).check(PIN).reason == "locked"
     events = [e["event"] for e in read_audit(d.app.services.config.data_path("technician", "audit.jsonl"))]
@@ -120,7 +120,7 @@ def test_change_printer_to_loopback_and_test_print(tech_driver, tech_config, art
         d.tap("key_clear_all")
         kb.type_text("tcp")
         d.tap("key_colon")
-        kb.type_text(f"//127.0.0.1")
+        kb.type_text("//127.0.0.1")
         d.tap("key_colon")
         kb.type_text(str(lp.port))
         assert d.find("ti_value").text == lp.uri

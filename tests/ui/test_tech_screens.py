@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from kiosk.technician import hash_pin, read_audit
+from kiosk.ops.technician import hash_pin, read_audit
 
 pytestmark = pytest.mark.ui
 
@@ -87,7 +87,7 @@ def test_backend_test_connection_and_url_change(tdriver, site, tmp_path):
 def test_logs_show_recent_entries_and_export_a_bundle(tdriver, tmp_path):
     import logging
 
-    from kiosk.logs import setup_logging
+    from kiosk.base.logs import setup_logging
 
     d = tdriver
     config = d.app.services.config

@@ -98,7 +98,7 @@ def test_printer_gone_mid_print_shows_the_number_and_offers_reprint(ticket_drive
 
 
 def test_elderly_is_suggested_from_the_id_card_and_priority_turns_large_text_on(ticket_driver, artifacts):
-    from kiosk.identity import parse_payload
+    from kiosk.identity.payload import parse_payload
 
     driver = ticket_driver
     driver.app.services.visit.identity = parse_payload(ELDER_QR)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.backend import BackendClient
+from kiosk.backend.client import BackendClient
 from server.testing import ServerThread, free_port
 
 pytestmark = pytest.mark.ui

@@ -1,7 +1,7 @@
 """Regenerate the sample receipt photo: ``python assets/samples/receipts/make_sample.py``.
 
 A camera-sized frame (1280×720) showing the top of an appointment slip with its
-tracking QR (kiosk.tracking.format_payload) — an invented dossier, as the demo's
+tracking QR (kiosk.aftercare.tracking.format_payload) — an invented dossier, as the demo's
 ``files:assets/samples/receipts`` camera plays it.
 """
 
@@ -24,8 +24,8 @@ def render_receipt_frame(code: str, secret: str, size: tuple[int, int] = (1280, 
     """A grey desk with a slightly rotated white slip carrying the receipt QR and its code."""
     import qrcode
 
-    from kiosk.paths import FONT_BOLD, FONT_REGULAR
-    from kiosk.tracking import format_payload
+    from kiosk.base.paths import FONT_BOLD, FONT_REGULAR
+    from kiosk.aftercare.tracking import format_payload
 
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=2)
     qr.add_data(format_payload(code, secret))

@@ -1,0 +1,366 @@
+"""The Kivy application: the composition root that wires services into screens.
+
+Only this module (and ``screens/``) imports Kivy. It registers the bundled
+fonts, builds every screen of :mod:`screens.registry`, hands each the same
+:class:`~kiosk.services.container.Services`, and owns the visit-wide behaviour: language,
+large text / high contrast, navigation history and the idle wipe.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.text import DEFAULT_FONT, LabelBase
+from kivy.core.window import Window
+from kivy.properties import (
+    BooleanProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk.base import paths
+from kiosk.base.i18n import Translator
+from kiosk.services import Services
+from screens import registry, widgets
+from screens.base import KioskScreen, load_kv
+from screens.theme import HIGH_CONTRAST, NORMAL
+
+log = logging.getLogger(__name__)
+
+LARGE_TEXT_SCALE = 1.3
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Pixel sizes for one window size and text scale (read in kv as ``app.sz.*``)."""
+
+    title: float
+    heading: float
+    body: float
+    small: float
+    button: float
+    icon: float
+    touch: float
+    tile: float
+    header: float
+    header_button: float
+    pad: float
+    radius: float
+
+    @classmethod
+    def compute(cls, ui_scale: float, text_scale: float) -> "Sizes":
+        u, t = ui_scale, ui_scale * text_scale
+        return cls(
+            title=46 * t,
+            heading=38 * t,
+            body=32 * t,
+            small=27 * t,
+            button=32 * t,
+            icon=56 * u,
+            touch=max(96 * u, 60),
+            tile=170 * u,
+            header=118 * u,
+            header_button=240 * u,
+            pad=24 * u,
+            radius=18 * u,
+        )
+
+
+def register_fonts() -> None:
+    """Replace Kivy's Roboto with the bundled Noto Sans (every Vietnamese letter)."""
+    LabelBase.register(DEFAULT_FONT, fn_regular=str(paths.FONT_REGULAR), fn_bold=str(paths.FONT_BOLD))
+    LabelBase.register("Symbols", fn_regular=str(paths.FONT_SYMBOLS))
+
+
+class KioskApp(App):
+    """The touchscreen app. ``services`` is built by the caller (``kiosk run``, tests)."""
+
+    title = "motcua-kiosk"
+    lang = StringProperty("vi")
+    tr = ObjectProperty(Translator("vi"))
+    large_text = BooleanProperty(False)
+    high_contrast = BooleanProperty(False)
+    # rebind=True: kv reads these as app.theme.x / app.sz.x, and Kivy only re-binds an intermediate
+    # object of such a chain when its property says so (without it, large text and contrast never showed).
+    theme = ObjectProperty(NORMAL, rebind=True)
+    sz = ObjectProperty(Sizes.compute(1.0, 1.0), rebind=True)
+    portrait = BooleanProperty(False)
+    idle_seconds = NumericProperty(0)
+    voice_muted = BooleanProperty(False)
+    lower_layout = BooleanProperty(False)  # portrait: controls in the lower half (wheelchair users)
+
+    def __init__(self, services: Services, **kwargs: Any) -> None:
+        self.services = services
+        self._history: list[str] = []
+        self._last_activity = time.monotonic()
+        self._idle_dialog: Any = None
+        self._idle_deadline: float | None = None
+        super().__init__(**kwargs)
+        ui = services.config.ui
+        acc = services.config.accessibility
+        self.lang = ui.default_language
+        self.large_text = acc.large_text
+        self.high_contrast = acc.high_contrast
+
+    # ------------------------------------------------------------ build
+
+    def build(self) -> ScreenManager:
+        register_fonts()
+        load_kv(widgets.__file__)
+        self._apply_window_size()
+        Window.bind(size=self._on_window_size, on_touch_down=self._on_activity, on_key_down=self._on_activity)
+        Window.clearcolor = self.theme.bg
+        sm = ScreenManager(transition=NoTransition())
+        self.sm = sm
+        # Only the home screen is built before the first frame; the others right after it
+        # (or on first use), so the kiosk shows its face quickly on a small 2-core box.
+        self._make_screen(registry.HOME)
+        sm.bind(current=self._on_screen_changed)
+        self._idle_event = Clock.schedule_interval(self._check_idle, 0.25)
+        from screens.tech_lockdown import (
+            install_lockdown,  # no traceback on screen, watchdog, technician entry
+        )
+
+        self._lockdown_off = install_lockdown(self)
+        self.lower_layout = self.services.config.accessibility.lower_layout
+        if self.lower_layout:
+            from screens.lower_layout import LowerLayout
+
+            return LowerLayout(sm)
+        return sm
+
+    def on_start(self) -> None:
+        if os.environ.get("KIOSK_REPORT_FIRST_FRAME"):
+            Window.bind(on_flip=self._report_first_frame)
+        Window.bind(on_flip=self._after_first_frame)
+
+    def _after_first_frame(self, *_args: Any) -> None:
+        Window.unbind(on_flip=self._after_first_frame)
+        Clock.schedule_once(self._build_remaining_screens, 0)
+
+    def _report_first_frame(self, *_args: Any) -> None:
+        """One line on stdout after the first frame is on screen (benchmarks/startup.py reads it)."""
+        Window.unbind(on_flip=self._report_first_frame)
+        print("KIOSK_FIRST_FRAME", flush=True)
+
+    def on_stop(self) -> None:
+        Window.unbind(on_flip=self._after_first_frame)
+        if getattr(self, "_idle_event", None):
+            self._idle_event.cancel()
+        if getattr(self, "_lockdown_off", None):
+            self._lockdown_off()
+            self._lockdown_off = None
+        Window.unbind(size=self._on_window_size, on_touch_down=self._on_activity, on_key_down=self._on_activity)
+
+    def _on_window_size(self, *_args: Any) -> None:
+        self._apply_window_size()
+
+    def on_lang(self, _inst: Any, value: str) -> None:
+        self.tr = Translator(value)
+        self.services.visit.language = value
+
+    def on_large_text(self, *_args: Any) -> None:
+        self._apply_window_size()
+
+    def on_high_contrast(self, _inst: Any, value: bool) -> None:
+        self.theme = HIGH_CONTRAST if value else NORMAL
+        Window.clearcolor = self.theme.bg
+
+    def _apply_window_size(self) -> None:
+        w, h = Window.size
+        self.portrait = h > w
+        ui_scale = max(0.4, min(w, h) / 1080.0)
+        self.sz = Sizes.compute(ui_scale, LARGE_TEXT_SCALE if self.large_text else 1.0)
+
+    # ------------------------------------------------------------ navigation
+
+    @property
+    def current(self) -> str:
+        return self.sm.current
+
+    def _make_screen(self, name: str) -> KioskScreen:
+        screen: KioskScreen = registry.screen_class(name)(name=name)
+        screen.services = self.services
+        self.sm.add_widget(screen)
+        return screen
+
+    def _build_remaining_screens(self, *_args: Any) -> None:
+        for name in registry.SCREENS:
+            if not self.sm.has_screen(name):
+                self._make_screen(name)
+
+    def screen(self, name: str) -> KioskScreen:
+        """The screen ``name``, built now if it has not been yet."""
+        if not self.sm.has_screen(name):
+            return self._make_screen(name)
+        return self.sm.get_screen(name)
+
+    def has_screen(self, name: str) -> bool:
+        return name in registry.SCREENS
+
+    def go(self, name: str, remember: bool = True, **params: Any) -> None:
+        """Show screen ``name`` after calling its ``prepare(**params)``."""
+        target = self.screen(name)
+        target.prepare(**params)
+        self._apply_priority_defaults()
+        if remember and self.sm.current != name:
+            self._history.append(self.sm.current)
+        self.sm.current = name
+
+    def go_next_or_explain(self, name: str, **params: Any) -> None:
+        """Go to ``name`` when this kiosk has that screen; otherwise say the step is unavailable."""
+        if self.has_screen(name):
+            self.go(name, **params)
+        else:
+            from screens.widgets import show_message
+
+            show_message(self.tr["app.title"], self.tr["common.error_generic"], kind="warn")
+
+    def go_back(self) -> None:
+        if self._history:
+            self.go(self._history.pop(), remember=False)
+        else:
+            self.go_home()
+
+    def go_home(self) -> None:
+        self._history.clear()
+        self.sm.current = "home"
+
+    def start_journey(self, journey: str) -> None:
+        self.services.visit.journey = journey
+        self.go(registry.JOURNEYS[journey])
+
+    # ------------------------------------------------------------ visit-wide settings
+
+    def set_language(self, lang: str) -> None:
+        if lang in self.services.config.ui.languages:
+            self.lang = lang
+
+    def toggle_language(self) -> None:
+        langs = self.services.config.ui.languages
+        self.set_language(langs[(langs.index(self.lang) + 1) % len(langs)] if self.lang in langs else langs[0])
+
+    def toggle_large_text(self) -> None:
+        self.large_text = not self.large_text
+        self.services.visit.large_text = self.large_text
+
+    # ------------------------------------------------------------ accessibility (issue 9)
+
+    @property
+    def voice(self) -> Any:
+        """The kiosk's voice guidance (kiosk.voice.Voice), or None when it has none."""
+        return self.services.voice
+
+    def _on_screen_changed(self, _sm: Any, name: str) -> None:
+        """Read the screen's prompt aloud (``voice.<screen>``), off the UI thread."""
+        if self.voice is not None:
+            self.voice.stop()
+            self.voice.say(f"voice.{name}", self.lang)
+
+    def toggle_mute(self) -> None:
+        self.voice_muted = not self.voice_muted
+        if self.voice is not None:
+            self.voice.set_muted(self.voice_muted)
+
+    def _apply_priority_defaults(self) -> None:
+        """A priority visit (elderly, disability…) gets large text once; the citizen may turn it off."""
+        visit = self.services.visit
+        if (visit.priority and self.services.config.accessibility.large_text_for_priority
+                and getattr(self, "_priority_text_for", None) != visit.visit_id):
+            self._priority_text_for = visit.visit_id
+            if not self.large_text:
+                self.toggle_large_text()
+
+    def toggle_high_contrast(self) -> None:
+        self.high_contrast = not self.high_contrast
+
+    def finish_visit(self) -> None:
+        """The citizen pressed "Kết thúc" (or the idle countdown ran out): wipe and go home."""
+        self._close_idle_dialog()
+        self.services.visit.wipe()
+        for screen in self.sm.screens:
+            try:
+                screen.reset()
+            except Exception:
+                log.exception("screen %s failed to reset", screen.name)
+        acc = self.services.config.accessibility
+        self.lang = self.services.config.ui.default_language
+        self.large_text = acc.large_text
+        self.high_contrast = acc.high_contrast
+        self.voice_muted = False
+        if self.voice is not None:
+            self.voice.set_muted(False)
+        self.go_home()
+
+    # ------------------------------------------------------------ idle timeout
+
+    def _on_activity(self, *_args: Any) -> None:
+        self._last_activity = time.monotonic()
+
+    def _check_idle(self, _dt: float) -> None:
+        ui = self.services.config.ui
+        now = time.monotonic()
+        if self._idle_deadline is not None:
+            self.idle_seconds = max(0.0, self._idle_deadline - now)
+            if self._idle_dialog is not None:
+                self._idle_dialog.seconds_left = self.idle_seconds
+            if now >= self._idle_deadline:
+                log.info("idle countdown ended: wiping the visit")
+                self.finish_visit()
+            return
+        at_rest = self.sm.current == "home" and self.services.visit.is_empty()
+        if not at_rest and now - self._last_activity >= ui.idle_timeout_s:
+            self._open_idle_dialog(ui.idle_countdown_s)
+
+    def _open_idle_dialog(self, countdown: float) -> None:
+        from screens.widgets import IdleDialog
+
+        self._idle_deadline = time.monotonic() + countdown
+        self.idle_seconds = countdown
+        self._idle_dialog = IdleDialog(seconds_left=countdown, stay_cb=self.stay, leave_cb=self.finish_visit)
+        self._idle_dialog.open()
+
+    def _close_idle_dialog(self) -> None:
+        self._idle_deadline = None
+        if self._idle_dialog is not None:
+            self._idle_dialog.dismiss()
+            self._idle_dialog = None
+
+    @property
+    def idle_dialog(self) -> Any:
+        return self._idle_dialog
+
+    def stay(self) -> None:
+        """The citizen answered "Tôi vẫn ở đây"."""
+        self._close_idle_dialog()
+        self._last_activity = time.monotonic()
+
+
+def run_app(config: Any, config_file: Any = None, exit_after: float | None = None) -> int:
+    """Build the services and run the app until it is closed (``kiosk run``)."""
+    from kiosk.base.logs import setup_logging
+    from kiosk.services import build_services
+
+    setup_logging(config.path(config.logging.file), config.logging.level)
+    services = build_services(config, config_file)
+    from kiosk.ops.heartbeat import start_heartbeat
+
+    start_heartbeat(services)
+    if services.voice is not None:
+        services.voice.prerender(langs=config.ui.languages)  # fixed prompts, in the background
+    app = KioskApp(services)
+    if exit_after:
+        Clock.schedule_once(lambda _dt: app.stop(), exit_after)
+    try:
+        app.run()
+    finally:
+        services.close()
+    return 0

@@ -1,1 +1,0 @@
-"""Sub-commands of ``kiosk``; each module has ``register(subparsers)``."""

@@ -1,0 +1,301 @@
+"""A declaration being filled: values, where each came from, and validation in plain Vietnamese.
+
+Render-independent: the form screens, the review screen, ``kiosk declare`` and the
+prefill benchmark share it. Values are held as the text the citizen sees
+(dates ``dd/mm/yyyy``, numbers as digits, checkboxes ``"1"``/``""``);
+:meth:`FormState.cleaned` turns them into JSON values for the dossier.
+
+Each value remembers its source — ``identity`` (read from the ID card), ``default``
+(the form's usual answer) or ``typed`` — so the kiosk can report how many fields
+the citizen had to declare (Decision 468/QĐ-TTg: ≥ 20% fewer fields to declare).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from kiosk.base.i18n import Translator
+from kiosk.declarations.procedure import FormField, FormSchema
+
+Source = Literal["identity", "default", "typed", "empty"]
+
+PHONE_RE = re.compile(r"^(\+84|0)\d{9,10}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
+DATE_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """Why a value is not accepted: a string key of ``kiosk/locales/declare.toml`` and its values."""
+
+    key: str
+    code: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def message(self, lang: str = "vi") -> str:
+        return Translator(lang)(f"form.err_{self.code}", **dict(self.params))
+
+
+def parse_date(text: str) -> date | None:
+    """``dd/mm/yyyy`` (also ``d-m-yyyy``, ``ddmmyyyy``, ISO) → date, or None."""
+    s = text.strip()
+    m = DATE_RE.match(s)
+    try:
+        if m:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if re.fullmatch(r"\d{8}", s):
+            return date(int(s[4:]), int(s[2:4]), int(s[:2]))
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+            return date.fromisoformat(s)
+    except ValueError:
+        return None
+    return None
+
+
+def format_date(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"[\s.]", "", text)
+
+
+def check_value(f: FormField, raw: str, today: date | None = None) -> FieldError | None:
+    """Validate one value of field ``f`` (already known to be visible)."""
+    today = today or date.today()
+    value = raw.strip()
+    if not value:
+        if not f.required:
+            return None
+        return FieldError(f.key, "choice" if f.type == "select" else "required")
+    if len(value) > f.max_length:
+        return FieldError(f.key, "too_long", (("n", f.max_length),))
+    t = f.type
+    if t == "date":
+        d = parse_date(value)
+        if d is None:
+            return FieldError(f.key, "date")
+        if f.not_future and d > today:
+            return FieldError(f.key, "future")
+        if f.not_past and d < today:
+            return FieldError(f.key, "past")
+        if d.year < 1900:
+            return FieldError(f.key, "date")
+    elif t == "number":
+        digits = _digits(value)
+        if not re.fullmatch(r"-?\d+", digits):
+            return FieldError(f.key, "number")
+        n = int(digits)
+        if f.min is not None and n < f.min:
+            return FieldError(f.key, "min", (("n", _num(f.min)),))
+        if f.max is not None and n > f.max:
+            return FieldError(f.key, "max", (("n", _num(f.max)),))
+    elif t == "id_number":
+        digits = _digits(value)
+        if not re.fullmatch(r"\d{12}", digits):
+            return FieldError(f.key, "id12")
+        from kiosk.identity.payload import province_codes
+
+        if digits[:3] not in province_codes():
+            return FieldError(f.key, "id_province")
+    elif t == "phone":
+        if not PHONE_RE.match(re.sub(r"[\s.\-]", "", value)):
+            return FieldError(f.key, "phone")
+    elif t == "email":
+        if not EMAIL_RE.match(value):
+            return FieldError(f.key, "email")
+    elif t == "select":
+        if value not in {o.value for o in f.options}:
+            return FieldError(f.key, "choice")
+    elif t == "checkbox":
+        if value not in ("1", "0", ""):
+            return FieldError(f.key, "choice")
+    elif t in ("text", "address"):
+        if not any(ch.isalnum() for ch in value):
+            return FieldError(f.key, "text")
+    if f.pattern and not re.fullmatch(f.pattern, value):
+        return FieldError(f.key, "pattern")
+    return None
+
+
+def _num(x: float) -> str:
+    return f"{int(x):,}".replace(",", ".") if float(x).is_integer() else str(x)
+
+
+def identity_value(source: str, identity: Any, today: date | None = None) -> str:
+    """The text a prefill source gives for this identity ("" when the card does not say)."""
+    if source == "today":
+        return format_date(today or date.today())
+    if identity is None:
+        return ""
+    attr = source.split(".", 1)[1]
+    value = getattr(identity, attr, None)
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return format_date(value)
+    if attr == "sex":
+        return {"male": "nam", "female": "nu"}.get(str(value), "")
+    return str(value)
+
+
+@dataclass
+class PrefillReport:
+    """How much of a form the citizen had to declare."""
+
+    total: int
+    from_identity: int
+    from_default: int
+    to_declare: int
+
+    @property
+    def saved_share(self) -> float:
+        """Share of fields the citizen did not have to declare (prefilled or defaulted)."""
+        return (self.from_identity + self.from_default) / self.total if self.total else 0.0
+
+
+@dataclass
+class FormState:
+    """One declaration being filled."""
+
+    schema: FormSchema
+    values: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    today: date | None = None
+
+    @classmethod
+    def start(cls, schema: FormSchema, identity: Any = None, today: date | None = None) -> FormState:
+        """A new form with defaults and everything the ID card already says."""
+        state = cls(schema=schema, today=today)
+        for f in schema.fields:
+            value, source = "", "empty"
+            if f.prefill:
+                value = identity_value(f.prefill, identity, today)
+                source = "identity" if value else "empty"
+            if not value and f.default is not None:
+                value, source = f.default, "default"
+            state.values[f.key] = value
+            state.sources[f.key] = source  # type: ignore[assignment]
+        return state
+
+    # ------------------------------------------------------------ values
+
+    def set(self, key: str, value: str) -> None:
+        """The citizen changed a value: it now counts as typed (unless unchanged)."""
+        self.schema.field(key)  # KeyError for an unknown field
+        if self.values.get(key, "") == value:
+            return
+        self.values[key] = value
+        self.sources[key] = "typed" if value.strip() else "empty"
+
+    def get(self, key: str) -> str:
+        return self.values.get(key, "")
+
+    def update(self, answers: dict[str, Any]) -> list[str]:
+        """Apply answers (e.g. from a JSON file); returns keys that are not fields of this form."""
+        unknown = []
+        for key, value in answers.items():
+            try:
+                f = self.schema.field(key)
+            except KeyError:
+                unknown.append(key)
+                continue
+            self.set(key, _as_text(f, value))
+        return unknown
+
+    # ------------------------------------------------------------ visibility and validation
+
+    def visible(self, f: FormField) -> bool:
+        if f.show_if is None:
+            return True
+        return self.values.get(f.show_if.field, "") in f.show_if.equals
+
+    def page_fields(self, page_index: int) -> list[FormField]:
+        return [f for f in self.schema.pages[page_index].fields if self.visible(f)]
+
+    def check(self, key: str) -> FieldError | None:
+        f = self.schema.field(key)
+        if not self.visible(f):
+            return None
+        return check_value(f, self.values.get(key, ""), self.today)
+
+    def check_page(self, page_index: int) -> dict[str, FieldError]:
+        out = {}
+        for f in self.page_fields(page_index):
+            err = check_value(f, self.values.get(f.key, ""), self.today)
+            if err:
+                out[f.key] = err
+        return out
+
+    def check_all(self) -> dict[str, FieldError]:
+        out: dict[str, FieldError] = {}
+        for i in range(len(self.schema.pages)):
+            out.update(self.check_page(i))
+        return out
+
+    def first_invalid_page(self) -> int | None:
+        for i in range(len(self.schema.pages)):
+            if self.check_page(i):
+                return i
+        return None
+
+    # ------------------------------------------------------------ output
+
+    def cleaned(self) -> dict[str, Any]:
+        """Visible, non-empty values as JSON: dates ISO, numbers int, checkboxes bool."""
+        out: dict[str, Any] = {}
+        for f in self.schema.fields:
+            if not self.visible(f):
+                continue
+            raw = self.values.get(f.key, "").strip()
+            if f.type == "checkbox":
+                out[f.key] = raw == "1"
+                continue
+            if not raw:
+                continue
+            if f.type == "date":
+                d = parse_date(raw)
+                out[f.key] = d.isoformat() if d else raw
+            elif f.type == "number":
+                digits = _digits(raw)
+                out[f.key] = int(digits) if re.fullmatch(r"-?\d+", digits) else raw
+            elif f.type == "id_number":
+                out[f.key] = _digits(raw)
+            else:
+                out[f.key] = raw
+        return out
+
+    def display(self, f: FormField, lang: str = "vi") -> str:
+        """The value as the citizen reads it on the review screen and the PDF."""
+        raw = self.values.get(f.key, "").strip()
+        if f.type == "select":
+            for o in f.options:
+                if o.value == raw:
+                    return o.label(lang)
+        if f.type == "checkbox":
+            return Translator(lang)["common.yes" if raw == "1" else "common.no"]
+        return raw
+
+    def report(self) -> PrefillReport:
+        """Counted over the fields the citizen would see (hidden conditional fields excluded)."""
+        visible = [f for f in self.schema.fields if self.visible(f)]
+        ident = sum(1 for f in visible if self.sources.get(f.key) == "identity")
+        default = sum(1 for f in visible if self.sources.get(f.key) == "default")
+        return PrefillReport(total=len(visible), from_identity=ident, from_default=default, to_declare=len(visible) - ident - default)
+
+
+def _as_text(f: FormField, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, datetime):
+        return format_date(value.date())
+    if isinstance(value, date):
+        return format_date(value)
+    if f.type == "date" and isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return format_date(date.fromisoformat(value.strip()))
+    return str(value)

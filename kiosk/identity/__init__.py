@@ -1,0 +1,31 @@
+"""Who the citizen is: the ID card's QR payload checked like an officer would, and QR codes found in camera frames.
+
+:mod:`~kiosk.identity.payload` parses the CCCD / Căn cước QR text into a :class:`CitizenIdentity`
+(ID-number rules of DOMAIN.md §2); :mod:`~kiosk.identity.qr` finds and decodes QR codes in a frame
+(zxing-cpp first, zbar in binary mode) and is loaded only when a camera path needs it (OpenCV).
+"""
+
+from kiosk.base.lazy import lazy_names
+from kiosk.identity.payload import (
+    CitizenIdentity,
+    IdentityError,
+    identity_from_manual,
+    make_payload,
+    parse_payload,
+    province_codes,
+)
+
+
+def _qr():  # type: ignore[no-untyped-def]
+    from kiosk.identity import qr
+
+    return qr
+
+
+_QR_NAMES = ("LiveScanner", "QRCode", "ScanResult", "decode_qr", "read_identity", "scan_frame")
+__getattr__ = lazy_names(__name__, {_qr: _QR_NAMES})
+
+__all__ = [
+    "CitizenIdentity", "IdentityError", "identity_from_manual", "make_payload", "parse_payload", "province_codes",
+    *_QR_NAMES,
+]

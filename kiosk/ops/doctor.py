@@ -1,0 +1,241 @@
+"""Health checks shared by ``kiosk doctor``, the technician dashboard and the heartbeat.
+
+Each check returns green / amber / red with a one-line reason a technician can act on.
+A subsystem whose module has not been built or cannot load reports amber "not available"
+instead of failing the whole report: the doctor must work on a half-installed kiosk.
+Checks run in parallel so one slow device (a backend timing out) does not add up with the others.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import importlib.metadata
+import logging
+import os
+import platform
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from kiosk import __version__
+from kiosk.ops.device_checks import check_camera, check_document_camera, check_printer
+from kiosk.ops.health import Check, Context, Report, State, process_uptime
+
+log = logging.getLogger(__name__)
+
+
+DISK_RED_BYTES = 500 * 1024**2
+DISK_AMBER_BYTES = 2 * 1024**3
+SLOW_BACKEND_MS = 1000.0
+OUTBOX_AMBER_S = 3600.0
+OUTBOX_RED_S = 24 * 3600.0
+
+
+
+
+def check_config(ctx: Context) -> Check:
+    cfg = ctx.config
+    file = getattr(ctx.services, "config_file", None) if ctx.services else None
+    details = {"kiosk_id": cfg.kiosk.id, "site_file": str(file) if file else None}
+    if not cfg.technician.pin_hash:
+        return Check("config", "amber", "valid; technician PIN not set (kiosk set-pin)", details)
+    loopback = "://127.0.0.1" in cfg.backend.url or "://localhost" in cfg.backend.url
+    if cfg.backend.token == "dev-kiosk-token" and not loopback:
+        return Check("config", "amber", "valid; the backend token is still the development default", details)
+    return Check("config", "green", "valid", details)
+
+
+def check_backend(ctx: Context) -> Check:
+    b = ctx.config.backend
+    details: dict[str, Any] = {"url": b.url}
+    try:
+        from kiosk.backend.client import (
+            BackendClient,
+            BackendRejected,
+            BackendUnavailable,
+        )
+    except Exception as e:
+        return Check("backend", "amber", f"backend client not available ({type(e).__name__})", details)
+    client = ctx.service("backend")
+    own = client is None
+    try:
+        if own:
+            client = BackendClient.from_config(ctx.config, retries=0, max_timeout_s=5.0)
+        ms = client.ping()
+    except BackendRejected as e:
+        return Check("backend", "red", f"answered but refused: HTTP {e.status} {getattr(e, 'detail', '')}".strip(), details)
+    except BackendUnavailable as e:
+        return Check("backend", "red", f"unreachable: {e}", details)
+    except Exception as e:
+        return Check("backend", "red", f"unreachable: {type(e).__name__}: {e}", details)
+    finally:
+        if own and client is not None:
+            client.close()
+    details["latency_ms"] = round(ms, 1)
+    if ms > SLOW_BACKEND_MS:
+        return Check("backend", "amber", f"reachable but slow: {ms:.0f} ms", details)
+    return Check("backend", "green", f"reachable, {ms:.0f} ms", details)
+
+
+def _outbox_stats(ctx: Context) -> tuple[int, float | None]:
+    """(pending count, age in seconds of the oldest pending item)."""
+    outbox = ctx.service("outbox")
+    if outbox is None:
+        path = ctx.config.data_path("outbox", "outbox.db")  # where kiosk.backend.outbox.build keeps it
+        if not path.exists():
+            return 0, None
+        from kiosk.backend.outbox import (
+            Outbox,  # issue 4; without a client it only reads
+        )
+
+        outbox = Outbox(path)
+    items = list(outbox.pending())
+    if not items:
+        return 0, None
+    stamps = [float(it.created_at) for it in items if getattr(it, "created_at", None)]
+    return len(items), (time.time() - min(stamps)) if stamps else None
+
+
+def check_outbox(ctx: Context) -> Check:
+    try:
+        count, age = _outbox_stats(ctx)
+    except ImportError:
+        return Check("outbox", "amber", "outbox not available on this kiosk")
+    except Exception as e:
+        return Check("outbox", "red", f"outbox unreadable: {type(e).__name__}: {e}")
+    details = {"pending": count, "oldest_age_s": round(age) if age is not None else None}
+    if count == 0:
+        return Check("outbox", "green", "nothing waiting", details)
+    when = f", oldest {_human_age(age)}" if age is not None else ""
+    state: State = "red" if age and age > OUTBOX_RED_S else "amber"
+    return Check("outbox", state, f"{count} waiting to be sent{when}", details)
+
+
+def check_disk(ctx: Context) -> Check:
+    path = ctx.config.data_path()
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    usage = shutil.disk_usage(probe)
+    details = {"path": str(path), "free_bytes": usage.free, "total_bytes": usage.total}
+    text = f"{usage.free / 1024**3:.1f} GB free of {usage.total / 1024**3:.0f} GB"
+    if usage.free < DISK_RED_BYTES or usage.free < 0.05 * usage.total:
+        return Check("disk", "red", f"almost full: {text}", details)
+    if usage.free < DISK_AMBER_BYTES or usage.free < 0.10 * usage.total:
+        return Check("disk", "amber", f"getting full: {text}", details)
+    return Check("disk", "green", text, details)
+
+
+def check_tesseract(ctx: Context) -> Check:
+    exe = shutil.which("tesseract")
+    if not exe:
+        return Check("tesseract", "red", "tesseract not installed: sudo apt-get install tesseract-ocr tesseract-ocr-vie")
+    try:
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=20,
+                             env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return Check("tesseract", "red", f"tesseract does not run: {e}")
+    langs = sorted(line.strip() for line in out.stdout.splitlines()[1:] if line.strip())
+    details = {"languages": langs, "path": exe}
+    if "vie" not in langs:
+        return Check("tesseract", "red", "Vietnamese data missing: sudo apt-get install tesseract-ocr-vie", details)
+    return Check("tesseract", "green", f"languages: {', '.join(langs)}", details)
+
+
+def check_zbar(ctx: Context) -> Check:
+    found = []
+    if ctypes.util.find_library("zbar"):
+        found.append("zbar")
+    try:
+        import zxingcpp  # noqa: F401
+
+        found.append("zxing-cpp")
+    except Exception:
+        pass
+    if not found:
+        return Check("zbar", "red", "no QR decoder: sudo apt-get install libzbar0 (and pip install zxing-cpp)")
+    if "zbar" not in found:
+        return Check("zbar", "amber", "zbar missing (libzbar0); zxing-cpp only", {"decoders": found})
+    return Check("zbar", "green", " + ".join(found), {"decoders": found})
+
+
+def _dist_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def check_version(ctx: Context) -> Check:
+    details = {
+        "kiosk": __version__,
+        "python": platform.python_version(),
+        "kivy": _dist_version("kivy"),
+        "opencv": _dist_version("opencv-python-headless"),
+        "escpos": _dist_version("python-escpos"),
+        "os": platform.platform(),
+    }
+    return Check("version", "green", f"motcua-kiosk {__version__}, Python {details['python']}", details)
+
+
+def _human_age(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    s = int(seconds)
+    if s < 120:
+        return f"{s} s"
+    if s < 7200:
+        return f"{s // 60} min"
+    if s < 172800:
+        return f"{s // 3600} h {s % 3600 // 60} min"
+    return f"{s // 86400} days"
+
+
+def check_uptime(ctx: Context) -> Check:
+    up = process_uptime()
+    try:
+        system = float(Path("/proc/uptime").read_text().split()[0])
+    except (OSError, ValueError):
+        system = None
+    text = f"app {_human_age(up)}" + (f", system {_human_age(system)}" if system is not None else "")
+    return Check("uptime", "green", text, {"app_s": round(up), "system_s": round(system) if system else None})
+
+
+CHECKS: dict[str, Callable[[Context], Check]] = {
+    "config": check_config,
+    "printer": check_printer,
+    "camera": check_camera,
+    "document_camera": check_document_camera,
+    "backend": check_backend,
+    "outbox": check_outbox,
+    "disk": check_disk,
+    "tesseract": check_tesseract,
+    "zbar": check_zbar,
+    "version": check_version,
+    "uptime": check_uptime,
+}
+
+
+def _timed(name: str, fn: Callable[[Context], Check], ctx: Context) -> Check:
+    t0 = time.perf_counter()
+    try:
+        check = fn(ctx)
+    except Exception as e:  # a bug in one check must not hide the others
+        log.exception("doctor check %s crashed", name)
+        check = Check(name, "red", f"check failed: {type(e).__name__}: {e}")
+    check.ms = round((time.perf_counter() - t0) * 1000, 1)
+    return check
+
+
+def run_checks(config: Any, services: Any = None, only: list[str] | None = None) -> Report:
+    """Run every check (or ``only`` those) in parallel; the report keeps :data:`CHECKS` order."""
+    ctx = Context(config, services)
+    names = [n for n in CHECKS if not only or n in only]
+    with ThreadPoolExecutor(max_workers=max(1, len(names)), thread_name_prefix="doctor") as pool:
+        futures = [pool.submit(_timed, n, CHECKS[n], ctx) for n in names]
+        checks = [f.result() for f in futures]
+    return Report(checks, kiosk_id=config.kiosk.id)
