@@ -208,8 +208,11 @@ class BackendClient:
                 fh.close()
 
     def dossier_status(self, code: str, secret: str) -> api.DossierStatus:
-        """Status of a dossier; a wrong code or secret is a BackendRejected(404)."""
-        return self._json("GET", f"/dossiers/{code}", api.DossierStatus, params={"secret": secret})
+        """Status of a dossier; a wrong code or secret is a BackendRejected(404), too many guesses a 429.
+
+        The secret goes in a header, never the query string (which access logs and proxies keep).
+        """
+        return self._json("GET", f"/dossiers/{code}", api.DossierStatus, headers={"Dossier-Secret": secret})
 
     def post_rating(self, rating: api.RatingIn, idempotency_key: str) -> api.RatingAck:
         return self._json(

@@ -21,6 +21,11 @@ def _ticket(server, **body) -> httpx.Response:
     return httpx.post(f"{server.url}/tickets", json={"service": "A", **body}, headers=KIOSK, timeout=10)
 
 
+def _about(at: datetime, when: datetime) -> bool:
+    """The test clock runs on from where it was set: a few seconds of slack."""
+    return abs(at - when) < timedelta(seconds=20)
+
+
 def _call_all(server, officer: str, counter: int = 1, services=("A",)) -> list[str]:
     out = []
     while True:
@@ -66,15 +71,15 @@ def test_offline_tickets_keep_their_order_only_inside_their_block_and_never_afte
         a2 = kiosk.issue_ticket("A", seq=block.start, issued_at=datetime(2026, 3, 2, 7, 0, tzinfo=VN))
         # A004 claims 11:00 (in the future): clamped to now.
         a4 = kiosk.issue_ticket("A", seq=block.start + 2, issued_at=datetime(2026, 3, 2, 11, 0, tzinfo=VN))
-        # A005 claims 09:20, earlier than A004 but also earlier than A003: clamped to A003's time at least,
-        # so within the block the kiosk's own order (the numbers) holds.
+        # A005 claims 09:20, earlier than A003 and A004, which the kiosk numbered before it: within the
+        # block the kiosk's own order (the numbers) holds, so A005 goes after A004.
         a5 = kiosk.issue_ticket("A", seq=block.start + 3, issued_at=datetime(2026, 3, 2, 9, 20, tzinfo=VN))
-    assert a2.issued_at == datetime(2026, 3, 2, 9, 10, tzinfo=VN)
+    assert _about(a2.issued_at, datetime(2026, 3, 2, 9, 10, tzinfo=VN))  # the block's reservation
     assert a3.issued_at == datetime(2026, 3, 2, 9, 30, tzinfo=VN)
-    assert a4.issued_at == datetime(2026, 3, 2, 9, 50, tzinfo=VN)
-    assert a3.issued_at <= a5.issued_at <= a4.issued_at
+    assert _about(a4.issued_at, datetime(2026, 3, 2, 9, 50, tzinfo=VN))  # now
+    assert a4.issued_at <= a5.issued_at
     officer = server.add_officer("can-bo-1", "officer")
-    assert _call_all(server, officer) == ["A001", "A002", "A012", "A003", "A005", "A004"]
+    assert _call_all(server, officer) == ["A001", "A002", "A012", "A003", "A004", "A005"]
 
 
 def test_priority_must_be_a_configured_category(server):
