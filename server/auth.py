@@ -13,6 +13,7 @@ import hashlib
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -77,10 +78,27 @@ def _unauthorized() -> HTTPException:
 
 
 _REVISION = select(AuthRevision.value).where(AuthRevision.id == 1)
+_REVISION_SQL = "SELECT value FROM auth_revision WHERE id = 1"
 
 
 def current_revision(s: Session) -> int:
     return s.execute(_REVISION).scalar_one_or_none() or 0
+
+
+def read_revision(engine: Any) -> int:
+    """The credential revision by a bare read on a pooled DBAPI connection: no ORM session, and on SQLite
+    no ``BEGIN IMMEDIATE`` (so none of the writers' lock) — it runs at every request."""
+    conn = engine.raw_connection()
+    try:
+        cur = conn.cursor()
+        try:
+            cur.execute(_REVISION_SQL)
+            row = cur.fetchone()
+        finally:
+            cur.close()
+    finally:
+        conn.close()  # back to the pool, which rolls back whatever the driver opened
+    return int(row[0]) if row else 0
 
 
 def bump_revision(s: Session) -> None:
@@ -104,19 +122,19 @@ def current_kiosk(
         raise _unauthorized()
     h = hash_token(creds.credentials)
     cache: TokenCache = request.app.state.token_cache
-    with request.app.state.sessions() as s:
-        cache.sync(current_revision(s))
-        ident = cache.get(h)
-        if ident is None:
+    cache.sync(read_revision(request.app.state.engine))
+    ident = cache.get(h)
+    if ident is None:
+        with request.app.state.sessions() as s:
             row = s.execute(
                 select(Kiosk.id, Kiosk.department_id, Department.unit_id)
                 .join(Department, Department.id == Kiosk.department_id)
                 .where(Kiosk.token_hash == h, Kiosk.revoked_at.is_(None))
             ).first()
-            if row is None:
-                raise _unauthorized()
-            ident = KioskIdentity(row[0], row[1], row[2])
-            cache.put(h, ident)
+        if row is None:
+            raise _unauthorized()
+        ident = KioskIdentity(row[0], row[1], row[2])
+        cache.put(h, ident)
     return ident
 
 
