@@ -180,7 +180,8 @@ class BackendClient:
         )
 
     def call_next(self, counter: int, services: Sequence[str]) -> api.TicketOut | None:
-        """For counter displays and tests: the next ticket for ``counter``, or None when nobody waits."""
+        """The next ticket for ``counter``, or None when nobody waits — an officer's call: use this client
+        with an officer's bearer (``POST /auth/login`` with ``"bearer": true``), a kiosk token gets 401."""
         body = api.CounterNextIn(services=list(services))
         return self._json("POST", f"/counters/{counter}/next", api.TicketOut, json=body.model_dump(mode="json"))
 

@@ -14,10 +14,12 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import HTTPException
 
 LOCK_TIMEOUT_S = 5.0
+_state_lock = threading.Lock()
 
 
 class FailureLimiter:
@@ -84,3 +86,13 @@ def check(*pairs: tuple[FailureLimiter, str]) -> None:
     wait = max((lim.retry_after(key) for lim, key in pairs), default=0)
     if wait:
         raise too_many(wait)
+
+
+def on_app(state: Any, name: str, *specs: tuple[int, float]) -> tuple[FailureLimiter, ...]:
+    """The limiters ``name`` of one app (``app.state``), made on first use from (max_failures, window_s) specs."""
+    with _state_lock:
+        found = getattr(state, name, None)
+        if found is None:
+            found = tuple(FailureLimiter(n, window) for n, window in specs)
+            setattr(state, name, found)
+        return found

@@ -7,7 +7,6 @@ neither the answer nor its timing tells which usernames exist.
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -22,7 +21,6 @@ from server.officers import (CSRF_COOKIE, SESSION_COOKIE, Officer, current_offic
 from server.settings import ServerSettings
 
 router = APIRouter(tags=["officers"])
-_limits_lock = threading.Lock()
 # Same parameters as a real hash, so checking against it costs the same; it matches no password.
 _DUMMY_SALT = "bW90Y3VhLWtpb3NrLWR1bW15"
 _DUMMY_HASH = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
@@ -55,16 +53,10 @@ def dummy_hash(n: int) -> str:
     return f"scrypt${n}${SCRYPT_R}${SCRYPT_P}${_DUMMY_SALT}${_DUMMY_HASH}"
 
 
-def _limits(request: Request) -> tuple[ratelimit.FailureLimiter, ratelimit.FailureLimiter]:
-    state = request.app.state
-    with _limits_lock:
-        if getattr(state, "login_limits", None) is None:
-            cfg: ServerSettings = state.settings
-            state.login_limits = (
-                ratelimit.FailureLimiter(cfg.login_failures_per_user, cfg.login_window_s),
-                ratelimit.FailureLimiter(cfg.login_failures_per_client, cfg.login_window_s),
-            )
-        return state.login_limits
+def _limits(request: Request) -> tuple[ratelimit.FailureLimiter, ...]:
+    cfg: ServerSettings = request.app.state.settings
+    return ratelimit.on_app(request.app.state, "login_limits", (cfg.login_failures_per_user, cfg.login_window_s),
+                            (cfg.login_failures_per_client, cfg.login_window_s))
 
 
 def _officer_out(o: Officer) -> OfficerOut:

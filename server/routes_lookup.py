@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request
 from sqlalchemy import bindparam, select
@@ -27,7 +26,6 @@ router = APIRouter(tags=["dossiers"])
 SECRET_HEADER = "Dossier-Secret"
 _UNKNOWN_SECRET = "A" * api.SECRET_LENGTH  # compared against when the code is unknown: the same work
 _FIND = select(Dossier.id, Dossier.secret, Dossier.department_id).where(Dossier.code == bindparam("code"))
-_limits_lock = threading.Lock()
 
 
 def secret_matches(stored: str, given: str) -> bool:
@@ -40,16 +38,10 @@ def normalize_secret(raw: str) -> str:
     return "".join(raw.split()).replace("-", "").upper()
 
 
-def _limits(request: Request) -> tuple[ratelimit.FailureLimiter, ratelimit.FailureLimiter]:
-    state = request.app.state
-    with _limits_lock:
-        if getattr(state, "lookup_limits", None) is None:
-            cfg: ServerSettings = state.settings
-            state.lookup_limits = (
-                ratelimit.FailureLimiter(cfg.lookup_failures_per_code, cfg.lookup_window_s),
-                ratelimit.FailureLimiter(cfg.lookup_failures_per_client, cfg.lookup_window_s),
-            )
-        return state.lookup_limits
+def _limits(request: Request) -> tuple[ratelimit.FailureLimiter, ...]:
+    cfg: ServerSettings = request.app.state.settings
+    return ratelimit.on_app(request.app.state, "lookup_limits", (cfg.lookup_failures_per_code, cfg.lookup_window_s),
+                            (cfg.lookup_failures_per_client, cfg.lookup_window_s))
 
 
 @router.get("/dossiers/{code}", response_model=api.DossierStatus,

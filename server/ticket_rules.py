@@ -9,7 +9,7 @@ already registered, nor the other way round). Every ticket is for today in the d
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -60,6 +60,4 @@ def _aware(value: datetime | None) -> datetime | None:
         return None
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    from datetime import timezone
-
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
