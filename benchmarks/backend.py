@@ -32,6 +32,13 @@ UNIT = "000.00.01.H22"
 KIOSKS = 16
 
 
+def _token(i: int) -> str:
+    """A kiosk token of the required strength (32 bytes), fixed per kiosk so the clients know it."""
+    import hashlib
+
+    return hashlib.sha256(f"bench-kiosk-{i:02d}".encode()).hexdigest()
+
+
 def _seed(db_url: str) -> None:
     from sqlalchemy.orm import sessionmaker
 
@@ -42,7 +49,7 @@ def _seed(db_url: str) -> None:
     migrate(engine)
     with session_scope(sessionmaker(engine)) as s:
         for i in range(KIOSKS):
-            seed_kiosk(s, f"K{i:02d}", f"bench-token-{i:02d}-xxxx", UNIT, "Bench")
+            seed_kiosk(s, f"K{i:02d}", _token(i), UNIT, "Bench")
     engine.dispose()
 
 
@@ -83,7 +90,7 @@ def tickets_run(url: str, per_kiosk: int, service: str, every_s: float = 0.0) ->
     start = threading.Barrier(KIOSKS + 1)
 
     def kiosk(i: int) -> None:
-        with BackendClient(url, f"bench-token-{i:02d}-xxxx", f"K{i:02d}", timeout_s=30, retries=0) as c:
+        with BackendClient(url, _token(i), f"K{i:02d}", timeout_s=30, retries=0) as c:
             c.ping()  # connection opened before the clock starts
             start.wait()
             mine = []
@@ -168,7 +175,7 @@ def bench_drain(workdir: Path, runs: int, items: int) -> float:
                              rule=api.ProcessingRule(working_days=3),
                              documents=[api.DocumentIn(key="tk", name="Tờ khai", files=["scan.pdf"])])
         for r in range(runs):
-            client = BackendClient(srv.url, "bench-token-00-xxxx", "K00", timeout_s=30, retries=0)
+            client = BackendClient(srv.url, _token(0), "K00", timeout_s=30, retries=0)
             box = Outbox(workdir / f"outbox-{r}" / "outbox.db", client)
             for _ in range(items):
                 box.submit_dossier(meta, [pdf], wait_s=0)

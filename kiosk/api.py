@@ -9,8 +9,9 @@ names (``MaHoSo``, ``NgayHenTra`` …, DOMAIN.md §6).
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -20,7 +21,9 @@ API_PREFIX = "/api/v1"
 DOSSIER_CODE_RE = re.compile(r"^(?P<unit>[0-9A-Z.]{3,40})-(?P<day>\d{6})-(?P<seq>\d{4})$")
 # Lookup secret alphabet: no 0/O, 1/I/L — read off a paper receipt without mistakes.
 SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-SECRET_LENGTH = 6
+SECRET_LENGTH = 9  # 9 × log2(31) ≈ 44.6 bits (≥ 40, issue 13); receipts of 6 still look up
+RATING_COMMENT_MAX = 500  # the rating screen's comment box holds as much
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs"})  # controls, bidi/zero-width, private use, surrogates
 
 RatingLevel = Literal["very_satisfied", "satisfied", "neutral", "unsatisfied"]
 DossierStatusName = Literal["received", "processing", "waiting", "denied", "releasing", "done"]
@@ -34,6 +37,18 @@ STATUS_VI: dict[str, str] = {
     "releasing": "Chờ trả kết quả",
     "done": "Đã trả kết quả",
 }
+
+
+def plain_text(value: str) -> str:
+    """NFC text with no control, format (bidi overrides, zero-width), private-use or surrogate characters.
+
+    Refused rather than silently cleaned (ValueError), so what is stored is what was sent.
+    """
+    value = unicodedata.normalize("NFC", value)
+    bad = sorted({f"U+{ord(c):04X}" for c in value if unicodedata.category(c) in _HIDDEN_CATEGORIES})
+    if bad:
+        raise ValueError(f"characters not allowed: {', '.join(bad[:5])}")
+    return value
 
 
 class _Wire(BaseModel):
@@ -228,10 +243,16 @@ class RatingIn(_Wire):
     procedure_code: str | None = Field(None, max_length=40)
     service: str | None = Field(None, max_length=8)
     counter: int | None = Field(None, ge=0, le=999)
-    reasons: list[str] = Field(default_factory=list, max_length=20)
-    text: str = Field("", max_length=2000)
+    # tags from the configured list ([rating] reasons; the server checks them against its own list)
+    reasons: list[Annotated[str, Field(pattern=r"^[a-z_]{2,32}$")]] = Field(default_factory=list, max_length=20)
+    text: str = Field("", max_length=RATING_COMMENT_MAX)  # optional comment: stored, never shown publicly
     at: datetime
     channel: Literal["kiosk"] = "kiosk"
+
+    @field_validator("text")
+    @classmethod
+    def _clean_comment(cls, v: str) -> str:
+        return plain_text(v)
 
     @model_validator(mode="after")
     def _reason_when_unsatisfied(self) -> RatingIn:

@@ -30,6 +30,9 @@ ROUTERS: tuple[tuple[str, str], ...] = (
     ("server.routes_heartbeat:router", API_PREFIX),
     ("server.routes_satisfaction:router", API_PREFIX),
     ("server.routes_kiosks:router", API_PREFIX),
+    ("server.routes_lookup:router", API_PREFIX),
+    ("server.routes_auth:router", API_PREFIX),
+    ("server.routes_docs:router", ""),  # /openapi.json and /docs, for officers only
 )
 
 
@@ -41,7 +44,8 @@ def create_app(settings: ServerSettings, *, run_migrations: bool = True) -> Fast
     app = FastAPI(
         title="motcua-kiosk reference one-stop backend",
         version=__version__,
-        description="The kiosk ↔ backend contract (docs/API.md). Bearer token per kiosk.",
+        description="The kiosk ↔ backend contract (docs/API.md). Bearer token per kiosk; officer login for the office side.",
+        docs_url=None, redoc_url=None, openapi_url=None,  # served by routes_docs, behind an officer login
     )
     app.state.settings = settings
     app.state.engine = engine

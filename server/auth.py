@@ -1,7 +1,10 @@
 """Bearer tokens per kiosk. Only SHA-256 hashes are stored; a token names one kiosk of one department.
 
-Tokens are long random strings (``secrets.token_urlsafe``), so a fast hash is enough
-and lets the lookup be an indexed equality instead of scanning bcrypt hashes.
+Tokens are long random strings (≥ 32 bytes, :func:`server.credentials.check_token`), so a fast hash
+is enough and lets the lookup be an indexed equality instead of scanning bcrypt hashes. Every change of
+a token (add, rotate, revoke: :mod:`server.tokens`) raises the one-row credential revision; each request
+reads it and a new value empties this process's cache, so a rotated or revoked token stops at the next
+request in every worker and every server on the same database.
 """
 
 from __future__ import annotations
@@ -10,13 +13,15 @@ import hashlib
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import Department, Kiosk
+from server.credentials import WeakCredential, check_token
+from server.models import AuthRevision, Department, Kiosk
 
 _bearer = HTTPBearer(auto_error=False)
 _CACHE_TTL_S = 30.0
@@ -41,6 +46,14 @@ class TokenCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._items: dict[str, tuple[float, KioskIdentity]] = {}
+        self._revision: int | None = None
+
+    def sync(self, revision: int) -> None:
+        """Forget everything when the credential revision moved (a token was added, rotated or revoked)."""
+        with self._lock:
+            if revision != self._revision:
+                self._items.clear()
+                self._revision = revision
 
     def get(self, h: str) -> KioskIdentity | None:
         with self._lock:
@@ -64,25 +77,59 @@ def _unauthorized() -> HTTPException:
     return HTTPException(401, "invalid or missing token", headers={"WWW-Authenticate": "Bearer"})
 
 
-async def current_kiosk(
+_REVISION = select(AuthRevision.value).where(AuthRevision.id == 1)
+_REVISION_SQL = "SELECT value FROM auth_revision WHERE id = 1"
+
+
+def current_revision(s: Session) -> int:
+    return s.execute(_REVISION).scalar_one_or_none() or 0
+
+
+def read_revision(engine: Any) -> int:
+    """The credential revision by a bare read on a pooled DBAPI connection: no ORM session, and on SQLite
+    no ``BEGIN IMMEDIATE`` (so none of the writers' lock) — it runs at every request."""
+    conn = engine.raw_connection()
+    try:
+        cur = conn.cursor()
+        try:
+            cur.execute(_REVISION_SQL)
+            row = cur.fetchone()
+        finally:
+            cur.close()
+    finally:
+        conn.close()  # back to the pool, which rolls back whatever the driver opened
+    return int(row[0]) if row else 0
+
+
+def bump_revision(s: Session) -> None:
+    """Inside the caller's transaction: every server's token cache is emptied by its next request."""
+    row = s.get(AuthRevision, 1)
+    if row is None:
+        s.add(AuthRevision(id=1, value=1))
+    else:
+        row.value += 1
+
+
+def current_kiosk(
     request: Request, creds: HTTPAuthorizationCredentials | None = Depends(_bearer)
 ) -> KioskIdentity:
     """FastAPI dependency: the calling kiosk, or 401.
 
-    Async so the usual case (a cached token) costs no worker-thread hop; a cache miss runs one
-    indexed query on the event loop, once per token per TTL.
+    A plain ``def`` (FastAPI runs it in the threadpool): it reads the database, which must never
+    happen on the event loop. One short session, closed here, never held into the route.
     """
     if creds is None or creds.scheme.lower() != "bearer" or not creds.credentials:
         raise _unauthorized()
     h = hash_token(creds.credentials)
     cache: TokenCache = request.app.state.token_cache
+    cache.sync(read_revision(request.app.state.engine))
     ident = cache.get(h)
     if ident is None:
         with request.app.state.sessions() as s:
             row = s.execute(
                 select(Kiosk.id, Kiosk.department_id, Department.unit_id)
                 .join(Department, Department.id == Kiosk.department_id)
-                .where(Kiosk.token_hash == h)
+                .where(Kiosk.token_hash == h, Kiosk.revoked_at.is_(None))
             ).first()
         if row is None:
             raise _unauthorized()
@@ -91,8 +138,15 @@ async def current_kiosk(
     return ident
 
 
-def seed_kiosk(session: Session, kiosk_id: str, token: str, unit_id: str, department: str = "") -> None:
-    """Create or update a kiosk (and its department) with ``token``; used by ``kiosk-server --kiosk``."""
+def seed_kiosk(session: Session, kiosk_id: str, token: str, unit_id: str, department: str = "", *,
+               weak_ok: bool = False) -> None:
+    """Create or update a kiosk (and its department) with ``token``; used by ``kiosk-server --kiosk``.
+
+    ``token`` must pass :func:`~server.credentials.check_token` (WeakCredential otherwise) unless
+    ``weak_ok`` — the in-process test harness and the embedded mode's example token only.
+    """
+    if not weak_ok:
+        check_token(token)
     dept = session.execute(select(Department).where(Department.unit_id == unit_id)).scalar_one_or_none()
     if dept is None:
         dept = Department(unit_id=unit_id, name=department or unit_id)
@@ -109,3 +163,9 @@ def seed_kiosk(session: Session, kiosk_id: str, token: str, unit_id: str, depart
     else:
         kiosk.department_id = dept.id
         kiosk.token_hash = hash_token(token)
+        kiosk.revoked_at = None
+    bump_revision(session)
+
+
+__all__ = ["KioskIdentity", "TokenCache", "WeakCredential", "bump_revision", "current_kiosk", "hash_token",
+           "seed_kiosk"]

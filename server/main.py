@@ -3,8 +3,13 @@
     kiosk-server --db sqlite:///var/server.db --port 8765 \
         --kiosk KIOSK-01 --unit 000.00.01.H22 --department "Bộ phận Một cửa …"   # token from $KIOSK_SERVER_TOKEN
 
-``--kiosk`` (with ``--token`` or ``$KIOSK_SERVER_TOKEN``) creates or updates that kiosk and
-its department before serving; ``--add-only`` does just that and exits.
+``--kiosk`` (with ``--token`` or ``$KIOSK_SERVER_TOKEN``, ≥ 32 random bytes) creates or updates that
+kiosk and its department before serving; ``--add-only`` does just that and exits. ``kiosk-server token …``
+and ``kiosk-server user …`` manage kiosk tokens and officer accounts (:mod:`server.manage`).
+
+The packaged example token (``dev-kiosk-token``) is served only with ``--embedded``, the flag the kiosk's
+embedded launcher passes for ``make run``, and only on loopback: a department's server holding it refuses
+to start.
 """
 
 from __future__ import annotations
@@ -17,6 +22,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+
+from server.settings import PRIORITY_CATEGORIES, RATING_REASONS
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent  # relative paths are taken from here, as the kiosk does
 
@@ -46,11 +55,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", default="000.00.01.H22", help="its department's receiving unit id")
     p.add_argument("--department", default="", help="its department's name")
     p.add_argument("--add-only", action="store_true", help="add the kiosk and exit")
+    p.add_argument("--priority-categories", default=",".join(PRIORITY_CATEGORIES),
+                   help="priority codes tickets may carry (comma-separated; the kiosks' [queue] categories)")
+    p.add_argument("--rating-reasons", default=",".join(RATING_REASONS),
+                   help="reason tags ratings may carry (comma-separated; the kiosks' [rating] reasons)")
+    p.add_argument("--public-satisfaction", action="store_true",
+                   help="serve the aggregated satisfaction page without a login (a screen in the hall)")
+    p.add_argument("--embedded", action="store_true",
+                   help="started by the kiosk for `make run`: loopback only, the example token allowed")
     p.add_argument("--log-level", default="warning")
     return p
 
 
+def _codes(value: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c.strip() for c in value.split(",") if c.strip()))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("token", "user"):
+        from server import manage
+
+        return manage.main(argv)
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return run(args, PROJECT_ROOT)
@@ -59,10 +85,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(args: argparse.Namespace, root: Path) -> int:
     import uvicorn
 
+    from server import tokens
     from server.app import create_app
     from server.auth import seed_kiosk
+    from server.credentials import EXAMPLE_TOKEN, WeakCredential
     from server.db import session_scope
     from server.settings import ServerSettings
+
+    if args.embedded and args.host not in LOOPBACK:
+        print("kiosk-server: --embedded serves on loopback only (--host 127.0.0.1)", file=sys.stderr)
+        return 2
 
     db = _sqlite_file_url(args.db, root)
     u = make_url(db)
@@ -77,18 +109,29 @@ def run(args: argparse.Namespace, root: Path) -> int:
         db_url=db, files_dir=files if files.is_absolute() else root / files,
         catalog_dir=catalog if catalog.is_absolute() else root / catalog, timezone=args.timezone,
         max_priority_in_a_row=args.max_priority_in_a_row, max_file_bytes=int(args.max_file_mb * 1024 * 1024),
-        max_files=args.max_files,
+        max_files=args.max_files, priority_categories=_codes(args.priority_categories),
+        rating_reasons=_codes(args.rating_reasons), public_satisfaction=args.public_satisfaction,
     )
     app = create_app(settings)
     if args.kiosk:
         token = args.token or os.environ.get("KIOSK_SERVER_TOKEN", "")
-        if len(token) < 8:
-            print("kiosk-server: --kiosk needs a token of 8+ characters (--token or $KIOSK_SERVER_TOKEN)", file=sys.stderr)
+        try:
+            with session_scope(app.state.sessions) as s:
+                seed_kiosk(s, args.kiosk, token, args.unit, args.department,
+                           weak_ok=args.embedded and token == EXAMPLE_TOKEN)
+        except (WeakCredential, ValueError) as e:
+            print(f"kiosk-server: --kiosk {args.kiosk}: {e} (--token or $KIOSK_SERVER_TOKEN)", file=sys.stderr)
             return 2
-        with session_scope(app.state.sessions) as s:
-            seed_kiosk(s, args.kiosk, token, args.unit, args.department)
     if args.add_only:
         return 0
+    if not args.embedded:
+        with session_scope(app.state.sessions) as s:
+            exposed = tokens.example_token_in_use(s)
+        if exposed:
+            print(f"kiosk-server: kiosk(s) {', '.join(exposed)} still accept the public example token "
+                  f"{EXAMPLE_TOKEN!r}; refusing to serve. Give each its own: kiosk-server token rotate ID",
+                  file=sys.stderr)
+            return 2
     print(f"kiosk-server: serving {u.render_as_string(hide_password=True)} on http://{args.host}:{args.port}/api/v1",
           file=sys.stderr, flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)

@@ -34,6 +34,7 @@ class Kiosk(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     last_heartbeat_at: Mapped[datetime | None]
     last_status: Mapped[dict[str, Any] | None]
+    revoked_at: Mapped[datetime | None]  # a revoked kiosk's token opens nothing until it is rotated
     department: Mapped[Department] = relationship(lazy="joined")
 
 
@@ -154,3 +155,38 @@ class Rating(Base):
     channel: Mapped[str] = mapped_column(String(16), default="kiosk")
     idempotency_key: Mapped[str] = mapped_column(String(100))
     fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class User(Base):
+    """An officer account (roles officer < supervisor < admin). Only a scrypt hash of the password is kept."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+    password_changed_at: Mapped[datetime]
+
+
+class OfficerSession(Base):
+    """A login: cookie (browser) or bearer (API client). ``id`` is the SHA-256 of the session token."""
+
+    __tablename__ = "officer_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # cookie | bearer
+    csrf_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class AuthRevision(Base):
+    """One row whose ``value`` grows with every token rotation or revocation (server caches compare it)."""
+
+    __tablename__ = "auth_revision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)

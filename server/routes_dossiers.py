@@ -1,4 +1,4 @@
-"""Dossiers: multipart submission with an Idempotency-Key, and lookup with code + secret.
+"""Dossiers: multipart submission with an Idempotency-Key (the lookup is in routes_lookup.py).
 
 Order of work, so nothing is half-written: validate everything (metadata, file count,
 sizes, content types) → stage files → replay check → blobs fsynced → one transaction
@@ -8,7 +8,6 @@ with the same body returns the first receipt; with another body, 422.
 
 from __future__ import annotations
 
-import hmac
 import json
 
 from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Request, Response, UploadFile
@@ -129,24 +128,3 @@ def submit_dossier(
         raise ApiError(e.status, e.detail, [{"field": e.field, "message": e.detail}]) from None
     finally:
         store.discard(staged)
-
-
-@router.get("/dossiers/{code}", response_model=api.DossierStatus)
-def dossier_status(
-    code: str,
-    secret: str,
-    kiosk: KioskIdentity = Depends(current_kiosk),
-    s: Session = Depends(deps.session),
-    cfg: ServerSettings = Depends(deps.settings),
-) -> api.DossierStatus:
-    """Status and history — only with the secret; a wrong secret looks exactly like an unknown code."""
-    d = s.execute(select(Dossier).options(selectinload(Dossier.events)).where(Dossier.code == code)).scalar_one_or_none()
-    if d is None or not hmac.compare_digest(d.secret.encode(), secret.strip().upper().encode()):
-        raise HTTPException(404, "no dossier with this code and secret")
-    tz = cfg.tz
-    return api.DossierStatus(
-        code=d.code, procedure_code=d.procedure_code, procedure_name=d.procedure_name, status=d.status,
-        status_vi=api.STATUS_VI.get(d.status, d.status), received_at=d.received_at.astimezone(tz),
-        appointment_at=d.appointment_at.astimezone(tz),
-        history=[api.StatusEvent(at=e.at.astimezone(tz), status=e.status, note=e.note) for e in d.events],
-    )

@@ -2,9 +2,8 @@
 
 ``GET /kiosks`` answers JSON; ``GET /kiosks.html`` is a page for the department's operations
 screen that reloads itself every minute. A kiosk whose last heartbeat is older than
-:data:`STALE_AFTER_S` is shown "offline" whatever it last said. Heartbeats carry only
-device health (no citizen data), so like the satisfaction page this needs no kiosk token;
-``?unit=`` narrows the list to one department.
+:data:`STALE_AFTER_S` is shown "offline" whatever it last said. Both need a supervisor's login
+and show that supervisor's department (an admin sees all, ``?unit=`` narrows to one).
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from server import deps
 from server.models import Department, Kiosk
+from server.officers import Officer, current_officer, department_scope
 from server.settings import ServerSettings
 
 router = APIRouter(tags=["kiosks"])
@@ -76,9 +76,11 @@ def list_kiosks(s: Session, now: datetime, unit: str | None = None) -> list[Kios
 @router.get("/kiosks", response_model=KiosksOut)
 def kiosks_json(
     unit: str | None = Query(None, max_length=40),
+    viewer: Officer = Depends(current_officer("supervisor")),
     s: Session = Depends(deps.session),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> KiosksOut:
+    unit = department_scope(viewer, unit)
     now = cfg.now()
     return KiosksOut(time=now, kiosks=list_kiosks(s, now, unit))
 
@@ -123,8 +125,10 @@ td,th{{border:1px solid #ccc;padding:.5em;text-align:left;vertical-align:top}}th
 @router.get("/kiosks.html", response_class=HTMLResponse)
 def kiosks_page(
     unit: str | None = Query(None, max_length=40),
+    viewer: Officer = Depends(current_officer("supervisor")),
     s: Session = Depends(deps.session),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> HTMLResponse:
+    unit = department_scope(viewer, unit)
     now = cfg.now()
     return HTMLResponse(render_page(list_kiosks(s, now, unit), now, cfg.tz))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 import kiosk.api as api
 from server import deps
+from server.errors import unprocessable
 from server.auth import KioskIdentity, current_kiosk
 from server.models import Rating
 from server.settings import ServerSettings
@@ -36,6 +37,10 @@ def post_rating(
     s: Session = Depends(deps.session),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> api.RatingAck:
+    unknown = [{"field": f"reasons[{i}]", "message": f"not a configured reason ({', '.join(cfg.rating_reasons)})"}
+               for i, tag in enumerate(body.reasons) if tag not in cfg.rating_reasons]
+    if unknown:
+        raise unprocessable(unknown)
     fp = deps.fingerprint(body.model_dump_json())
     old = _find(s, kiosk.kiosk_id, idempotency_key)
     if old is not None:

@@ -3,7 +3,8 @@
 ``GET /satisfaction`` answers JSON; ``GET /satisfaction.html`` is a small page for the
 department's screen — an SVG bar chart per day with the target line, and tables per
 service and per counter — that reloads itself every minute. Both carry only counts
-(no dossier codes, no text), so they need no kiosk token. "Satisfied" means
+(no dossier codes, no comments; reasons only as the configured tags) and need a supervisor's login,
+unless the server's ``public_satisfaction`` setting makes them public (a screen in the hall). "Satisfied" means
 "Rất hài lòng" or "Hài lòng" out of all answers. A rating made with a ticket number
 but no counter is credited to the counter that called that ticket, when the server knows it.
 """
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from server import deps
 from server.models import Department, Rating, Ticket
+from server.officers import Officer, department_scope, satisfaction_viewer
 from server.settings import ServerSettings
 
 router = APIRouter(tags=["satisfaction"])
@@ -146,7 +148,7 @@ def load_rows(s: Session, cfg: ServerSettings, date_from: date, date_to: date, u
             counter = called.get((r.department_id, r.ticket_number, day))
         service = r.service or (r.ticket_number[0] if r.ticket_number and r.ticket_number[0].isalpha() else None)
         rows.append(RatingRow(day=day, level=r.level, service=service, counter=counter,
-                              reasons=tuple(str(x) for x in (r.reasons or []))))
+                              reasons=tuple(x if x in cfg.rating_reasons else "other" for x in (r.reasons or []))))
     return rows
 
 
@@ -174,9 +176,11 @@ def satisfaction(
     days: int = Query(14, ge=1, le=MAX_DAYS),
     unit: str | None = Query(None, max_length=40),
     target: float = Query(DEFAULT_TARGET, gt=0, le=100),
+    viewer: Officer | None = Depends(satisfaction_viewer),
     s: Session = Depends(deps.session),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> SatisfactionOut:
+    unit = department_scope(viewer, unit) if viewer else unit
     return _report(s, cfg, date_from, date_to, days, unit, target)
 
 
@@ -187,9 +191,11 @@ def satisfaction_page(
     days: int = Query(14, ge=1, le=MAX_DAYS),
     unit: str | None = Query(None, max_length=40),
     target: float = Query(DEFAULT_TARGET, gt=0, le=100),
+    viewer: Officer | None = Depends(satisfaction_viewer),
     s: Session = Depends(deps.session),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> HTMLResponse:
+    unit = department_scope(viewer, unit) if viewer else unit
     report = _report(s, cfg, date_from, date_to, days, unit, target)
     return HTMLResponse(render_page(report, unit or ""))
 

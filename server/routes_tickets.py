@@ -11,14 +11,15 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, Response
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import kiosk.api as api
-from server import codes, deps
+from server import codes, deps, ticket_rules
 from server.auth import KioskIdentity, current_kiosk
+from server.officers import Officer, current_officer, require_department
 from server.models import CounterState, Ticket, TicketBlock
 from server.settings import ServerSettings
 
@@ -79,16 +80,14 @@ def _issue(
     response: Response,
 ) -> api.TicketOut:
     tz = cfg.tz  # a replayed Idempotency-Key is caught by its unique constraint below (one query less)
+    ticket_rules.check(body, cfg)  # configured priority; the server's time and day (issue 13)
     issued = cfg.local_now()
-    if body.issued_at is not None:
-        at = body.issued_at
-        issued = (at if at.tzinfo else at.replace(tzinfo=tz)).astimezone(tz)
     day = issued.date()
     if body.seq is None:
         seq = codes.next_value(s, codes.ticket_sequence_name(kiosk.department_id, body.service), day)
     else:
         seq = body.seq
-        block = s.execute(select(TicketBlock.id).where(
+        block = s.execute(select(TicketBlock.start, TicketBlock.end, TicketBlock.created_at).where(
             TicketBlock.department_id == kiosk.department_id, TicketBlock.kiosk_id == kiosk.kiosk_id,
             TicketBlock.service == body.service, TicketBlock.day == day,
             TicketBlock.start <= seq, TicketBlock.end >= seq,
@@ -102,6 +101,8 @@ def _issue(
         if existing is not None:  # the kiosk resent an offline ticket it already registered
             response.status_code = 200
             return _out(s, existing, tz)
+        issued = ticket_rules.offline_issued_at(s, kiosk.department_id, body.service, day, seq, block.start,
+                                                block.end, block.created_at, body.issued_at, cfg)
     values = {
         "department_id": kiosk.department_id, "service": body.service, "day": day, "seq": seq,
         "number": api.ticket_number(body.service, seq), "priority": body.priority, "kiosk_id": kiosk.kiosk_id,
@@ -155,28 +156,32 @@ def _oldest_waiting(s: Session, dept: int, day, services: list[str], priority: b
         q = q.where(Ticket.priority.is_not(None))
     elif priority is False:
         q = q.where(Ticket.priority.is_(None))
-    return s.execute(q.order_by(Ticket.issued_at, Ticket.id).limit(1)).scalar_one_or_none()
+    return s.execute(q.order_by(Ticket.issued_at, Ticket.seq, Ticket.id).limit(1)).scalar_one_or_none()
 
 
 @router.post("/counters/{counter}/next", response_model=api.TicketOut,
              responses={204: {"description": "nobody is waiting"}})
 def call_next(
-    counter: int,
     body: api.CounterNextIn,
-    kiosk: KioskIdentity = Depends(current_kiosk),
+    counter: int = Path(ge=1, le=999),
+    officer: Officer = Depends(current_officer("officer")),
     s: Session = Depends(deps.session),
     cfg: ServerSettings = Depends(deps.settings),
 ):
-    """The next ticket for ``counter``: priority first, at most N priority calls in a row if others wait."""
+    """The next ticket for ``counter``: priority first, at most N priority calls in a row if others wait.
+
+    An officer's call (cookie + CSRF, or officer bearer), for the officer's own department; never a kiosk's.
+    """
+    dept = require_department(officer)
     day = cfg.local_now().date()
     for _ in range(20):  # another counter may take the same ticket first; then pick again
-        state = s.get(CounterState, (kiosk.department_id, counter))
+        state = s.get(CounterState, (dept, counter))
         if state is None:
-            state = CounterState(department_id=kiosk.department_id, counter=counter, priority_streak=0)
+            state = CounterState(department_id=dept, counter=counter, priority_streak=0)
             s.add(state)
             s.flush()
-        prio = _oldest_waiting(s, kiosk.department_id, day, body.services, True)
-        ordinary = _oldest_waiting(s, kiosk.department_id, day, body.services, False)
+        prio = _oldest_waiting(s, dept, day, body.services, True)
+        ordinary = _oldest_waiting(s, dept, day, body.services, False)
         if prio is not None and (ordinary is None or state.priority_streak < cfg.max_priority_in_a_row):
             pick, streak = prio, state.priority_streak + 1
         elif ordinary is not None:

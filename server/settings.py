@@ -13,6 +13,12 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# The kiosk's packaged defaults (config/kiosk.toml, kiosk/base/config.py): the embedded server is given the
+# kiosk's own lists; a department's server sets its lists with --priority-categories / --rating-reasons.
+PRIORITY_CATEGORIES = ("elderly", "disabled", "pregnant", "child", "merit")
+RATING_REASONS = ("wait", "attitude", "unclear", "late", "resubmit", "kiosk")
+
+
 @dataclass
 class ServerSettings:
     """Limits and places. ``clock`` is injectable so tests can cross local midnight without waiting."""
@@ -25,6 +31,17 @@ class ServerSettings:
     max_file_bytes: int = 20 * 1024 * 1024
     max_total_bytes: int = 100 * 1024 * 1024
     max_priority_in_a_row: int = 2
+    priority_categories: tuple[str, ...] = PRIORITY_CATEGORIES
+    rating_reasons: tuple[str, ...] = RATING_REASONS
+    public_satisfaction: bool = False  # the aggregated satisfaction page without a login (a lobby screen)
+    lookup_failures_per_code: int = 5  # wrong secrets per dossier code per window (then 429)
+    lookup_failures_per_client: int = 20  # failed lookups per kiosk per window
+    lookup_window_s: float = 900.0
+    login_failures_per_user: int = 5
+    login_failures_per_client: int = 20
+    login_window_s: float = 900.0
+    session_hours: float = 12.0  # an officer's login lasts a working day
+    scrypt_n: int | None = None  # None: the strong default; the test harness lowers it for speed
     clock: Callable[[], datetime] = field(default=utc_now)
 
     @property

@@ -2,8 +2,11 @@
 
     with ServerThread(tmp_path, kiosks=[("K1", "token-k1-xxxx", "000.00.01.H22")]) as srv:
         client = BackendClient(srv.url, "token-k1-xxxx", "K1")
+        officer = srv.add_officer("can-bo-1", "officer")      # an officer's bearer (counter calls)
+        cookie = srv.officer_cookie("can-bo-1")               # or a browser's session cookie + CSRF token
 
-Used by this project's tests (and by other features' end-to-end tests); real HTTP, real DB.
+Used by this project's tests (and by other features' end-to-end tests); real HTTP, real DB. Test
+harness only: kiosks may have short tokens here, and officers' passwords a cheap scrypt cost.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 
 from server.app import create_app
@@ -26,6 +30,16 @@ from server.db import session_scope
 from server.settings import ServerSettings, utc_now
 
 DEFAULT_UNIT = "000.00.01.H22"
+TEST_SCRYPT_N = 2**12  # officers' passwords in tests: fast; `kiosk-server user` always uses the strong default
+TEST_PASSWORD = "mat-khau-kiem-thu-01"
+
+
+@dataclass(frozen=True)
+class OfficerCookie:
+    """What a browser holds after logging in: the ``Cookie`` header value and the CSRF token."""
+
+    header: str
+    csrf: str
 
 
 def free_port() -> int:
@@ -129,13 +143,15 @@ class ServerThread:
         faults: Faults | None = None,
         ssl_certfile: str | None = None,
         ssl_keyfile: str | None = None,
-        **limits: int,
+        **limits: Any,
     ) -> None:
         workdir = Path(workdir)
+        limits.setdefault("scrypt_n", TEST_SCRYPT_N)
         self.settings = ServerSettings(
             db_url=db_url or f"sqlite:///{workdir / 'server.db'}", files_dir=workdir / "server-files",
             catalog_dir=catalog_dir, clock=clock, **limits,
         )
+        self._passwords: dict[str, str] = {}
         self.kiosks = list(kiosks)
         self.port = port or free_port()
         self.faults = faults
@@ -150,7 +166,7 @@ class ServerThread:
         self.app = create_app(self.settings)
         with session_scope(self.app.state.sessions) as s:
             for kiosk_id, token, unit in self.kiosks:
-                seed_kiosk(s, kiosk_id, token, unit, f"Bộ phận Một cửa {unit}")
+                seed_kiosk(s, kiosk_id, token, unit, f"Bộ phận Một cửa {unit}", weak_ok=True)
         asgi: Any = FaultMiddleware(self.app, self.faults) if self.faults is not None else self.app
         tls = {"ssl_certfile": self.ssl[0], "ssl_keyfile": self.ssl[1]} if self.ssl else {}
         config = uvicorn.Config(asgi, host="127.0.0.1", port=self.port, log_level="critical", access_log=False, **tls)
@@ -163,6 +179,27 @@ class ServerThread:
                 raise RuntimeError("reference server did not start")
             time.sleep(0.02)
         return self
+
+    def add_officer(self, username: str, role: str = "officer", unit: str | None = DEFAULT_UNIT,
+                    password: str = TEST_PASSWORD, full_name: str = "") -> str:
+        """Create an officer account (as ``kiosk-server user add`` does) and return a bearer for it."""
+        from server.users import add_user
+
+        with session_scope(self.app.state.sessions) as s:
+            add_user(s, username, password, role, unit, utc_now(), full_name, scrypt_n=self.settings.scrypt_n)
+        self._passwords[username] = password
+        return self._login(username, bearer=True).json()["access_token"]
+
+    def _login(self, username: str, bearer: bool) -> httpx.Response:
+        r = httpx.post(f"{self.url}/auth/login", json={"username": username, "password": self._passwords[username],
+                                                        "bearer": bearer}, timeout=30, verify=False)
+        r.raise_for_status()
+        return r
+
+    def officer_cookie(self, username: str) -> OfficerCookie:
+        """A cookie login of an officer made with :meth:`add_officer` (send ``csrf`` as X-CSRF-Token)."""
+        r = self._login(username, bearer=False)
+        return OfficerCookie(header=f"motcua_session={r.cookies['motcua_session']}", csrf=r.json()["csrf_token"])
 
     def __exit__(self, *exc: object) -> None:
         if self._server is not None:

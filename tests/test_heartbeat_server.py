@@ -29,7 +29,8 @@ def test_last_heartbeat_per_kiosk_listed_as_json_and_html(tmp_path, kiosk_config
         with BackendClient(srv.url, "tok-kiosk-01-abcdef", "KIOSK-01") as client:
             hb = Heartbeat(kiosk_config, send=client.heartbeat)
             assert hb.beat_once(), hb.last_error
-        r = httpx.get(f"{srv.url}/kiosks", params={"unit": DEFAULT_UNIT})
+        admin = {"Authorization": f"Bearer {srv.add_officer('quan-tri', 'admin')}"}  # sees every department
+        r = httpx.get(f"{srv.url}/kiosks", params={"unit": DEFAULT_UNIT}, headers=admin)
         assert r.status_code == 200
         by_id = {k["id"]: k for k in r.json()["kiosks"]}
         assert set(by_id) == {"KIOSK-01", "KIOSK-02"}  # the other department's kiosk is not listed
@@ -37,11 +38,11 @@ def test_last_heartbeat_per_kiosk_listed_as_json_and_html(tmp_path, kiosk_config
         assert k1["state"] == hb.last_summary["overall"] and k1["checks"]["camera"]["state"] == "amber"
         assert k1["seconds_since"] == 0 and k1["version"]
         assert by_id["KIOSK-02"]["state"] == "never"
-        page = httpx.get(f"{srv.url}/kiosks.html")
+        page = httpx.get(f"{srv.url}/kiosks.html", headers=admin)
         assert page.status_code == 200 and "text/html" in page.headers["content-type"]
         assert "KIOSK-01" in page.text and "OTHER-01" in page.text and "Chưa kết nối" in page.text
         assert "camera: no camera configured" in page.text
         # Four minutes without a beat → offline, whatever the kiosk last said.
         clock.now += timedelta(minutes=4)
-        k1 = next(k for k in httpx.get(f"{srv.url}/kiosks").json()["kiosks"] if k["id"] == "KIOSK-01")
+        k1 = next(k for k in httpx.get(f"{srv.url}/kiosks", headers=admin).json()["kiosks"] if k["id"] == "KIOSK-01")
         assert k1["state"] == "offline"

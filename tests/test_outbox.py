@@ -95,7 +95,7 @@ def test_cli_lists_flushes_and_retries(tmp_path: Path, kiosk_config, capsys, mon
         src = tmp_path / "a.pdf"
         src.write_bytes(PDF)
         box.submit_dossier(_meta(["a.pdf"]), [src], wait_s=0)
-        box.submit_rating(api.RatingIn(level="unsatisfied", reasons=["slow"], at=datetime.now(timezone.utc)))
+        box.submit_rating(api.RatingIn(level="unsatisfied", reasons=["wait"], at=datetime.now(timezone.utc)))
         assert kiosk_main(["--config", str(cfg_file), "outbox", "list", "--json"]) == 0
         listed = json.loads(capsys.readouterr().out)
         assert [i["kind"] for i in listed] == ["dossier", "rating"] and {i["state"] for i in listed} == {"pending"}

@@ -66,6 +66,11 @@ def server(tmp_path):
         yield srv
 
 
+def _supervisor(server: ServerThread, role: str = "supervisor") -> dict[str, str]:
+    """The satisfaction figures are for a department's supervisors (issue 13)."""
+    return {"Authorization": f"Bearer {server.add_officer(f'user-{role}', role)}"}
+
+
 def _rate(client: BackendClient, level: str, at: datetime, **kw) -> None:
     client.post_rating(api.RatingIn(level=level, at=at, **kw), uuid.uuid4().hex)
 
@@ -76,7 +81,8 @@ def test_server_aggregates_per_day_service_and_counter(server):
     with BackendClient(server.url, "dev-kiosk-token", "KIOSK-01") as client:
         # A ticket called at counter 2: a rating with only its number is credited to counter 2.
         ticket = client.issue_ticket("A")
-        assert client.call_next(2, ["A"]).number == ticket.number
+        with BackendClient(server.url, server.add_officer("can-bo-2"), "counter-2") as desk:
+            assert desk.call_next(2, ["A"]).number == ticket.number
         _rate(client, "very_satisfied", today, ticket_number=ticket.number)
         _rate(client, "satisfied", today, service="A", counter=1)
         _rate(client, "unsatisfied", today, service="B", counter=3, reasons=["wait", "unclear"])
@@ -84,7 +90,7 @@ def test_server_aggregates_per_day_service_and_counter(server):
             _rate(client, "satisfied", yesterday, service="B", counter=3)
         _rate(client, "very_satisfied", yesterday, service="B", counter=3)
 
-        r = httpx.get(f"{server.url}/satisfaction", params={"days": 7})
+        r = httpx.get(f"{server.url}/satisfaction", params={"days": 7}, headers=_supervisor(server))
         assert r.status_code == 200
         rep = r.json()
     assert rep["target_percent"] == 95.0
@@ -108,7 +114,7 @@ def test_html_page_shows_the_chart_and_the_95_percent_line(server):
     with BackendClient(server.url, "dev-kiosk-token", "KIOSK-01") as client:
         _rate(client, "satisfied", today, service="A", counter=1)
         _rate(client, "unsatisfied", today - timedelta(days=2), service="C", counter=4, reasons=["late"])
-    r = httpx.get(f"{server.url}/satisfaction.html", params={"days": 5})
+    r = httpx.get(f"{server.url}/satisfaction.html", params={"days": 5}, headers=_supervisor(server))
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     page = _Page()
     page.feed(r.text)
@@ -128,7 +134,9 @@ def test_html_page_shows_the_chart_and_the_95_percent_line(server):
 
 
 def test_range_errors_and_unknown_unit(server):
-    assert httpx.get(f"{server.url}/satisfaction", params={"from": "2026-05-02", "to": "2026-05-01"}).status_code == 422
-    assert httpx.get(f"{server.url}/satisfaction", params={"unit": "999.99.99.X"}).status_code == 404
-    ok = httpx.get(f"{server.url}/satisfaction", params={"unit": "000.00.01.H22", "days": 1})
+    auth = _supervisor(server, "admin")  # an admin may ask for any unit
+    assert httpx.get(f"{server.url}/satisfaction", params={"from": "2026-05-02", "to": "2026-05-01"},
+                     headers=auth).status_code == 422
+    assert httpx.get(f"{server.url}/satisfaction", params={"unit": "999.99.99.X"}, headers=auth).status_code == 404
+    ok = httpx.get(f"{server.url}/satisfaction", params={"unit": "000.00.01.H22", "days": 1}, headers=auth)
     assert ok.status_code == 200 and ok.json()["overall"]["percent"] is None

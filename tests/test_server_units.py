@@ -18,6 +18,7 @@ from server.filestore import safe_name, sniff
 from server.main import main as server_main
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+STRONG_TOKEN = "Zq3vXo0dYk8G5bNfT2wHj7LmRcP1sUaE9yKiV4xQ6_-"  # 32 bytes of base64url
 
 
 def test_schema_is_migrated_at_start_and_again_is_a_no_op(tmp_path: Path):
@@ -26,8 +27,18 @@ def test_schema_is_migrated_at_start_and_again_is_a_no_op(tmp_path: Path):
     migrate(engine)
     tables = set(inspect(engine).get_table_names())
     assert {"dossiers", "dossier_files", "tickets", "ticket_blocks", "ratings", "kiosks", "alembic_version"} <= tables
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from server.db import MIGRATIONS_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head >= "0003"  # users, officer sessions, token revocation (issue 13)
+    assert {"users", "officer_sessions", "auth_revision"} <= tables
     with engine.connect() as c:
-        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+        assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head
 
 
 def test_tokens_are_stored_hashed_only(tmp_path: Path):
@@ -35,20 +46,20 @@ def test_tokens_are_stored_hashed_only(tmp_path: Path):
     engine = make_engine(f"sqlite:///{db}")
     migrate(engine)
     with session_scope(sessionmaker(engine)) as s:
-        seed_kiosk(s, "KIOSK-01", "a-very-secret-token-123", "000.00.01.H22", "Bộ phận Một cửa")
+        seed_kiosk(s, "KIOSK-01", STRONG_TOKEN, "000.00.01.H22", "Bộ phận Một cửa")
     with engine.connect() as c:
         stored = c.execute(text("SELECT token_hash FROM kiosks")).scalar_one()
     engine.dispose()
-    assert stored == hash_token("a-very-secret-token-123")
+    assert stored == hash_token(STRONG_TOKEN)
     for f in tmp_path.glob("s.db*"):  # the database and its WAL
-        assert b"a-very-secret-token-123" not in f.read_bytes()
+        assert STRONG_TOKEN.encode() not in f.read_bytes()
 
 
 def test_dossier_code_and_secret_formats():
     code = codes.dossier_code("000.00.01.H22", date(2025, 7, 15), 7)
     assert code == "000.00.01.H22-250715-0007" and api.DOSSIER_CODE_RE.match(code)
     secrets = {codes.new_secret() for _ in range(200)}
-    assert len(secrets) > 190 and all(len(s) == 6 and set(s) <= set(api.SECRET_ALPHABET) for s in secrets)
+    assert len(secrets) > 190 and all(len(s) == api.SECRET_LENGTH == 9 and set(s) <= set(api.SECRET_ALPHABET) for s in secrets)
     assert not set("0O1IL") & set(api.SECRET_ALPHABET)
 
 
@@ -77,14 +88,15 @@ def test_appointment_comes_from_kiosk_workdays():
 
 def test_kiosk_server_add_only_seeds_a_kiosk_and_refuses_short_tokens(tmp_path: Path, monkeypatch):
     db = f"sqlite:///{tmp_path / 's.db'}"
-    monkeypatch.setenv("KIOSK_SERVER_TOKEN", "long-enough-token")
+    monkeypatch.setenv("KIOSK_SERVER_TOKEN", STRONG_TOKEN)
     assert server_main(["--db", db, "--kiosk", "KIOSK-05", "--unit", "000.00.09.H22", "--add-only"]) == 0
     engine = make_engine(db)
     with engine.connect() as c:
         assert c.execute(text("SELECT id FROM kiosks")).scalar_one() == "KIOSK-05"
     engine.dispose()
-    monkeypatch.setenv("KIOSK_SERVER_TOKEN", "short")
-    assert server_main(["--db", db, "--kiosk", "KIOSK-06", "--add-only"]) == 2
+    for weak in ("short", "long-enough-token", "dev-kiosk-token"):
+        monkeypatch.setenv("KIOSK_SERVER_TOKEN", weak)
+        assert server_main(["--db", db, "--kiosk", "KIOSK-06", "--add-only"]) == 2
 
 
 def test_uploads_left_by_a_crashed_server_are_swept_at_start(tmp_path: Path):

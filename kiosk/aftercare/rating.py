@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from kiosk.api import RatingIn
+from kiosk.api import RATING_COMMENT_MAX, RatingIn
 from kiosk.base.i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ class RatingService:
             service=ref.service,
             counter=counter,
             reasons=tags,
-            text=text[:2000],
+            text=text[:RATING_COMMENT_MAX],
             at=at or datetime.now(timezone.utc),
         )
 

@@ -28,7 +28,7 @@ from kiosk.base.i18n import Translator
 log = logging.getLogger(__name__)
 
 PAYLOAD_PREFIX = "MCHS1"
-SECRET_RE = re.compile(rf"^[{SECRET_ALPHABET}]{{4,8}}$")
+SECRET_RE = re.compile(rf"^[{SECRET_ALPHABET}]{{4,12}}$")  # 9 since issue 13; older receipts 6
 _SHORT_CODE_RE = re.compile(r"^(\d{6})-?(\d{4})$")
 _ID_CARD_RE = re.compile(r"^\d{12}\|")
 # Statuses after which the appointment no longer matters to the citizen.

@@ -191,7 +191,8 @@ class BackendClient:
         )
 
     def call_next(self, counter: int, services: Sequence[str]) -> api.TicketOut | None:
-        """For counter displays and tests: the next ticket for ``counter``, or None when nobody waits."""
+        """The next ticket for ``counter``, or None when nobody waits — an officer's call: use this client
+        with an officer's bearer (``POST /auth/login`` with ``"bearer": true``), a kiosk token gets 401."""
         body = api.CounterNextIn(services=list(services))
         return self._json("POST", f"/counters/{counter}/next", api.TicketOut, json=body.model_dump(mode="json"))
 
@@ -219,8 +220,11 @@ class BackendClient:
                 fh.close()
 
     def dossier_status(self, code: str, secret: str) -> api.DossierStatus:
-        """Status of a dossier; a wrong code or secret is a BackendRejected(404)."""
-        return self._json("GET", f"/dossiers/{code}", api.DossierStatus, params={"secret": secret})
+        """Status of a dossier; a wrong code or secret is a BackendRejected(404), too many guesses a 429.
+
+        The secret goes in a header, never the query string (which access logs and proxies keep).
+        """
+        return self._json("GET", f"/dossiers/{code}", api.DossierStatus, headers={"Dossier-Secret": secret})
 
     def post_rating(self, rating: api.RatingIn, idempotency_key: str) -> api.RatingAck:
         return self._json(

@@ -61,6 +61,9 @@ class EmbeddedServer:
             "--catalog", str(c.path(c.catalog.path)), "--timezone", c.kiosk.timezone,
             "--max-priority-in-a-row", str(c.queue.max_priority_in_a_row),
             "--kiosk", c.kiosk.id, "--unit", c.kiosk.receiving_unit_id, "--department", c.kiosk.department,
+            "--priority-categories", ",".join(p.code for p in c.queue.priority_categories),
+            "--rating-reasons", ",".join(r.code for r in c.rating.reasons),
+            "--embedded",  # loopback only; the packaged example token is accepted in this mode alone
         ]
 
     def start(self) -> None:
