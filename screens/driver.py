@@ -128,8 +128,10 @@ class KioskDriver:
         self.app.dispatch("on_stop")
         for child in list(Window.children):
             Window.remove_widget(child)
-        App._running_app = None
+        # Let events the removed widgets scheduled (text refreshes read ``app.sz`` in kv) run while the app
+        # is still the running one; only then forget it, or they fail on a ProxyApp with no app behind it.
         self.pump(0.05)
+        App._running_app = None
 
 
 def save_window_png(path: Path) -> None:
