@@ -22,7 +22,8 @@ from devices.loopback_printer import (
     STATUS_PAPER_OUT,
     LoopbackPrinter,
 )
-from devices.printer import PrinterError, open_printer, parse_uri
+from devices.factory import open_printer, parse_printer_uri
+from devices.printer import PrinterError
 from kiosk.queue.service import QueueService
 from kiosk.queue.slips import print_ticket, qr_payload, render_ticket
 from kiosk.queue.store import TicketStore
@@ -206,7 +207,7 @@ def test_dummy_printer_keeps_the_bytes():
     ],
 )
 def test_uris(uri, scheme, params):
-    assert parse_uri(uri) == (scheme, params)
+    assert parse_printer_uri(uri) == (scheme, params)
 
 
 @pytest.mark.parametrize("uri", ["lpt://1", "tcp://", "usb://zz:01", "file:", "cups://"])
