@@ -159,13 +159,31 @@ def first_byte(data: bytes | None) -> int | None:
     return data[0] if data else None
 
 
+def _timeouts() -> tuple[type[BaseException], ...]:
+    """The transports' own timeout errors (pyserial's and pyusb's are not TimeoutError)."""
+    found: list[type[BaseException]] = [TimeoutError]
+    try:
+        from serial import SerialTimeoutException
+
+        found.append(SerialTimeoutException)
+    except ImportError:
+        pass
+    try:
+        from usb.core import USBTimeoutError
+
+        found.append(USBTimeoutError)
+    except ImportError:
+        pass
+    return tuple(found)
+
+
 def translate(e: BaseException, uri: str) -> PrinterError:
     """Map transport exceptions to the few kinds the kiosk explains to the citizen."""
     from escpos.exceptions import DeviceNotFoundError, ImageWidthError
 
     if isinstance(e, PrinterError):
         return e
-    if isinstance(e, TimeoutError) or type(e).__name__ in ("SerialTimeoutException", "USBTimeoutError"):
+    if isinstance(e, _timeouts()):
         return PrinterError("timeout", f"{uri}: the printer did not take the data in time")
     if isinstance(e, DeviceNotFoundError):
         text = str(e)
