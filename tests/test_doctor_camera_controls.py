@@ -7,22 +7,13 @@ thread, the control objects and their locking are the real ones).
 
 from __future__ import annotations
 
-import threading
-
 import cv2
 import numpy as np
 
 from devices.camera_opencv import OpenCVCamera
 from devices.factory import open_camera
 from kiosk.ops import camera_controls
-
-
-def _clip(path, frames: int = 10):
-    out = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 10, (160, 120))
-    for i in range(frames):
-        out.write(np.full((120, 160, 3), (i * 20) % 250, np.uint8))
-    out.release()
-    return path
+from uvc_capture import UvcLikeCapture, write_clip
 
 
 def test_files_and_none_cameras_have_no_controls(tmp_path):
@@ -38,7 +29,7 @@ def test_files_and_none_cameras_have_no_controls(tmp_path):
 
 
 def test_a_recorded_clip_through_opencv_honestly_offers_nothing(tmp_path):
-    cam = open_camera(f"opencv:{_clip(tmp_path / 'clip.avi')}", 160, 120, 10)
+    cam = open_camera(f"opencv:{write_clip(tmp_path / 'clip.avi')}", 160, 120, 10)
     cam.start()
     try:
         assert cam.wait_frame(timeout=10) is not None
@@ -47,50 +38,8 @@ def test_a_recorded_clip_through_opencv_honestly_offers_nothing(tmp_path):
         cam.close()
 
 
-class UvcLikeCapture:
-    """A clip read by OpenCV, answering V4L2 properties like a UVC webcam (which cannot exist here)."""
-
-    def __init__(self, path: str) -> None:
-        self.video = cv2.VideoCapture(path)
-        self.props = {cv2.CAP_PROP_AUTOFOCUS: 1.0, cv2.CAP_PROP_FOCUS: 30.0,
-                      cv2.CAP_PROP_AUTO_EXPOSURE: 3.0, cv2.CAP_PROP_EXPOSURE: 156.0}
-        self.busy = threading.Lock()  # held while a frame is read: a control must never run meanwhile
-        self.overlaps = 0
-
-    def isOpened(self) -> bool:  # noqa: N802 - OpenCV's name
-        return self.video.isOpened()
-
-    def read(self):
-        with self.busy:
-            ok, frame = self.video.read()
-            if not ok:
-                self.video.set(cv2.CAP_PROP_POS_FRAMES, 0)
-                ok, frame = self.video.read()
-            return ok, frame
-
-    def get(self, prop: int) -> float:
-        self._check()
-        return self.props.get(prop, -1.0)
-
-    def set(self, prop: int, value: float) -> bool:
-        self._check()
-        if prop == cv2.CAP_PROP_AUTO_EXPOSURE and value not in (1.0, 3.0):
-            return False  # a UVC driver takes only manual (1) and aperture priority (3)
-        if prop in self.props:
-            self.props[prop] = float(value)
-            return True
-        return False  # the frame size and fps of a clip cannot be set
-
-    def _check(self) -> None:
-        if self.busy.locked():
-            self.overlaps += 1
-
-    def release(self) -> None:
-        self.video.release()
-
-
 def test_a_uvc_camera_offers_its_controls_and_they_reach_the_driver(tmp_path):
-    clip = str(_clip(tmp_path / "clip.avi", 40))
+    clip = str(write_clip(tmp_path / "clip.avi", 40))
     captures: list[UvcLikeCapture] = []
 
     def capture(device, api):
