@@ -68,7 +68,7 @@ def _cold_render_ms(queue: Any, config: Any, runs: int) -> float:
 
 
 def _series(queue: Any, config: Any, lp: Any, runs: int, priority: str | None = None) -> dict[str, Any]:
-    from devices.printer import open_printer
+    from devices.factory import open_printer
 
     printer = open_printer(lp.uri, timeout_s=5)
     for _ in range(3):  # warm-up: fonts, escpos import, SQLite pages, HTTP connection

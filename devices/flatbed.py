@@ -6,8 +6,9 @@ Options: ``resolution`` (dpi, default 300), ``mode`` (Color | Gray, default Colo
 
 A scanner is not a video stream: :meth:`FlatbedScanner.start` asks for one scan, run with
 ``scanimage`` on the camera's worker thread; the page is then the "latest frame" until
-:meth:`FlatbedScanner.rescan` asks for the next sheet. ``frame_is_page`` tells the document
-pipeline that the image *is* the page (no page search on a desk).
+:meth:`FlatbedScanner.rescan` asks for the next sheet, or :meth:`FlatbedScanner.capture_still`
+scans one and waits for it. It answers ``frame_is_page`` (the image *is* the page: no page
+search on a desk) and ``scans_pages`` (pictures come on request); it has no focus or exposure.
 """
 
 from __future__ import annotations
@@ -16,20 +17,20 @@ import logging
 import os
 import shutil
 import subprocess
-from typing import Any
+import time
+from typing import TYPE_CHECKING, Any
 
-import cv2
-import numpy as np
+from devices.camera import CameraError
+from devices.camera_thread import ThreadedCamera
 
-from devices.camera import Camera, CameraError, register_scheme
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
 
-class FlatbedScanner(Camera):
+class FlatbedScanner(ThreadedCamera):
     """``scanimage`` one sheet at a time; each scan is published like a camera frame."""
-
-    frame_is_page = True
 
     def __init__(
         self,
@@ -49,6 +50,7 @@ class FlatbedScanner(Camera):
         self.a4 = a4
         self.timeout_s = timeout_s
         self.scans = 0  # finished scans (a new one bumps it)
+        self.failed_scans = 0
         self._page: np.ndarray | None = None
         self._want_scan = True
 
@@ -60,6 +62,31 @@ class FlatbedScanner(Camera):
         if self.a4:
             cmd += ["-x", "210", "-y", "297"]
         return cmd
+
+    @property
+    def frame_is_page(self) -> bool:
+        return True
+
+    @property
+    def scans_pages(self) -> bool:
+        return True
+
+    def capture_still(self, timeout: float | None = None) -> np.ndarray | None:
+        """Scan the sheet on the glass now and return it (None if the scan failed). Blocks: workers only."""
+        end = time.monotonic() + (self.timeout_s + 5 if timeout is None else timeout)
+        with self._lock:
+            scans, failed = self.scans, self.failed_scans
+        self.start()  # asks for a scan
+        try:
+            with self._lock:
+                while self.scans == scans and self.failed_scans == failed and not self._closed:
+                    left = end - time.monotonic()
+                    if left <= 0:
+                        return None
+                    self._wake.wait(min(left, 0.2))
+                return self._page if self.scans > scans else None
+        finally:
+            self.stop()
 
     def rescan(self) -> None:
         """Scan the next sheet (the old page stays the latest frame until the new one is in)."""
@@ -76,6 +103,9 @@ class FlatbedScanner(Camera):
 
     def _open(self) -> None:
         if not shutil.which(self.command()[0]):
+            with self._lock:
+                self.failed_scans += 1  # a capture_still() waiting for this scan gives up now
+                self._wake.notify_all()
             raise CameraError("scanimage not found (apt-get install sane-utils)")
 
     def _scan(self) -> np.ndarray | None:
@@ -88,6 +118,9 @@ class FlatbedScanner(Camera):
             lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             self.error = lines[-1] if lines else f"scanimage exit {proc.returncode}"
             return None
+        import cv2
+        import numpy as np
+
         image = cv2.imdecode(np.frombuffer(proc.stdout, np.uint8), cv2.IMREAD_COLOR)
         if image is None:
             self.error = "scanner sent no image"
@@ -97,27 +130,17 @@ class FlatbedScanner(Camera):
         if self._want_scan or self._page is None:
             self._want_scan = False
             page = self._scan()
+            with self._lock:
+                if page is None:
+                    self.failed_scans += 1
+                else:
+                    self._page = page
+                    self.scans += 1
+                self._wake.notify_all()
             if page is None:
                 log.warning("flatbed %s: %s", self.uri, self.error)
                 return None
-            self._page = page
-            self.scans += 1
         return self._page
 
     def _close(self) -> None:
         self._page = None
-
-
-def _sane(uri: str, rest: str, query: dict[str, str], **kw: Any) -> Camera:
-    return FlatbedScanner(
-        uri,
-        device=rest,
-        resolution=int(query.get("resolution", 300)),
-        mode=query.get("mode", "Color"),
-        a4=query.get("a4", "1") not in {"0", "false", "no"},
-        timeout_s=float(query.get("timeout", 120)),
-        **kw,
-    )
-
-
-register_scheme("sane", _sane)

@@ -103,7 +103,6 @@ class ScanScreen(KioskScreen):
         self._retake_index: int | None = None
         self._capturing = False
         self._checked_sig: np.ndarray | None = None
-        self._await_scan: int | None = None
 
     # ------------------------------------------------------------ navigation
 
@@ -125,7 +124,7 @@ class ScanScreen(KioskScreen):
 
     def on_pre_enter(self, *_args: Any) -> None:
         cam = self.services.document_camera if self.services else None
-        self.camera_ok = cam is not None and type(cam).__name__ != "NoCamera"
+        self.camera_ok = cam is not None and cam.is_present
         preview = self.ids.preview
         preview.on_frame = self._on_frame
         if self.camera_ok:
@@ -152,7 +151,6 @@ class ScanScreen(KioskScreen):
         self._auto = AutoCapture()
         self._last_frame = None
         self._retake_index = None
-        self._await_scan = None
         if "preview" in self.ids:
             self.ids.preview.clear()
         self._refresh()
@@ -224,11 +222,6 @@ class ScanScreen(KioskScreen):
 
     def _on_frame(self, frame: np.ndarray, _frame_id: int) -> None:
         self._last_frame = frame
-        cam = self.ids.preview.camera
-        if self._await_scan is not None and getattr(cam, "scans", 0) > self._await_scan:
-            self._await_scan = None  # the flatbed delivered the sheet the shutter asked for
-            self.capture(frame)
-            return
         if self._checked_sig is not None:
             if difference(quick_signature(frame), self._checked_sig) > STALE_DIFF:  # the picture moved on
                 self.ids.preview.set_overlays([])
@@ -283,20 +276,27 @@ class ScanScreen(KioskScreen):
     def shutter(self) -> None:
         """The manual shutter: take the newest frame whatever the checks say (they run after).
 
-        With a flatbed (``frame_is_page``) it scans the sheet now on the glass instead; the
-        page is taken as soon as the scan arrives (see :meth:`_on_frame`).
+        With a camera that scans pages (a flatbed) it scans the sheet now on the glass instead,
+        on a worker; the page is taken when the scan arrives.
         """
         cam = self.ids.preview.camera
-        if getattr(cam, "frame_is_page", False) and hasattr(cam, "rescan"):
-            self._await_scan = getattr(cam, "scans", 0)
-            cam.rescan()
+        if cam is not None and cam.scans_pages:
             self.set_status(self.app.tr["scan.checking"], "info")
+            run_in_background(cam.capture_still, on_result=self._scanned, on_error=self._capture_failed)
             return
-        frame = self.ids.preview.camera.latest_frame() if self.ids.preview.camera else self._last_frame
+        frame = cam.latest_frame() if cam is not None else self._last_frame
         if frame is None:
             frame = self._last_frame
         if frame is not None:
             self.capture(frame)
+
+    def _scanned(self, page: np.ndarray | None) -> None:
+        if self.app is None:  # the app closed while the scan ran
+            return
+        if page is None:
+            self.set_status(self.app.tr["scan.error_read"], "error")
+            return
+        self.capture(page)
 
     def capture(self, frame: np.ndarray, corners: np.ndarray | None = None) -> None:
         if self._capturing or not self.current_key:
@@ -306,8 +306,9 @@ class ScanScreen(KioskScreen):
         self._auto.captured(signature(frame))
         self.set_status(self.app.tr["scan.checking"], "info")
         key = self.current_key
+        cam = self.ids.preview.camera
         run_in_background(
-            prepare_page, frame, corners=corners,
+            prepare_page, frame, corners=corners, source="scan" if cam is not None and cam.frame_is_page else "auto",
             on_result=lambda r: self._prepared(key, frame, r),
             on_error=self._capture_failed,
         )

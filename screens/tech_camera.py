@@ -56,7 +56,7 @@ class TechCameraScreen(TechScreen):
     uri = StringProperty("")
     found_text = StringProperty("")
     analysing = BooleanProperty(False)
-    controls = BooleanProperty(False)  # focus/exposure supported by this camera's driver
+    controls = BooleanProperty(False)  # focus/exposure offered by this camera's driver
 
     def prepare(self, **params: Any) -> None:
         self.status = ""
@@ -85,7 +85,7 @@ class TechCameraScreen(TechScreen):
         preview = self.ids.preview
         preview.detach()
         cam = self._camera()
-        preview.status_text = self.t("tech.no_picture") + (f"\n{cam.error}" if cam is not None and getattr(cam, "error", None) else "")
+        preview.status_text = self.t("tech.no_picture") + (f"\n{cam.error}" if cam is not None and cam.error else "")
         if cam is not None:
             preview.attach(cam)
 
@@ -116,18 +116,32 @@ class TechCameraScreen(TechScreen):
     def edit_uri(self) -> None:
         edit_text(self.t("tech.camera_uri" if self.which == "camera" else "tech.document_uri"), self.uri, self.choose)
 
-    # -------------------------------------------------------- focus / exposure
+    # -------------------------------------------------------- focus / exposure (ioctls: on a worker)
 
     def autofocus(self, on: bool) -> None:
         from kiosk.ops import camera_controls
-        ok = camera_controls.set_autofocus(self._camera(), on)
-        self.say("tech.saved" if ok else "tech.control_unsupported", "ok" if ok else "warn")
+
+        run_in_background(camera_controls.set_autofocus, self._camera(), on,
+                          on_result=self._control_done, on_error=self._control_failed)
 
     def exposure(self, direction: int) -> None:
         from kiosk.ops import camera_controls
+
         cam = self._camera()
-        ok = camera_controls.auto_exposure(cam) if direction == 0 else camera_controls.step_exposure(cam, direction)
+        if direction == 0:
+            run_in_background(camera_controls.auto_exposure, cam,
+                              on_result=self._control_done, on_error=self._control_failed)
+        else:
+            run_in_background(camera_controls.step_exposure, cam, direction,
+                              on_result=self._control_done, on_error=self._control_failed)
+
+    @alive
+    def _control_done(self, ok: bool) -> None:
         self.say("tech.saved" if ok else "tech.control_unsupported", "ok" if ok else "warn")
+
+    @alive
+    def _control_failed(self, _exc: BaseException) -> None:
+        self.say("tech.control_unsupported", "warn")
 
     # -------------------------------------------------------- overlays
 

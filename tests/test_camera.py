@@ -1,4 +1,4 @@
-"""Cameras by URI: the files: simulator, OpenCV capture reopened after it is gone, none:, the registry."""
+"""Cameras by URI: the files: simulator, OpenCV capture reopened after it is gone, none:, what each can do."""
 
 from __future__ import annotations
 
@@ -10,16 +10,11 @@ import cv2
 import numpy as np
 import pytest
 
-from devices.camera import (
-    Camera,
-    CameraError,
-    FilesCamera,
-    NoCamera,
-    OpenCVCamera,
-    open_camera,
-    parse_uri,
-    register_scheme,
-)
+from devices.camera import CameraError, NoCamera
+from devices.camera_files import FilesCamera
+from devices.camera_opencv import OpenCVCamera
+from devices.factory import CAMERA_SCHEMES, open_camera, parse_camera_uri
+from devices.flatbed import FlatbedScanner
 
 
 def _stills(folder: Path, n: int = 3) -> Path:
@@ -48,13 +43,16 @@ def _wait(predicate, timeout: float = 5.0) -> bool:
 
 
 def test_parse_uri():
-    assert parse_uri("files:assets/x?hold=1") == ("files", "assets/x", {"hold": "1"})
-    assert parse_uri("v4l2:/dev/video0") == ("v4l2", "/dev/video0", {})
-    assert parse_uri("opencv:0") == ("opencv", "0", {})
+    assert parse_camera_uri("files:assets/x?hold=1") == ("files", "assets/x", {"hold": "1"})
+    assert parse_camera_uri("v4l2:/dev/video0") == ("v4l2", "/dev/video0", {})
+    assert parse_camera_uri("opencv:0") == ("opencv", "0", {})
     with pytest.raises(CameraError):
-        parse_uri("nothing")
-    with pytest.raises(CameraError):
+        parse_camera_uri("nothing")
+    with pytest.raises(CameraError) as err:
         open_camera("webcam:0")
+    assert all(scheme in str(err.value) for scheme in CAMERA_SCHEMES)  # says what would work
+    with pytest.raises(CameraError):
+        open_camera("files:x?hold=soon")  # a bad option is a camera error, not a ValueError
 
 
 def test_files_camera_plays_a_folder_in_a_loop_at_the_camera_size(tmp_path):
@@ -155,21 +153,47 @@ def test_none_camera():
     cam.close()
 
 
-def test_other_drivers_register_their_scheme(tmp_path):
-    class Flat(Camera):
-        def _read(self):
-            return np.zeros((self.height, self.width, 3), np.uint8)
+def test_every_scheme_maps_to_its_driver_and_each_says_what_it_can_do(tmp_path):
+    import cv2
 
-        def _paced(self):
-            return True
+    expected = {
+        "opencv:0": (OpenCVCamera, True, False, False),
+        "v4l2:/dev/video9": (OpenCVCamera, True, False, False),
+        f"files:{_stills(tmp_path / 'cam', 1)}": (FilesCamera, True, False, False),
+        "sane:": (FlatbedScanner, True, True, True),
+        "none:": (NoCamera, False, False, False),
+    }
+    assert {uri.split(":")[0] for uri in expected} == set(CAMERA_SCHEMES)
+    for uri, (cls, present, is_page, scans) in expected.items():
+        cam = open_camera(uri)
+        try:
+            assert type(cam) is cls, uri
+            assert (cam.is_present, cam.frame_is_page, cam.scans_pages) == (present, is_page, scans), uri
+            assert cam.controls() == ()  # nothing is open yet, and files:/none:/sane: have no focus or exposure
+            assert not cam.running
+        finally:
+            cam.close()
+    assert open_camera("v4l2:2").api == cv2.CAP_V4L2
 
-    register_scheme("flat", lambda uri, rest, query, **kw: Flat(uri, **kw))
-    cam = open_camera("flat:x", width=64, height=48, fps=50)
-    cam.start()
+
+def test_a_files_camera_takes_a_still_without_anyone_watching(tmp_path):
+    cam = open_camera(f"files:{_stills(tmp_path / 'cam')}?hold=0", width=320, height=240, fps=30)
     try:
-        assert cam.wait_frame().shape == (48, 64, 3)
+        still = cam.capture_still(timeout=5)
+        assert still is not None and still.shape == (240, 320, 3)
+        assert not cam.running and cam.latest_frame() is None  # started for the still, stopped after it
     finally:
         cam.close()
+
+
+def test_a_broken_uri_gives_a_camera_that_is_not_present_and_says_why(kiosk_config):
+    from kiosk.services import make_camera
+
+    cam = make_camera("webcam:0", 640, 480, 15)
+    assert isinstance(cam, NoCamera) and not cam.is_present
+    assert "webcam" in cam.error
+    cam.start()
+    assert cam.latest_frame() is None and cam.capture_still() is None and cam.controls() == ()
 
 
 def test_services_resolve_files_paths_from_the_project_root(kiosk_config, tmp_path):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from devices.camera import open_camera
+from devices.factory import open_camera
 from kiosk.documents import process_image
 
 
@@ -47,7 +47,7 @@ def test_sane_scan_is_the_latest_frame_and_the_page(tmp_path, page_png, monkeypa
     monkeypatch.setenv("SCANIMAGE", str(_fake_scanimage(tmp_path, page_png)))
     cam = open_camera("sane:epson2:libusb:001:004?resolution=300&mode=Gray")
     try:
-        assert getattr(cam, "frame_is_page", False)
+        assert cam.frame_is_page and cam.scans_pages and cam.controls() == ()
         cam.start()
         frame = cam.wait_frame(timeout=20)
         assert frame is not None and frame.shape[:2] == (3508, 2480)
@@ -63,6 +63,26 @@ def test_sane_scan_is_the_latest_frame_and_the_page(tmp_path, page_png, monkeypa
         cam.close()
 
 
+def test_capture_still_scans_the_sheet_now_and_returns_it(tmp_path, page_png, monkeypatch):
+    """The scan screen's shutter: one new scan, waited for on a worker — watched or not."""
+    monkeypatch.setenv("SCANIMAGE", str(_fake_scanimage(tmp_path, page_png)))
+    cam = open_camera("sane:")
+    try:
+        page = cam.capture_still(timeout=20)  # nobody watching: started for the scan, stopped after
+        assert page is not None and page.shape[:2] == (3508, 2480)
+        assert cam.scans == 1 and not cam.running
+        cam.start()  # the scan screen shows it (a scan on entry)…
+        assert cam.wait_frame(timeout=20) is not None
+        before = cam.scans
+        assert cam.capture_still(timeout=20) is not None  # …and the shutter asks for one more
+        assert cam.scans == before + 1 and cam.running
+        cam.stop()
+    finally:
+        cam.close()
+    calls = (tmp_path / "args.txt").read_text().strip().splitlines()
+    assert len(calls) == cam.scans  # one scanimage run per scan, none wasted
+
+
 def test_sane_failure_is_reported_not_raised(tmp_path, page_png, monkeypatch):
     monkeypatch.setenv("SCANIMAGE", str(_fake_scanimage(tmp_path, page_png, fail=True)))
     cam = open_camera("sane:")
@@ -70,5 +90,6 @@ def test_sane_failure_is_reported_not_raised(tmp_path, page_png, monkeypatch):
         cam.start()
         assert cam.wait_frame(timeout=3) is None
         assert "no SANE devices" in (cam.error or "")
+        assert cam.capture_still(timeout=10) is None  # the shutter gets "no page", not a hang
     finally:
         cam.close()

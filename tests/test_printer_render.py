@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from devices.escpos_decode import DecodeError, decode
-from devices.printer import job_bytes, open_printer, raster_bytes
+from devices.escpos_job import job_bytes, raster_bytes
+from devices.factory import open_printer
 from kiosk.printing.printer import render_test_page
 from kiosk.printing.slip import Slip, font, qr_image, text_width, to_1bit, wrap_text
 from kiosk.queue.slips import render_ticket

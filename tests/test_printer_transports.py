@@ -22,7 +22,8 @@ from devices.loopback_printer import (
     STATUS_PAPER_OUT,
     LoopbackPrinter,
 )
-from devices.printer import PrinterError, open_printer, parse_uri
+from devices.factory import open_printer, parse_printer_uri
+from devices.printer import PrinterError
 from kiosk.queue.service import QueueService
 from kiosk.queue.slips import print_ticket, qr_payload, render_ticket
 from kiosk.queue.store import TicketStore
@@ -183,6 +184,48 @@ def test_status_is_read_where_the_printer_answers_and_unknown_never_blocks(kiosk
     assert open_printer("tcp://127.0.0.1:1", timeout_s=1).status().state == "offline"
 
 
+def test_a_device_that_stops_taking_data_times_out_instead_of_hanging(tmp_path):
+    """``file:`` to a device node that blocks (a stuck /dev/usb/lp0): the write has a deadline."""
+    import fcntl
+
+    from PIL import Image
+
+    fifo = tmp_path / "lp0"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # the "printer": there, but never reads
+    try:
+        fcntl.fcntl(reader, fcntl.F_SETPIPE_SZ, 4096)
+        printer = open_printer(f"file:{fifo}", timeout_s=1)
+        with pytest.raises(PrinterError) as err:
+            printer.print_image(Image.new("1", (576, 200), 0))
+        assert err.value.kind == "timeout"
+    finally:
+        os.close(reader)
+
+
+def test_each_scheme_gets_its_transport_class():
+    from devices.printer_cups import CupsPrinter
+    from devices.printer_dummy import DummyPrinter
+    from devices.printer_file import FilePrinter
+    from devices.printer_serial import SerialPrinter
+    from devices.printer_tcp import TcpPrinter
+    from devices.printer_usb import UsbPrinter
+
+    for uri, cls in (("usb://04b8:0202", UsbPrinter), ("tcp://10.0.0.5", TcpPrinter), ("serial:///dev/ttyS0", SerialPrinter),
+                     ("file:out.bin", FilePrinter), ("cups://Q", CupsPrinter), ("dummy:", DummyPrinter)):
+        p = open_printer(uri, timeout_s=2, paper_width_px=384)
+        assert type(p) is cls and p.uri == uri and p.jobs == 0 and p.paper_width_px == 384
+
+
+def test_a_picture_wider_than_the_paper_is_a_config_error_before_anything_is_sent():
+    from PIL import Image
+
+    p = open_printer("dummy:", paper_width_px=384)
+    with pytest.raises(PrinterError) as err:
+        p.print_image(Image.new("1", (576, 40), 0))
+    assert err.value.kind == "config" and p.output == b""
+
+
 def test_dummy_printer_keeps_the_bytes():
     from PIL import Image
 
@@ -206,7 +249,7 @@ def test_dummy_printer_keeps_the_bytes():
     ],
 )
 def test_uris(uri, scheme, params):
-    assert parse_uri(uri) == (scheme, params)
+    assert parse_printer_uri(uri) == (scheme, params)
 
 
 @pytest.mark.parametrize("uri", ["lpt://1", "tcp://", "usb://zz:01", "file:", "cups://"])

@@ -1,74 +1,64 @@
-"""Focus and exposure of a real camera, where its driver supports them (technician camera setup).
+"""Focus and exposure of a camera, where its driver offers them (technician camera setup).
 
-Why here: screens may not touch OpenCV (tests/test_layers.py). Only OpenCV/V4L2 cameras have these
-controls; a ``files:`` or ``none:`` camera, or a UVC camera whose driver refuses a property, reports
-"not supported" and the buttons stay disabled. Changes are live and not saved: UVC cameras keep
-them until unplugged, and the kiosk's defaults (auto focus, auto exposure) are right for most sites.
+Why here: screens may not touch devices (tests/test_layers.py), and the buttons speak of "auto
+focus on" or "a bit brighter", not of driver values. The camera says what it has
+(:meth:`devices.camera.Camera.controls`): a V4L2/OpenCV camera offers what its driver answers, a
+``files:``, ``none:`` or ``sane:`` camera offers nothing and the buttons stay disabled. Changes are
+live and not saved: UVC cameras keep them until unplugged, and the kiosk's defaults (auto focus,
+auto exposure) are right for most sites.
+
+:func:`supported` only reads what the camera found when it opened; the others talk to the device
+(an ioctl each, waiting for the frame being read): run them on a worker, never on the UI thread.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from devices.camera import Camera, CameraControl
 
 log = logging.getLogger(__name__)
 
-EXPOSURE_STEP = 1.0  # V4L2 absolute exposure is in steps of 100 µs on UVC; OpenCV passes it through
 
-
-def _capture(camera: Any) -> Any:
-    """The camera's ``cv2.VideoCapture`` while it is open (OpenCV cameras only), else None."""
-    cap = getattr(camera, "_cap", None)  # devices.camera.OpenCVCamera keeps it there while started
-    try:
-        return cap if cap is not None and cap.isOpened() else None
-    except Exception:
+def _control(camera: Camera | None, name: str) -> CameraControl | None:
+    if camera is None:
         return None
+    return next((c for c in camera.controls() if c.name == name), None)
 
 
-def supported(camera: Any) -> bool:
-    return _capture(camera) is not None
+def supported(camera: Camera | None) -> bool:
+    """The camera offers at least one control now (never blocks: safe on the UI thread)."""
+    return camera is not None and bool(camera.controls())
 
 
-def read_controls(camera: Any) -> dict[str, float]:
-    """Current autofocus (0/1), focus, auto exposure and exposure, as the driver reports them."""
-    import cv2
-
-    cap = _capture(camera)
-    if cap is None:
-        return {}
-    props = {
-        "autofocus": cv2.CAP_PROP_AUTOFOCUS,
-        "focus": cv2.CAP_PROP_FOCUS,
-        "auto_exposure": cv2.CAP_PROP_AUTO_EXPOSURE,
-        "exposure": cv2.CAP_PROP_EXPOSURE,
-    }
-    return {name: float(cap.get(prop)) for name, prop in props.items()}
+def read_controls(camera: Camera | None) -> dict[str, float | None]:
+    """Current value of every control offered (autofocus/auto_exposure 1 = on). Blocks on the device."""
+    return {c.name: c.get() for c in camera.controls()} if camera is not None else {}
 
 
-def set_autofocus(camera: Any, on: bool) -> bool:
-    """True when the driver accepted it."""
-    import cv2
-
-    cap = _capture(camera)
-    return bool(cap is not None and cap.set(cv2.CAP_PROP_AUTOFOCUS, 1 if on else 0))
+def set_autofocus(camera: Camera | None, on: bool) -> bool:
+    """True when the driver accepted it. Blocks on the device."""
+    control = _control(camera, "autofocus")
+    return bool(control is not None and control.set(1.0 if on else 0.0))
 
 
-def step_exposure(camera: Any, direction: int) -> bool:
-    """Switch to manual exposure and move it one step darker (-1) or brighter (+1)."""
-    import cv2
-
-    cap = _capture(camera)
-    if cap is None:
+def step_exposure(camera: Camera | None, direction: int) -> bool:
+    """Switch to manual exposure and move it one step darker (-1) or brighter (+1). Blocks on the device."""
+    exposure = _control(camera, "exposure")
+    if exposure is None:
         return False
-    cap.set(cv2.CAP_PROP_AUTO_EXPOSURE, 1)  # V4L2: 1 = manual, 3 = aperture priority (auto)
-    value = float(cap.get(cv2.CAP_PROP_EXPOSURE)) + direction * EXPOSURE_STEP
-    ok = bool(cap.set(cv2.CAP_PROP_EXPOSURE, value))
+    auto = _control(camera, "auto_exposure")
+    if auto is not None:
+        auto.set(0.0)
+    value = (exposure.get() or 0.0) + direction * exposure.step
+    ok = exposure.set(value)
     log.info("camera %s exposure → %s (%s)", getattr(camera, "uri", "?"), value, "ok" if ok else "refused")
     return ok
 
 
-def auto_exposure(camera: Any) -> bool:
-    import cv2
-
-    cap = _capture(camera)
-    return bool(cap is not None and cap.set(cv2.CAP_PROP_AUTO_EXPOSURE, 3))
+def auto_exposure(camera: Camera | None) -> bool:
+    """Back to the driver's automatic exposure. Blocks on the device."""
+    control = _control(camera, "auto_exposure")
+    return bool(control is not None and control.set(1.0))

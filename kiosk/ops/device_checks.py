@@ -9,11 +9,16 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.ops.health import Check, Context
 
+if TYPE_CHECKING:
+    from devices.camera import Camera
+
 CAMERA_WAIT_S = 4.0
+
+
 def _resolve_file_uri(uri: str, config: Any) -> str:
     scheme, _, rest = uri.partition(":")
     if scheme in ("file", "files") and rest and not rest.startswith("//") and not Path(rest.split("?")[0]).is_absolute():
@@ -25,7 +30,7 @@ def check_printer(ctx: Context) -> Check:
     cfg = ctx.config.printer
     details: dict[str, Any] = {"uri": cfg.uri}
     try:
-        from devices.printer import open_printer
+        from devices.factory import open_printer
     except Exception as e:
         return Check("printer", "amber", f"printer driver not available ({type(e).__name__})", details)
     scheme = cfg.uri.split(":", 1)[0]
@@ -49,6 +54,7 @@ def check_printer(ctx: Context) -> Check:
         if own:
             printer = open_printer(
                 _resolve_file_uri(cfg.uri, ctx.config), timeout_s=min(cfg.timeout_s, 3.0),
+                paper_width_px=cfg.paper_width_px,
                 usb_interface=cfg.usb_interface, usb_in_ep=cfg.usb_in_ep, usb_out_ep=cfg.usb_out_ep,
             )
         status = printer.status()
@@ -70,17 +76,17 @@ def check_printer(ctx: Context) -> Check:
     return Check("printer", "red", status.detail or status.state.replace("_", " "), details)
 
 
-def _first_frame(cam: Any, timeout: float = CAMERA_WAIT_S) -> tuple[Any, str | None]:
+def _first_frame(cam: Camera, timeout: float = CAMERA_WAIT_S) -> tuple[Any, str | None]:
     """Poll for a frame; give up early once the driver reports why it has none."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         frame = cam.latest_frame()
         if frame is not None:
             return frame, None
-        if getattr(cam, "error", None):
+        if cam.error:
             return None, cam.error
         time.sleep(0.05)
-    return None, getattr(cam, "error", None)
+    return None, cam.error
 
 
 def _camera_check(ctx: Context, name: str, uri: str, service_name: str) -> Check:
@@ -88,7 +94,7 @@ def _camera_check(ctx: Context, name: str, uri: str, service_name: str) -> Check
     if not uri or uri.startswith("none:"):
         return Check(name, "amber", "no camera configured", details)
     try:
-        from devices.camera import open_camera
+        from devices.factory import open_camera
     except Exception as e:
         return Check(name, "amber", f"camera driver not available ({type(e).__name__})", details)
     cam = ctx.service(service_name)

@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from devices.printer import PrinterError, open_printer
+from devices.factory import open_printer
+from devices.printer import Printer, PrinterError
 from kiosk.base.config_schema import KioskConfig
 from kiosk.base.i18n import Translator
 from kiosk.printing.slip import Slip
@@ -37,7 +38,7 @@ class PrintOutcome:
         return "ticket.issued.paper_out" if self.error_kind == "paper_out" else "ticket.issued.print_failed"
 
 
-def print_slip(printer: Any, image: Any, cut: bool, what: str = "slip") -> PrintOutcome:
+def print_slip(printer: Printer | None, image: Any, cut: bool, what: str = "slip") -> PrintOutcome:
     """Print one rendered slip; ``printer`` None counts as a failure. Never raises (worker threads, CLI)."""
     try:
         if printer is None:
@@ -61,11 +62,11 @@ def printer_uri(config: KioskConfig, override: str | None = None) -> str:
     return uri
 
 
-def make_printer(config: KioskConfig, override: str | None = None) -> Any:
+def make_printer(config: KioskConfig, override: str | None = None) -> Printer:
     """A printer for the config (or ``override`` URI); the device opens on first print."""
     p = config.printer
     return open_printer(
-        printer_uri(config, override), timeout_s=p.timeout_s,
+        printer_uri(config, override), timeout_s=p.timeout_s, paper_width_px=p.paper_width_px,
         usb_interface=p.usb_interface, usb_in_ep=p.usb_in_ep, usb_out_ep=p.usb_out_ep,
     )
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from devices.camera import Camera, CameraError, NoCamera, open_camera, parse_uri
+from devices.camera import Camera, CameraError, NoCamera
+from devices.factory import open_camera, parse_camera_uri
 from kiosk.base import paths
 from kiosk.base.config_schema import KioskConfig
 
@@ -21,7 +22,7 @@ def resolve_uri(uri: str) -> str:
     """``files:assets/samples/camera`` → ``files:/abs/…/assets/samples/camera`` (other schemes unchanged)."""
     if not uri:
         return "none:"
-    scheme, rest, _ = parse_uri(uri)
+    scheme, rest, _ = parse_camera_uri(uri)
     if scheme != "files" or not rest:
         return uri
     query = uri.partition("?")[2]
@@ -34,9 +35,7 @@ def make_camera(uri: str, width: int, height: int, fps: float) -> Camera:
         return open_camera(resolve_uri(uri), width=width, height=height, fps=fps)
     except (CameraError, ValueError) as e:
         log.error("camera %s unusable: %s", uri, e)
-        cam = NoCamera(uri or "none:", width, height, fps)
-        cam.error = str(e)
-        return cam
+        return NoCamera(uri or "none:", error=str(e))
 
 
 def make_cameras(config: KioskConfig) -> tuple[Camera, Camera]:
