@@ -16,7 +16,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from kiosk.documents import detect, enhance, orient, quality, warp
+from kiosk.documents import detect, enhance, finder, orient, quality, warp
 from kiosk.documents.ocr import LANG, PSM, OcrResult, ocr_page
 from kiosk.documents.pdf import PdfPage, build_pdf
 
@@ -71,7 +71,7 @@ def locate(frame: np.ndarray, source: Source = "auto") -> detect.Detection:
     """The page in the frame; a scan (or a flat page image) is the page itself."""
     if source == "scan" or (source == "auto" and detect.looks_like_whole_page(frame)):
         return detect.Detection(detect.full_frame(frame), touches_border=False, area_fraction=1.0)
-    return detect.find_page(frame)
+    return finder.find_page(frame)
 
 
 def check_frame(frame: np.ndarray, source: Source = "auto", found: detect.Detection | None = None) -> FrameCheck:

@@ -1,0 +1,84 @@
+"""The robust page finder: many candidate outlines, each judged like a real page; the best wins.
+
+Why not "the largest quadrilateral": in the field the largest outline follows a shadow's edge,
+a mug next to the sheet or the desk itself. Here :mod:`kiosk.documents.cues` proposes outlines
+from line segments, edge contours at two scales and paper masks; :mod:`kiosk.documents.pagescore`
+scores each (sharp paper-to-desk step on all four sides, clean margins, paper inside and not
+outside, a paper's aspect); the best few are also warped small and their text lines checked for
+straightness (:mod:`kiosk.documents.geometry`); the winner's corners are refined to sub-pixel
+on the full frame (:mod:`kiosk.documents.refine`). A weak winner is *said*: ``weak=True`` makes
+the gate offer the corner editor instead of passing the page silently.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from kiosk.documents import cues, geometry, pagescore, refine
+from kiosk.documents.detect import Detection, order_corners
+
+WORK_SIDE = 800  # px, long side of the reduced copy
+WEAK_SCORE = 0.45  # a winner below this is reported weak (set on the tuning part of the hard set)
+TOP_CHECKED = 3  # candidates whose text lines are checked after a small warp
+FULLY_SCORED = 10  # candidates given the region terms after the cheap side look
+MIN_SCORE = 0.12  # below this nothing on the desk is a page
+
+
+def _reduce(frame: np.ndarray) -> tuple[np.ndarray, float]:
+    h, w = frame.shape[:2]
+    scale = min(1.0, WORK_SIDE / max(h, w))
+    small = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else frame
+    return small, scale
+
+
+def ranked(small: np.ndarray) -> list[tuple[float, cues.Candidate, pagescore.Score]]:
+    """Every candidate with its score, best first (the benchmark and the tests look at these)."""
+    scene = pagescore.Scene.of(small)
+    props, _lines = cues.candidates(small)
+    if not props:
+        return []
+    terms, _share, _vis = pagescore.side_terms(scene, np.stack([c.quad for c in props]))
+    first = [(float(t) * pagescore.shape_factor(scene, c.quad)[0], c) for t, c in zip(terms, props)]
+    first.sort(key=lambda x: -x[0])
+    scored = [(s.total, c, s) for _t, c in first[:FULLY_SCORED] for s in [pagescore.score(scene, c.quad)]]
+    scored.sort(key=lambda x: -x[0])
+    return scored
+
+
+def find_page(frame: np.ndarray) -> Detection:
+    """The page in ``frame`` (BGR or grey): corners TL TR BR BL (full-frame px, possibly outside it)."""
+    if frame.ndim == 2:
+        frame = cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
+    h, w = frame.shape[:2]
+    small, scale = _reduce(frame)
+    sh, sw = small.shape[:2]
+    scored = ranked(small)
+    if not scored or scored[0][0] < MIN_SCORE:
+        touches = bool(scored) and any(v < 0.9 for v in scored[0][2].visible)
+        return Detection(None, touches_border=touches, score=scored[0][0] if scored else 0.0, weak=True)
+    # The text lines decide between close candidates: a wrong corner fans them out.
+    checked = []
+    for total, cand, sc in scored[:TOP_CHECKED]:
+        if checked and total < 0.6 * checked[0][0]:
+            break
+        checked.append((total, cand, sc, geometry.line_check(small, cand.quad)))
+    measured = all(c[3].spread is not None for c in checked)
+    total, cand, sc, lines = max(checked, key=lambda c: c[0] * (c[3].factor if measured else 1.0))
+    if measured:
+        total *= lines.factor
+    grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    corners = order_corners(refine.refine(grey, cand.quad, scale))
+    outside = bool(((corners < -1) | (corners > np.array([w, h]))).any())
+    touches = outside or any(v < 0.97 for v in sc.visible)
+    return Detection(
+        corners,
+        touches_border=touches,
+        area_fraction=sc.area,
+        score=float(total),
+        weak=total < WEAK_SCORE,
+        cue=cand.cue,
+        outside=outside,
+        sides=list(sc.sides),
+        lines_spread=lines.spread,
+    )
