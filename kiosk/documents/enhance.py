@@ -39,3 +39,13 @@ def binarise(flat_grey: np.ndarray) -> np.ndarray:
     t = min(t, 200.0)  # a nearly blank page: Otsu would split the paper's own noise
     _, out = cv2.threshold(blur, t, 255, cv2.THRESH_BINARY)
     return out
+
+
+def for_ocr(flat_grey: np.ndarray) -> np.ndarray:
+    """What tesseract reads: the flattened grey page, lightly sharpened (unsharp mask).
+
+    Measured on the hard camera set (benchmarks/ocr.py): a camera page is often only 130–180 dpi
+    before the warp, and a global threshold then merges or breaks strokes (tables, the grey card
+    of a photocopy); tesseract's own binarisation of the sharpened grey page reads better.
+    """
+    return cv2.addWeighted(flat_grey, 1.6, cv2.GaussianBlur(flat_grey, (0, 0), 2), -0.6, 0)

@@ -16,7 +16,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from kiosk.documents import detect, enhance, finder, orient, quality, warp
+from kiosk.documents import detect, enhance, finder, gate, orient, quality, warp
 from kiosk.documents.ocr import LANG, PSM, OcrResult, ocr_page
 from kiosk.documents.pdf import PdfPage, build_pdf
 
@@ -54,6 +54,9 @@ class PageResult:
     rotation: int = 0
     flat: np.ndarray | None = None  # flattened colour page, upright (archive)
     ocr: OcrResult | None = None
+    detection: detect.Detection | None = None
+    quality: gate.PageQuality | None = None  # good / doubtful with reasons (the gate)
+    suggestions: list = field(default_factory=list)  # kiosk.documents.extract.Suggestion, set by the batch
 
     def as_json(self, file: str = "") -> dict:
         return {
@@ -64,6 +67,8 @@ class PageResult:
             "mean_confidence": round(self.mean_confidence, 1),
             "seconds": round(self.seconds, 3),
             "warnings": list(self.warnings),
+            "quality": self.quality.as_json() if self.quality else None,
+            "suggestions": [x.as_json() for x in self.suggestions],
         }
 
 
@@ -119,19 +124,21 @@ def prepare_page(frame: np.ndarray, *, source: Source = "auto", corners: np.ndar
         found = locate(frame, source)
     check = check_frame(frame, source, found)
     if not check.page_found:
-        return PageResult(False, None, warnings=check.warnings, seconds=time.perf_counter() - t0)
+        return PageResult(False, None, warnings=check.warnings, seconds=time.perf_counter() - t0,
+                          detection=found, quality=gate.before_ocr(found, check.warnings))
     flat = flatten_page(frame, check.corners)
     warnings = list(check.warnings)
     if quality.is_blurred(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)):
         warnings.append(quality.BLURRED)
-    return PageResult(True, check.corners, warnings=warnings, flat=flat, seconds=time.perf_counter() - t0)
+    return PageResult(True, check.corners, warnings=warnings, flat=flat, seconds=time.perf_counter() - t0,
+                      detection=found, quality=gate.before_ocr(found, warnings))
 
 
 def read_page(
     result: PageResult,
     *,
     lang: str = LANG,
-    psm: int = PSM,
+    psm: int | None = None,
     ocr: bool = True,
     pdf_layer: bool = True,
     orient_page: bool = True,
@@ -156,18 +163,35 @@ def read_page(
     angle = orient.estimate_skew(binary)
     flat, binary = orient.deskew(flat, angle), orient.deskew(binary, angle)
     if ocr:
-        reading = ocr_page(binary, lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
+        psm = psm or page_psm(flat)
+        reading = ocr_page(_ocr_input(flat), lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
         if orient_page and not osd_done and _poor(reading):
             flat2, binary2 = _turn(result, flat, binary)
             if result.rotation:
                 flat, binary = flat2, binary2
-                reading = ocr_page(binary, lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
+                reading = ocr_page(_ocr_input(flat), lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
         result.ocr = reading
         result.text = reading.text
         result.mean_confidence = reading.mean_confidence
     result.flat = flat
+    base = result.quality or gate.before_ocr(result.detection, result.warnings)
+    result.quality = gate.after_ocr(base, result.ocr, cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY))
     result.seconds += time.perf_counter() - t0
     return result
+
+
+SLIP_RATIO = 1.8  # longer than this: a receipt slip, not a sheet
+
+
+def page_psm(flat: np.ndarray) -> int:
+    """Tesseract's page segmentation: psm 4 (one column, varied sizes) for sheets; psm 3 for a
+    slip, whose QR code and text beside it psm 4 reads out of order (benchmarks/ocr.py)."""
+    h, w = flat.shape[:2]
+    return 3 if max(h, w) / max(1, min(h, w)) > SLIP_RATIO else PSM
+
+
+def _ocr_input(flat: np.ndarray) -> np.ndarray:
+    return enhance.for_ocr(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY))
 
 
 GOOD_READING_CONFIDENCE = 75.0  # mean word confidence of a page read the right way up (set on the test set)
@@ -188,7 +212,7 @@ def process_image(
     source: Source = "auto",
     corners: np.ndarray | None = None,
     lang: str = LANG,
-    psm: int = PSM,
+    psm: int | None = None,
     ocr: bool = True,
     pdf_layer: bool = True,
     orient_page: bool = True,
