@@ -144,7 +144,7 @@ def birth_certificate(rng: random.Random, fonts: tuple[str, str], pt: float) -> 
     s.line()
     s.line(f"Ngày {cd} tháng {cm} năm {cy}", center=True)
     s.two("Người đỡ đẻ", "Thủ trưởng cơ sở y tế")
-    fields = {"tre_ho_ten": child, "tre_ngay_sinh": _vn_date(cd, cm, cy), "tre_gioi_tinh": sex,
+    fields = {"tre_ho_ten": child, "tre_ngay_sinh": _vn_date(cd, cm, cy), "tre_gioi_tinh": "nam" if sex == "Nam" else "nu",
               "tre_noi_sinh": hospital, "me_ho_ten": mother, "me_nam_sinh": str(my)}
     return FlatPage(s.array(), "\n".join(s.truth), "giay_chung_sinh", fields, "giay_chung_sinh", "1.001193")
 
@@ -203,8 +203,8 @@ def id_photocopy(rng: random.Random, fonts: tuple[str, str], pt: float) -> FlatP
     speck = nrng.random(arr.shape) < 0.0015
     arr[speck] = 90
     arr = arr * 0.97 + 4
-    fields = {"ho_ten": name, "so_dinh_danh": number, "ngay_sinh": _vn_date(d, m, y), "gioi_tinh": "Nữ" if female else "Nam"}
-    return FlatPage(np.clip(arr, 0, 255).astype(np.uint8), "\n".join(s.truth), "cccd_ban_sao", fields, "cccd_ban_sao", "2.000488")
+    fields = {"ho_ten": name, "so_dinh_danh": number, "ngay_sinh": _vn_date(d, m, y), "gioi_tinh": "nu" if female else "nam"}
+    return FlatPage(np.clip(arr, 0, 255).astype(np.uint8), "\n".join(s.truth), "cccd_ban_sao", fields, "cccd_ban_sao", "LLTP.01")
 
 
 def fee_table(rng: random.Random, fonts: tuple[str, str], pt: float) -> FlatPage:

@@ -33,6 +33,7 @@ _DATE_NUM = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}
 _DATE_WORDS = re.compile(r"ng[aà]y\s+(\d{1,2})\s+th[aá]ng\s+(\d{1,2})\s+n[aă]m\s+(\d{4})", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _ID = re.compile(r"(?<!\d)(\d[\d ]{10,14}\d)(?!\d)")
+_NAME_KEY = re.compile(r"(^|_)(ho_ten|ten)$")  # a text field holding a person's name
 _SENTENCE_END = re.compile(r"\.\s+(?=[A-ZÀ-Ỹ])|;")
 
 
@@ -200,12 +201,12 @@ def _first(lines: list[str], labels: list[str], spec: dict, today: date | None) 
                 opt = parse_option(rest, spec.get("options", []))
                 if opt:
                     return opt[0], opt[1], label
-            elif kind in ("address",) or "noi" in spec.get("key", ""):
-                v = parse_place(rest)
+            elif kind == "text" and _NAME_KEY.search(spec.get("key", "")):
+                v = parse_name(rest)
                 if v:
                     return v, v, label
-            else:
-                v = parse_name(rest)
+            elif kind in ("text", "address"):
+                v = parse_place(rest)
                 if v:
                     return v, v, label
     return None
