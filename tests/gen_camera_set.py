@@ -31,7 +31,7 @@ import numpy as np
 
 import gen_hard_pages as hp
 
-VERSION = 1
+VERSION = 2
 N_PHOTOS = 32
 FRAMES = [(1080, 1920), (2000, 3000)]
 DESKS = ["wood", "laminate", "dark", "fabric"]

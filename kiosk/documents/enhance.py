@@ -49,3 +49,25 @@ def for_ocr(flat_grey: np.ndarray) -> np.ndarray:
     of a photocopy); tesseract's own binarisation of the sharpened grey page reads better.
     """
     return cv2.addWeighted(flat_grey, 1.6, cv2.GaussianBlur(flat_grey, (0, 0), 2), -0.6, 0)
+
+
+def blank_codes(grey: np.ndarray, grow: float = 1.15) -> np.ndarray:
+    """The page with its QR and bar codes painted white (a copy).
+
+    A code is not text: tesseract reads its modules as a block of junk and, worse, lays the
+    text beside it out of order (the kiosk's own receipt slip: 14–36 % → 1–11 % CER on the hard
+    set with the code blanked). zxing-cpp finds codes in a few tens of milliseconds.
+    """
+    import zxingcpp
+
+    k = 0.5
+    small = cv2.resize(grey, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+    out = grey
+    for code in zxingcpp.read_barcodes(small):
+        p = code.position
+        pts = np.array([[q.x, q.y] for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)], np.float32) / k
+        c = pts.mean(axis=0)
+        if out is grey:
+            out = grey.copy()
+        cv2.fillConvexPoly(out, np.round(c + (pts - c) * grow).astype(np.int32), 255)
+    return out

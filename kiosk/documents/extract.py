@@ -76,6 +76,12 @@ def _sentence(rest: str) -> str:
 
 
 def parse_date(rest: str, today: date | None = None) -> str | None:
+    found = find_date(rest, today)
+    return found[0] if found else None
+
+
+def find_date(rest: str, today: date | None = None) -> tuple[str, str] | None:
+    """(``dd/mm/yyyy``, the text as printed) of the first real date in ``rest``."""
     today = today or date.today()
     for rx in (_DATE_WORDS, _DATE_NUM):
         m = rx.search(rest)
@@ -87,7 +93,7 @@ def parse_date(rest: str, today: date | None = None) -> str | None:
                 return None
             if v.year < 1900 or v > date(today.year + 1, 12, 31):
                 return None
-            return v.strftime("%d/%m/%Y")
+            return v.strftime("%d/%m/%Y"), m.group(0)
     return None
 
 
@@ -186,9 +192,9 @@ def _first(lines: list[str], labels: list[str], spec: dict, today: date | None) 
             if rest is None:
                 continue
             if kind == "date":
-                v = parse_date(rest, today)
-                if v:
-                    return v, v, label
+                found = find_date(rest, today)
+                if found:
+                    return found[0], found[1], label
             elif kind == "number":
                 v = parse_year(rest, spec.get("min"), spec.get("max"))
                 if v:

@@ -1,10 +1,9 @@
 """Are the text lines of a warped page straight and parallel? (a wrong corner bends them)
 
-A page warped with the right corners has horizontal, parallel text lines everywhere. A corner
-off by a few percent makes them fan out: the left half tilts one way, the right half the other,
-or the top differs from the bottom. We measure the text-line angle in six tiles by the sharpest
-row projection (the same idea as :func:`kiosk.documents.orient.estimate_skew`) and report the
-spread between tiles. Used twice: by the finder to choose among its best candidates (on a small
+A page warped with the right corners has level, parallel text lines everywhere: printed lines
+run parallel to the sheet's edges. A corner off by a few percent tilts them or makes them fan
+out. We merge each text line's characters into one blob, fit a straight line through each, and
+report the median angle (tilt) and the spread of the angles. Used twice: by the finder to choose among its best candidates (on a small
 warp) and by the gate on the final page.
 """
 
@@ -15,17 +14,25 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-ANGLES = np.arange(-8.0, 8.01, 0.5)
-GOOD_SPREAD = 1.5  # degrees between tiles: what a correct warp shows on the tuning set
-BAD_SPREAD = 5.0
-TILE_INK_MIN = 0.015  # share of dark pixels a tile needs to be measured
+GOOD_SPREAD = 1.0  # degrees between text lines (10th–90th percentile): a correct warp on the tuning set
+BAD_SPREAD = 4.0
+
+
+GOOD_TILT = 0.8  # degrees: text lines of a correctly warped page run parallel to its edges
+BAD_TILT = 4.0
 
 
 @dataclass
 class LineCheck:
     spread: float | None  # degrees between the most different tiles; None = too little text
     angles: list[float]
-    factor: float  # 1 = straight; down to 0.6 for fanned-out lines
+    factor: float  # 1 = straight and level; down to 0.6 for fanned-out or tilted lines
+
+    @property
+    def tilt(self) -> float | None:
+        """Median text-line angle: printed lines run parallel to the sheet's edges, so a tilt
+        after the warp means a wrong corner (or a crooked photocopy)."""
+        return float(np.median(self.angles)) if len(self.angles) >= 2 else None
 
 
 def _ink(grey: np.ndarray) -> np.ndarray:
@@ -35,57 +42,53 @@ def _ink(grey: np.ndarray) -> np.ndarray:
     return (diff > 40).astype(np.float32)
 
 
-def _tile_angle(ink: np.ndarray) -> float | None:
+def _line_angles(ink: np.ndarray) -> list[tuple[float, float, float]]:
+    """(angle°, x centre, y centre) of each text line: characters merged by a horizontal
+    closing, then a line fitted through each long, thin blob."""
     h, w = ink.shape
-    if ink.mean() < TILE_INK_MIN:
-        return None
-    best, best_score = None, -1.0
-    for a in ANGLES:
-        m = cv2.getRotationMatrix2D((w / 2, h / 2), float(a), 1.0)
-        rot = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST)
-        prof = rot.sum(axis=1)
-        s = float(np.sum(np.diff(prof) ** 2))
-        if s > best_score:
-            best, best_score = float(a), s
-    return best
+    u8 = (ink * 255).astype(np.uint8)
+    merged = cv2.morphologyEx(u8, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, w // 60), 1)))
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(merged, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if bw < 0.12 * w or bh > 0.05 * h or bw < 4 * bh:
+            continue
+        ys, xs = np.nonzero(labels[y: y + bh, x: x + bw] == i)
+        if len(xs) < 30:
+            continue
+        vx, vy, _x0, _y0 = cv2.fitLine(np.stack([xs, ys], 1).astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        ang = float(np.degrees(np.arctan2(vy, vx)))
+        ang = (ang + 90) % 180 - 90
+        out.append((ang, float(cents[i][0]) / w, float(cents[i][1]) / h))
+    return out
 
 
 def text_line_spread(page_grey: np.ndarray) -> LineCheck:
-    """Angle spread of the text lines between six tiles of an (upright or not) page."""
+    """Angles of the text lines of a warped page: their spread (fanned out) and median (tilt)."""
     h, w = page_grey.shape[:2]
-    k = 640 / max(h, w)
+    k = 1000 / max(h, w)
     g = cv2.resize(page_grey, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
     ink = _ink(g)
     gh, gw = ink.shape
-    # quarter turn pages: measure along the dominant direction
-    if _direction(ink) == "vertical":
-        ink = np.ascontiguousarray(np.rot90(ink))
-        gh, gw = ink.shape
-    m0, m1 = int(0.06 * gh), int(0.06 * gw)
-    ink = ink[m0: gh - m0, m1: gw - m1]
-    gh, gw = ink.shape
-    angles = []
-    for r in range(3):
-        for c in range(2):
-            tile = ink[r * gh // 3: (r + 1) * gh // 3, c * gw // 2: (c + 1) * gw // 2]
-            a = _tile_angle(tile)
-            if a is not None and abs(a) < ANGLES[-1]:  # at the search limit: no line structure found
-                angles.append(a)
+    m0, m1 = int(0.03 * gh), int(0.03 * gw)
+    ink = np.ascontiguousarray(ink[m0: gh - m0, m1: gw - m1])
+    found = _line_angles(ink)
+    if len(found) < 3:  # a page still lying sideways: measure along its lines
+        turned = _line_angles(np.ascontiguousarray(np.rot90(ink)))
+        found = turned if len(turned) > len(found) else found
+    angles = [a for a, _x, _y in found]
     if len(angles) < 3:
         return LineCheck(None, angles, 1.0)
-    kept = sorted(angles)
-    if len(kept) >= 5:  # one tile of a signature or a stamp may disagree: drop the farthest
-        med = float(np.median(kept))
-        kept.remove(max(kept, key=lambda x: abs(x - med)))
-    spread = float(max(kept) - min(kept))
-    factor = 1.0 if spread <= GOOD_SPREAD else max(0.6, 1.0 - 0.4 * (spread - GOOD_SPREAD) / (BAD_SPREAD - GOOD_SPREAD))
-    return LineCheck(spread, angles, factor)
+    lo, hi = np.percentile(angles, [10, 90])  # a signature or a stamp line may disagree
+    spread = float(hi - lo)
+    tilt = abs(float(np.median(angles)))
+    factor = min(_falloff(spread, GOOD_SPREAD, BAD_SPREAD), _falloff(tilt, GOOD_TILT, BAD_TILT))
+    return LineCheck(round(spread, 2), [round(a, 2) for a in angles], factor)
 
 
-def _direction(ink: np.ndarray) -> str:
-    rows = float(np.sum(np.diff(ink.sum(axis=1)) ** 2))
-    cols = float(np.sum(np.diff(ink.sum(axis=0)) ** 2))
-    return "vertical" if cols > 1.5 * rows else "horizontal"
+def _falloff(x: float, good: float, bad: float) -> float:
+    return 1.0 if x <= good else max(0.6, 1.0 - 0.4 * (x - good) / (bad - good))
 
 
 def warp_small(image: np.ndarray, quad: np.ndarray, long_side: int = 640) -> np.ndarray:

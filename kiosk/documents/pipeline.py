@@ -16,7 +16,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from kiosk.documents import detect, enhance, finder, gate, orient, quality, warp
+from kiosk.documents import detect, enhance, finder, gate, geometry, orient, quality, warp
 from kiosk.documents.ocr import LANG, PSM, OcrResult, ocr_page
 from kiosk.documents.pdf import PdfPage, build_pdf
 
@@ -93,7 +93,7 @@ def check_frame(frame: np.ndarray, source: Source = "auto", found: detect.Detect
         return FrameCheck(None, warnings)
     warnings = []
     mask = quality.page_mask(grey.shape, found.corners * scale)
-    if found.touches_border and found.area_fraction < 1.0:
+    if found.touches_border and found.area_fraction < 1.0 and quality.text_area_cut(found.corners * scale, grey.shape):
         warnings.append(quality.CUT_OFF)
     if quality.is_dark(grey, mask):
         warnings.append(quality.DARK)
@@ -160,6 +160,7 @@ def read_page(
     if orient_page and (w > h or not ocr):
         flat, binary = _turn(result, flat, binary)
         osd_done = True
+    lines = geometry.text_line_spread(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY))  # before deskew: the gate's geometry
     angle = orient.estimate_skew(binary)
     flat, binary = orient.deskew(flat, angle), orient.deskew(binary, angle)
     if ocr:
@@ -175,7 +176,7 @@ def read_page(
         result.mean_confidence = reading.mean_confidence
     result.flat = flat
     base = result.quality or gate.before_ocr(result.detection, result.warnings)
-    result.quality = gate.after_ocr(base, result.ocr, cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY))
+    result.quality = gate.after_ocr(base, result.ocr, lines)
     result.seconds += time.perf_counter() - t0
     return result
 
@@ -191,7 +192,7 @@ def page_psm(flat: np.ndarray) -> int:
 
 
 def _ocr_input(flat: np.ndarray) -> np.ndarray:
-    return enhance.for_ocr(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY))
+    return enhance.blank_codes(enhance.for_ocr(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)))
 
 
 GOOD_READING_CONFIDENCE = 75.0  # mean word confidence of a page read the right way up (set on the test set)
