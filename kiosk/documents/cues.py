@@ -151,9 +151,10 @@ def quads_from_lines(lines: list[Line], w: int, h: int) -> list[Candidate]:
         quad = np.array(pts, np.float32)
         if (quad < lo).any() or (quad > hi).any() or not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
             continue
-        if cv2.contourArea(quad) < 0.25 * w * h:
+        cut = any(x.border for x in (a, b, c, d))
+        if cv2.contourArea(quad) < (0.1 if cut else 0.25) * w * h:  # a page mostly off the frame is still a page
             continue
-        cue = "lines+frame" if any(x.border for x in (a, b, c, d)) else "lines"
+        cue = "lines+frame" if cut else "lines"
         out.append(Candidate(order_quad(quad), cue))
     return out
 

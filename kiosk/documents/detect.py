@@ -29,6 +29,7 @@ class Detection:
     weak: bool = False  # the finder is not sure: offer the corner editor
     cue: str = ""  # which cue proposed the winner (benchmark, logs)
     outside: bool = False  # a corner lies outside the frame (extrapolated)
+    side_on_frame: bool = False  # one side is the frame's own edge: the page goes on beyond it
     sides: list[float] = field(default_factory=list)  # per-side edge support of the winner
     lines_spread: float | None = None  # degrees between text-line angles after a small warp
 

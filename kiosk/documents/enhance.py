@@ -71,3 +71,12 @@ def blank_codes(grey: np.ndarray, grow: float = 1.15) -> np.ndarray:
             out = grey.copy()
         cv2.fillConvexPoly(out, np.round(c + (pts - c) * grow).astype(np.int32), 255)
     return out
+
+
+def stretch(flat_grey: np.ndarray) -> np.ndarray:
+    """Levels stretched so the darkest ink is black and the paper white: the second reading of a
+    page whose faint, low-resolution text the first reading garbled (see ``read_page``)."""
+    lo, hi = np.percentile(flat_grey, [0.5, 95])
+    if hi - lo < 20:
+        return flat_grey
+    return cv2.convertScaleAbs(flat_grey, alpha=255.0 / (hi - lo), beta=-lo * 255.0 / (hi - lo))

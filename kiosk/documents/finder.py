@@ -22,7 +22,8 @@ WORK_SIDE = 800  # px, long side of the reduced copy
 WEAK_SCORE = 0.45  # a winner below this is reported weak (set on the tuning part of the hard set)
 TOP_CHECKED = 3  # candidates whose text lines are checked after a small warp
 FULLY_SCORED = 10  # candidates given the region terms after the cheap side look
-MIN_SCORE = 0.12  # below this nothing on the desk is a page
+MIN_SCORE = 0.25  # below this nothing on the desk is a page (true pages of the hard set: ≥ 0.55)
+MAX_AREA = 0.92  # a "page" covering more of the frame is the frame itself (a scan is handled before)
 
 
 def _reduce(frame: np.ndarray) -> tuple[np.ndarray, float]:
@@ -39,7 +40,9 @@ def ranked(small: np.ndarray) -> list[tuple[float, cues.Candidate, pagescore.Sco
     if not props:
         return []
     terms, _share, _vis = pagescore.side_terms(scene, np.stack([c.quad for c in props]))
-    first = [(float(t) * pagescore.shape_factor(scene, c.quad)[0], c) for t, c in zip(terms, props)]
+    h, w = small.shape[:2]
+    first = [(float(t) * pagescore.shape_factor(scene, c.quad)[0], c) for t, c in zip(terms, props)
+             if cv2.contourArea(c.quad) < MAX_AREA * w * h]
     first.sort(key=lambda x: -x[0])
     scored = [(s.total, c, s) for _t, c in first[:FULLY_SCORED] for s in [pagescore.score(scene, c.quad)]]
     scored.sort(key=lambda x: -x[0])
@@ -55,7 +58,8 @@ def find_page(frame: np.ndarray) -> Detection:
     sh, sw = small.shape[:2]
     scored = ranked(small)
     if not scored or scored[0][0] < MIN_SCORE:
-        touches = bool(scored) and any(v < 0.9 for v in scored[0][2].visible)
+        # something page-like running off the frame → "cut off", not "no page"
+        touches = bool(scored) and scored[0][0] >= 0.5 * MIN_SCORE and any(v < 0.9 for v in scored[0][2].visible)
         return Detection(None, touches_border=touches, score=scored[0][0] if scored else 0.0, weak=True)
     # The text lines decide between close candidates: a wrong corner fans them out.
     checked = []
@@ -70,7 +74,8 @@ def find_page(frame: np.ndarray) -> Detection:
     grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
     corners = order_corners(refine.refine(grey, cand.quad, scale))
     outside = bool(((corners < -1) | (corners > np.array([w, h]))).any())
-    touches = outside or any(v < 0.97 for v in sc.visible)
+    on_frame = cand.cue == "lines+frame" or any(v < 0.3 for v in sc.visible)  # a side is the frame's edge
+    touches = outside or on_frame or any(v < 0.97 for v in sc.visible)
     return Detection(
         corners,
         touches_border=touches,
@@ -79,6 +84,7 @@ def find_page(frame: np.ndarray) -> Detection:
         weak=total < WEAK_SCORE,
         cue=cand.cue,
         outside=outside,
+        side_on_frame=on_frame,
         sides=list(sc.sides),
         lines_spread=lines.spread,
     )

@@ -19,6 +19,7 @@ import numpy as np
 from kiosk.documents import detect, enhance, finder, gate, geometry, orient, quality, warp
 from kiosk.documents.ocr import LANG, PSM, OcrResult, ocr_page
 from kiosk.documents.pdf import PdfPage, build_pdf
+from kiosk.documents.syllables import syllable_share
 
 Source = Literal["auto", "camera", "scan"]
 OCR_DPI = 300
@@ -93,7 +94,9 @@ def check_frame(frame: np.ndarray, source: Source = "auto", found: detect.Detect
         return FrameCheck(None, warnings)
     warnings = []
     mask = quality.page_mask(grey.shape, found.corners * scale)
-    if found.touches_border and found.area_fraction < 1.0 and quality.text_area_cut(found.corners * scale, grey.shape):
+    if found.touches_border and found.area_fraction < 1.0 and (
+        found.side_on_frame or quality.text_area_cut(found.corners * scale, grey.shape)
+    ):
         warnings.append(quality.CUT_OFF)
     if quality.is_dark(grey, mask):
         warnings.append(quality.DARK)
@@ -171,6 +174,10 @@ def read_page(
             if result.rotation:
                 flat, binary = flat2, binary2
                 reading = ocr_page(_ocr_input(flat), lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
+        if _poor(reading) or _garbled(reading):  # faint low-resolution text: try the stretched page
+            second = ocr_page(_ocr_input(flat, stretched=True), lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
+            if _reading_score(second) > _reading_score(reading):
+                reading = second
         result.ocr = reading
         result.text = reading.text
         result.mean_confidence = reading.mean_confidence
@@ -191,8 +198,21 @@ def page_psm(flat: np.ndarray) -> int:
     return 3 if max(h, w) / max(1, min(h, w)) > SLIP_RATIO else PSM
 
 
-def _ocr_input(flat: np.ndarray) -> np.ndarray:
-    return enhance.blank_codes(enhance.for_ocr(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)))
+def _ocr_input(flat: np.ndarray, stretched: bool = False) -> np.ndarray:
+    grey = cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)
+    return enhance.blank_codes(enhance.stretch(grey) if stretched else enhance.for_ocr(grey))
+
+
+def _garbled(reading: OcrResult) -> bool:
+    share = syllable_share(reading.text).share
+    confs = reading.line_confidences()
+    weak = sum(c < gate.WEAK_LINE_CONFIDENCE for c in confs) / max(1, len(confs))
+    return (share is not None and share < gate.MIN_SYLLABLE_SHARE) or weak >= gate.MAX_WEAK_LINE_SHARE
+
+
+def _reading_score(reading: OcrResult) -> float:
+    share = syllable_share(reading.text).share
+    return (share if share is not None else 0.5) * reading.mean_confidence
 
 
 GOOD_READING_CONFIDENCE = 75.0  # mean word confidence of a page read the right way up (set on the test set)
