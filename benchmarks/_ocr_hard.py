@@ -89,8 +89,7 @@ def _fields(p: dict, result, catalog, extract) -> dict:
         return {}
     from datetime import date
 
-    got = {s.field: s.value for s in extract.for_document(proc, p["document"], result.text,
-                                                           result.ocr.words if result.ocr else None, today=date(2026, 12, 31))}
+    got = {s.field: s.value for s in extract.for_page(proc, p["document"], result, today=date(2026, 12, 31))}
     tp = sum(1 for k, v in got.items() if p["fields"].get(k) == v)
     return {"tp": tp, "fp": len(got) - tp, "fn": sum(1 for k in p["fields"] if k not in got),
             "wrong": [k for k, v in got.items() if p["fields"].get(k) != v]}

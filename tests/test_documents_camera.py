@@ -131,10 +131,39 @@ def test_fields_are_read_off_the_photographed_birth_certificate(good_photo):
 
     p, _frame, result = good_photo
     proc = load_catalog(CONFIG_DIR / "procedures").get("1.001193")
-    got = {s.field: s for s in extract.for_document(proc, "giay_chung_sinh", result.text, result.ocr.words,
-                                                     today=date(2026, 12, 31))}
+    got = {s.field: s for s in extract.for_page(proc, "giay_chung_sinh", result, today=date(2026, 12, 31))}
     assert got["tre_ngay_sinh"].value == p["fields"]["tre_ngay_sinh"]
-    assert got["tre_ngay_sinh"].document == "giay_chung_sinh" and got["tre_ngay_sinh"].confidence >= 0.6
+    assert got["tre_ngay_sinh"].document == "giay_chung_sinh" and got["tre_ngay_sinh"].confidence >= extract.MIN_CONFIDENCE
     wrong = {k: s.value for k, s in got.items() if s.value != p["fields"][k]}
     assert not wrong, wrong
     assert len(got) >= 0.8 * len(p["fields"])
+
+
+def test_the_dossier_carries_each_pages_verdict_and_where_each_field_came_from(good_photo, tmp_path):
+    import json
+
+    from pypdf import PdfReader
+
+    from kiosk.catalog import load_catalog
+    from kiosk.documents.batch import QUALITY_KEY, Paper, ScanBatch
+    from kiosk.paths import CONFIG_DIR
+
+    p, frame, result = good_photo
+    proc = load_catalog(CONFIG_DIR / "procedures").get("1.001193")
+    true = np.array(p["corners"], np.float32)
+    wrong = true.copy()
+    wrong[2] += (true.mean(axis=0) - true[2]) * 0.25  # one corner far inside the page
+    bad = process_image(frame, corners=wrong)
+    batch = ScanBatch([Paper("giay_chung_sinh", "Giấy chứng sinh")], procedure=proc)
+    batch.add("giay_chung_sinh", result)
+    batch.add("giay_chung_sinh", bad)
+    out = batch.finish(tmp_path)
+    info = PdfReader(str(out["giay_chung_sinh"].pdf)).metadata
+    verdicts = json.loads(info[QUALITY_KEY])
+    assert [v["page"] for v in verdicts] == [1, 2]
+    assert verdicts[0]["verdict"] == "good" and verdicts[1]["verdict"] == "doubtful" and verdicts[1]["reasons"]
+    assert batch.doubtful_pages() == [("giay_chung_sinh", 1)]
+    offered = batch.field_suggestions()
+    assert offered["tre_ngay_sinh"].value == p["fields"]["tre_ngay_sinh"]
+    assert (offered["tre_ngay_sinh"].document, offered["tre_ngay_sinh"].page) == ("giay_chung_sinh", 0)
+    assert all(s.value == p["fields"][k] for k, s in offered.items()), {k: s.value for k, s in offered.items()}
