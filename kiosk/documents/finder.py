@@ -19,6 +19,7 @@ from kiosk.documents import cues, geometry, pagescore, refine
 from kiosk.documents.detect import Detection, order_corners
 
 WORK_SIDE = 800  # px, long side of the reduced copy
+QUICK_SIDE = 560  # … for the live preview
 WEAK_SCORE = 0.45  # a winner below this is reported weak (set on the tuning part of the hard set)
 TOP_CHECKED = 3  # candidates whose text lines are checked after a small warp
 FULLY_SCORED = 10  # candidates given the region terms after the cheap side look
@@ -26,9 +27,9 @@ MIN_SCORE = 0.25  # below this nothing on the desk is a page (true pages of the 
 MAX_AREA = 0.92  # a "page" covering more of the frame is the frame itself (a scan is handled before)
 
 
-def _reduce(frame: np.ndarray) -> tuple[np.ndarray, float]:
+def _reduce(frame: np.ndarray, side: int = WORK_SIDE) -> tuple[np.ndarray, float]:
     h, w = frame.shape[:2]
-    scale = min(1.0, WORK_SIDE / max(h, w))
+    scale = min(1.0, side / max(h, w))
     small = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else frame
     return small, scale
 
@@ -49,12 +50,16 @@ def ranked(small: np.ndarray) -> list[tuple[float, cues.Candidate, pagescore.Sco
     return scored
 
 
-def find_page(frame: np.ndarray) -> Detection:
-    """The page in ``frame`` (BGR or grey): corners TL TR BR BL (full-frame px, possibly outside it)."""
+def find_page(frame: np.ndarray, *, quick: bool = False) -> Detection:
+    """The page in ``frame`` (BGR or grey): corners TL TR BR BL (full-frame px, possibly outside it).
+
+    ``quick`` is for the live preview's outline (several times a second): a smaller copy, no
+    text-line check, no sub-pixel refinement — the captured photo gets the full search.
+    """
     if frame.ndim == 2:
         frame = cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
     h, w = frame.shape[:2]
-    small, scale = _reduce(frame)
+    small, scale = _reduce(frame, QUICK_SIDE if quick else WORK_SIDE)
     sh, sw = small.shape[:2]
     scored = ranked(small)
     if not scored or scored[0][0] < MIN_SCORE:
@@ -63,7 +68,10 @@ def find_page(frame: np.ndarray) -> Detection:
         return Detection(None, touches_border=touches, score=scored[0][0] if scored else 0.0, weak=True)
     # The text lines decide between close candidates: a wrong corner fans them out.
     checked = []
-    for total, cand, sc in scored[:TOP_CHECKED]:
+    for total, cand, sc in scored[: 1 if quick else TOP_CHECKED]:
+        if quick:
+            checked.append((total, cand, sc, geometry.LineCheck(None, [], 1.0)))
+            break
         if checked and total < 0.6 * checked[0][0]:
             break
         checked.append((total, cand, sc, geometry.line_check(small, cand.quad)))
@@ -71,8 +79,8 @@ def find_page(frame: np.ndarray) -> Detection:
     total, cand, sc, lines = max(checked, key=lambda c: c[0] * (c[3].factor if measured else 1.0))
     if measured:
         total *= lines.factor
-    grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
-    corners = order_corners(refine.refine(grey, cand.quad, scale))
+    grey = None if quick else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    corners = order_corners(cand.quad / scale if quick else refine.refine(grey, cand.quad, scale))
     outside = bool(((corners < -1) | (corners > np.array([w, h]))).any())
     on_frame = cand.cue == "lines+frame" or any(v < 0.3 for v in sc.visible)  # a side is the frame's edge
     touches = outside or on_frame or any(v < 0.97 for v in sc.visible)

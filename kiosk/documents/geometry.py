@@ -67,7 +67,7 @@ def _line_angles(ink: np.ndarray) -> list[tuple[float, float, float]]:
 def text_line_spread(page_grey: np.ndarray) -> LineCheck:
     """Angles of the text lines of a warped page: their spread (fanned out) and median (tilt)."""
     h, w = page_grey.shape[:2]
-    k = 1000 / max(h, w)
+    k = min(1.0, 1000 / max(h, w))
     g = cv2.resize(page_grey, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
     ink = _ink(g)
     gh, gw = ink.shape

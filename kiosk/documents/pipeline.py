@@ -73,16 +73,17 @@ class PageResult:
         }
 
 
-def locate(frame: np.ndarray, source: Source = "auto") -> detect.Detection:
+def locate(frame: np.ndarray, source: Source = "auto", quick: bool = False) -> detect.Detection:
     """The page in the frame; a scan (or a flat page image) is the page itself."""
     if source == "scan" or (source == "auto" and detect.looks_like_whole_page(frame)):
         return detect.Detection(detect.full_frame(frame), touches_border=False, area_fraction=1.0)
-    return finder.find_page(frame)
+    return finder.find_page(frame, quick=quick)
 
 
 def check_frame(frame: np.ndarray, source: Source = "auto", found: detect.Detection | None = None) -> FrameCheck:
-    """Find the page and say what would make the citizen retake it (no OCR: fast)."""
-    found = found or locate(frame, source)
+    """Find the page and say what would make the citizen retake it (no OCR: fast; without
+    ``found`` the quick finder runs — the live preview's case)."""
+    found = found or locate(frame, source, quick=True)
     # The checks look at a reduced copy: they judge light and shape, not letters.
     scale = min(1.0, CHECK_SIDE / max(frame.shape[:2]))
     if scale < 1:
