@@ -169,16 +169,21 @@ def read_page(
     flat, binary = orient.deskew(flat, angle), orient.deskew(binary, angle)
     if ocr:
         psm = psm or page_psm(flat)
-        reading = ocr_page(_ocr_input(flat), lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
+        crisp = quality.sharpness(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)) >= CRISP
+        reading = ocr_page(enhance.blank_codes(binary) if crisp else _ocr_input(flat), lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
         if orient_page and not osd_done and _poor(reading):
             flat2, binary2 = _turn(result, flat, binary)
             if result.rotation:
                 flat, binary = flat2, binary2
-                reading = ocr_page(_ocr_input(flat), lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
-        if _poor(reading) or _garbled(reading):  # faint low-resolution text: try the stretched page
-            second = ocr_page(_ocr_input(flat, stretched=True), lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
-            if _reading_score(second) > _reading_score(reading):
-                reading = second
+                reading = ocr_page(enhance.blank_codes(binary) if crisp else _ocr_input(flat), lang=lang, psm=psm,
+                                   dpi=OCR_DPI, pdf=pdf_layer)
+        if _poor(reading) or _garbled(reading):  # faint low-resolution text: try the stretched page, then Otsu
+            for again in (_ocr_input(flat, stretched=True), enhance.blank_codes(binary)):
+                second = ocr_page(again, lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
+                if _reading_score(second) > _reading_score(reading):
+                    reading = second
+                if not (_poor(reading) or _garbled(reading)):
+                    break
         result.ocr = reading
         result.text = reading.text
         result.mean_confidence = reading.mean_confidence
@@ -190,6 +195,9 @@ def read_page(
 
 
 SLIP_RATIO = 1.8  # longer than this: a receipt slip, not a sheet
+# A page this sharp (quality.sharpness; a flatbed scan or a flat render: ~120, camera pages 18–75)
+# reads best from its Otsu binary; a camera page from its sharpened grey (benchmarks/ocr.py).
+CRISP = 90.0
 
 
 def page_psm(flat: np.ndarray) -> int:
