@@ -123,6 +123,8 @@ def parse_id(rest: str) -> str | None:
 def parse_name(rest: str) -> str | None:
     """2–6 capitalised words, each a Vietnamese syllable."""
     words = _sentence(rest).split()
+    while words and not any(ch.isalpha() for ch in words[-1]):  # a card's border read as "|" or "—"
+        words.pop()
     if not 2 <= len(words) <= 6:
         return None
     if not all(w[0].isupper() and is_syllable(w) for w in words):
@@ -155,6 +157,8 @@ def _confidence(display: str, words: list[Word]) -> float:
     if not words:
         return 0.9
     want = [w.strip(".,;:") for w in display.split() if w.strip(".,;:")]
+    if any(ch.isdigit() for ch in display):  # a date, a year, a number: its digits are the value ("ngày", "tháng" are not)
+        want = [w for w in want if any(ch.isdigit() for ch in w)]
     pool: dict[str, list[float]] = {}
     for w in words:
         pool.setdefault(w.text.strip(".,;:"), []).append(w.confidence)
