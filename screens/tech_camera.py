@@ -1,7 +1,7 @@
 """Camera setup: choose each camera, see it live with the QR decoder's and the page detector's overlays.
 
 The overlays come from the same code the citizen journeys use (:func:`kiosk.identity.qr.decode_qr`,
-:func:`kiosk.documents.detect.find_page`), run on a worker twice a second, so what the
+:func:`kiosk.documents.find_page`), run on a worker twice a second, so what the
 technician sees is what the kiosk will read. A module that is missing shows no overlay.
 """
 

@@ -30,7 +30,8 @@ def test_ocr_json_and_pdf(docset, tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     assert [d["file"] for d in data] == [cam, nopage]
     first, second = data
-    assert set(first) == {"file", "page_found", "corners", "text", "mean_confidence", "seconds", "warnings"}
+    assert set(first) == {"file", "page_found", "corners", "text", "mean_confidence", "seconds", "warnings", "quality", "suggestions"}
+    assert first["quality"]["verdict"] == "good" and first["quality"]["reasons"] == []
     assert first["page_found"] and len(first["corners"]) == 4 and all(len(c) == 2 for c in first["corners"])
     assert "Độc lập - Tự do - Hạnh phúc" in first["text"]
     assert first["warnings"] == []

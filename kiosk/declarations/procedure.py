@@ -177,6 +177,8 @@ class Document(_Model):
     skippable: bool = False  # the state already holds it (e.g. the ID card read by the kiosk)
     required: bool = True
     from_form: bool = False  # this is the declaration itself, filled on screen
+    # form field key → labels printed before its value on this paper (kiosk.documents.extract)
+    reads: dict[str, list[str]] = Field(default_factory=dict)
     note_vi: str = ""
     note_en: str = ""
 
@@ -251,6 +253,11 @@ class Procedure(_Model):
         dup = {k for k in keys if keys.count(k) > 1}
         if dup:
             raise ValueError(f"document key(s) used twice: {sorted(dup)}")
+        known = {f.key for f in self.form.fields}
+        for d in self.documents:
+            unknown = sorted(set(d.reads) - known)
+            if unknown:
+                raise ValueError(f"document {d.key!r} reads unknown form field(s) {unknown}")
         return self
 
     def name(self, lang: str = "vi") -> str:

@@ -8,6 +8,7 @@ and one searchable PDF per paper → :class:`kiosk.journeys.visit.Attachment`.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,11 +16,15 @@ from pathlib import Path
 
 import cv2
 
+from kiosk.documents import extract
+from kiosk.documents.extract import Suggestion
 from kiosk.documents.fields import find_fields
 from kiosk.documents.pipeline import PageResult, build_attachment, read_page
 from kiosk.journeys.visit import Attachment
 
 log = logging.getLogger(__name__)
+
+QUALITY_KEY = "/PageQuality"  # PDF info entry: the gate's verdict per page, JSON (see ScanBatch.quality)
 
 
 @dataclass
@@ -33,8 +38,11 @@ class Paper:
 
 
 class ScanBatch:
-    def __init__(self, papers: list[Paper]) -> None:
+    def __init__(self, papers: list[Paper], procedure=None) -> None:
+        """``procedure`` (a :class:`kiosk.declarations.Procedure`): its documents' ``reads`` say which
+        form fields each paper carries; without it no field is read off the pages."""
         self.papers = {p.key: p for p in papers}
+        self.procedure = procedure
 
     def add(self, key: str, page: PageResult, index: int | None = None) -> int:
         """Add a page (at ``index`` for a retake); returns its position."""
@@ -79,11 +87,13 @@ class ScanBatch:
                     progress(done, total)
                 if page.ocr is None:
                     read_page(page)
+                if self.procedure is not None:
+                    page.suggestions = extract.for_page(self.procedure, paper.key, page, page=i)
                 path = folder / f"{paper.key}-trang-{i + 1}.jpg"
                 cv2.imwrite(str(path), page.flat, [cv2.IMWRITE_JPEG_QUALITY, 85])
                 files.append(path)
                 done += 1
-            meta = {"/Title": paper.name, "/Keywords": paper.key}
+            meta = {"/Title": paper.name, "/Keywords": paper.key, QUALITY_KEY: json.dumps(self.quality(paper.key))}
             meta.update(metadata(paper) if metadata else {})
             pdf = build_attachment(paper.pages, folder / f"{paper.key}.pdf", meta)
             text = "\n\f\n".join(p.text for p in paper.pages)
@@ -102,3 +112,31 @@ class ScanBatch:
                     merged.setdefault(k, [])
                     merged[k] += [v for v in values if v not in merged[k]]
         return merged
+
+    def quality(self, key: str) -> list[dict]:
+        """The gate's verdict on each page of a paper (``good``/``doubtful``, reason codes, action):
+        what the dossier's metadata carries, so an officer sees which pages to check."""
+        out = []
+        for i, page in enumerate(self.papers[key].pages):
+            q = page.quality.as_json() if page.quality else {"verdict": "doubtful", "reasons": ["not_checked"]}
+            out.append({"page": i + 1, **q})
+        return out
+
+    def quality_report(self) -> dict[str, list[dict]]:
+        """:meth:`quality` for every paper with pages."""
+        return {k: self.quality(k) for k, p in self.papers.items() if p.pages}
+
+    def doubtful_pages(self) -> list[tuple[str, int]]:
+        """(paper key, page index) of every page the gate did not pass as good."""
+        return [(k, i) for k, p in self.papers.items() for i, page in enumerate(p.pages)
+                if page.quality is None or not page.quality.good]
+
+    def field_suggestions(self) -> dict[str, Suggestion]:
+        """The surest value read for each form field, with its paper and page (provenance)."""
+        best: dict[str, Suggestion] = {}
+        for paper in self.papers.values():
+            for page in paper.pages:
+                for sug in page.suggestions:
+                    if sug.field not in best or sug.confidence > best[sug.field].confidence:
+                        best[sug.field] = sug
+        return best

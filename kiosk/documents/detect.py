@@ -8,7 +8,7 @@ side. Works on BGR uint8 frames of any size; no OCR here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -25,6 +25,13 @@ class Detection:
     corners: np.ndarray | None
     touches_border: bool = False
     area_fraction: float = 0.0
+    score: float = 1.0  # how page-like the winner is (kiosk.documents.finder), 0..1
+    weak: bool = False  # the finder is not sure: offer the corner editor
+    cue: str = ""  # which cue proposed the winner (benchmark, logs)
+    outside: bool = False  # a corner lies outside the frame (extrapolated)
+    side_on_frame: bool = False  # one side is the frame's own edge: the page goes on beyond it
+    sides: list[float] = field(default_factory=list)  # per-side edge support of the winner
+    lines_spread: float | None = None  # degrees between text-line angles after a small warp
 
     @property
     def found(self) -> bool:

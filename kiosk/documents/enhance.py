@@ -39,3 +39,44 @@ def binarise(flat_grey: np.ndarray) -> np.ndarray:
     t = min(t, 200.0)  # a nearly blank page: Otsu would split the paper's own noise
     _, out = cv2.threshold(blur, t, 255, cv2.THRESH_BINARY)
     return out
+
+
+def for_ocr(flat_grey: np.ndarray) -> np.ndarray:
+    """What tesseract reads: the flattened grey page, lightly sharpened (unsharp mask).
+
+    Measured on the hard camera set (benchmarks/ocr.py): a camera page is often only 130–180 dpi
+    before the warp, and a global threshold then merges or breaks strokes (tables, the grey card
+    of a photocopy); tesseract's own binarisation of the sharpened grey page reads better.
+    """
+    return cv2.addWeighted(flat_grey, 1.6, cv2.GaussianBlur(flat_grey, (0, 0), 2), -0.6, 0)
+
+
+def blank_codes(grey: np.ndarray, grow: float = 1.15) -> np.ndarray:
+    """The page with its QR and bar codes painted white (a copy).
+
+    A code is not text: tesseract reads its modules as a block of junk and, worse, lays the
+    text beside it out of order (the kiosk's own receipt slip: 14–36 % → 1–11 % CER on the hard
+    set with the code blanked). zxing-cpp finds codes in a few tens of milliseconds.
+    """
+    import zxingcpp
+
+    k = 0.5
+    small = cv2.resize(grey, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+    out = grey
+    for code in zxingcpp.read_barcodes(small):
+        p = code.position
+        pts = np.array([[q.x, q.y] for q in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)], np.float32) / k
+        c = pts.mean(axis=0)
+        if out is grey:
+            out = grey.copy()
+        cv2.fillConvexPoly(out, np.round(c + (pts - c) * grow).astype(np.int32), 255)
+    return out
+
+
+def stretch(flat_grey: np.ndarray) -> np.ndarray:
+    """Levels stretched so the darkest ink is black and the paper white: the second reading of a
+    page whose faint, low-resolution text the first reading garbled (see ``read_page``)."""
+    lo, hi = np.percentile(flat_grey, [0.5, 95])
+    if hi - lo < 20:
+        return flat_grey
+    return cv2.convertScaleAbs(flat_grey, alpha=255.0 / (hi - lo), beta=-lo * 255.0 / (hi - lo))

@@ -36,6 +36,7 @@ class Word:
     text: str
     confidence: float  # 0–100
     box: tuple[int, int, int, int]  # x, y, w, h in page px
+    line: tuple[int, int, int] = (0, 0, 0)  # tesseract's block, paragraph, line numbers
 
 
 @dataclass
@@ -43,6 +44,14 @@ class OcrResult:
     text: str
     words: list[Word] = field(default_factory=list)
     text_pdf: bytes | None = None  # invisible text layer, one page
+
+    def line_confidences(self) -> list[float]:
+        """Mean word confidence of each text line, in reading order."""
+        lines: dict[tuple[int, int, int], list[float]] = {}
+        for w in self.words:
+            if w.text.strip():
+                lines.setdefault(w.line, []).append(w.confidence)
+        return [float(np.mean(v)) for v in lines.values()]
 
     @property
     def mean_confidence(self) -> float:
@@ -56,9 +65,9 @@ def parse_tsv(tsv: str) -> list[Word]:
         try:
             if row.get("level") != "5" or not (row.get("text") or "").strip():
                 continue
-            words.append(
-                Word(row["text"], float(row["conf"]), (int(row["left"]), int(row["top"]), int(row["width"]), int(row["height"])))
-            )
+            box = (int(row["left"]), int(row["top"]), int(row["width"]), int(row["height"]))
+            line = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
+            words.append(Word(row["text"], float(row["conf"]), box, line))
         except (KeyError, ValueError, TypeError):
             continue
     return words

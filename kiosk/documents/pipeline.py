@@ -16,9 +16,10 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from kiosk.documents import detect, enhance, orient, quality, warp
+from kiosk.documents import detect, enhance, finder, gate, geometry, orient, quality, warp
 from kiosk.documents.ocr import LANG, PSM, OcrResult, ocr_page
 from kiosk.documents.pdf import PdfPage, build_pdf
+from kiosk.documents.syllables import syllable_share
 
 Source = Literal["auto", "camera", "scan"]
 OCR_DPI = 300
@@ -54,6 +55,9 @@ class PageResult:
     rotation: int = 0
     flat: np.ndarray | None = None  # flattened colour page, upright (archive)
     ocr: OcrResult | None = None
+    detection: detect.Detection | None = None
+    quality: gate.PageQuality | None = None  # good / doubtful with reasons (the gate)
+    suggestions: list = field(default_factory=list)  # kiosk.documents.extract.Suggestion, set by the batch
 
     def as_json(self, file: str = "") -> dict:
         return {
@@ -64,19 +68,22 @@ class PageResult:
             "mean_confidence": round(self.mean_confidence, 1),
             "seconds": round(self.seconds, 3),
             "warnings": list(self.warnings),
+            "quality": self.quality.as_json() if self.quality else None,
+            "suggestions": [x.as_json() for x in self.suggestions],
         }
 
 
-def locate(frame: np.ndarray, source: Source = "auto") -> detect.Detection:
+def locate(frame: np.ndarray, source: Source = "auto", quick: bool = False) -> detect.Detection:
     """The page in the frame; a scan (or a flat page image) is the page itself."""
     if source == "scan" or (source == "auto" and detect.looks_like_whole_page(frame)):
         return detect.Detection(detect.full_frame(frame), touches_border=False, area_fraction=1.0)
-    return detect.find_page(frame)
+    return finder.find_page(frame, quick=quick)
 
 
 def check_frame(frame: np.ndarray, source: Source = "auto", found: detect.Detection | None = None) -> FrameCheck:
-    """Find the page and say what would make the citizen retake it (no OCR: fast)."""
-    found = found or locate(frame, source)
+    """Find the page and say what would make the citizen retake it (no OCR: fast; without
+    ``found`` the quick finder runs — the live preview's case)."""
+    found = found or locate(frame, source, quick=True)
     # The checks look at a reduced copy: they judge light and shape, not letters.
     scale = min(1.0, CHECK_SIDE / max(frame.shape[:2]))
     if scale < 1:
@@ -88,7 +95,9 @@ def check_frame(frame: np.ndarray, source: Source = "auto", found: detect.Detect
         return FrameCheck(None, warnings)
     warnings = []
     mask = quality.page_mask(grey.shape, found.corners * scale)
-    if found.touches_border and found.area_fraction < 1.0:
+    if found.touches_border and found.area_fraction < 1.0 and (
+        found.side_on_frame or quality.text_area_cut(found.corners * scale, grey.shape)
+    ):
         warnings.append(quality.CUT_OFF)
     if quality.is_dark(grey, mask):
         warnings.append(quality.DARK)
@@ -119,19 +128,21 @@ def prepare_page(frame: np.ndarray, *, source: Source = "auto", corners: np.ndar
         found = locate(frame, source)
     check = check_frame(frame, source, found)
     if not check.page_found:
-        return PageResult(False, None, warnings=check.warnings, seconds=time.perf_counter() - t0)
+        return PageResult(False, None, warnings=check.warnings, seconds=time.perf_counter() - t0,
+                          detection=found, quality=gate.before_ocr(found, check.warnings))
     flat = flatten_page(frame, check.corners)
     warnings = list(check.warnings)
     if quality.is_blurred(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)):
         warnings.append(quality.BLURRED)
-    return PageResult(True, check.corners, warnings=warnings, flat=flat, seconds=time.perf_counter() - t0)
+    return PageResult(True, check.corners, warnings=warnings, flat=flat, seconds=time.perf_counter() - t0,
+                      detection=found, quality=gate.before_ocr(found, warnings))
 
 
 def read_page(
     result: PageResult,
     *,
     lang: str = LANG,
-    psm: int = PSM,
+    psm: int | None = None,
     ocr: bool = True,
     pdf_layer: bool = True,
     orient_page: bool = True,
@@ -153,21 +164,64 @@ def read_page(
     if orient_page and (w > h or not ocr):
         flat, binary = _turn(result, flat, binary)
         osd_done = True
+    lines = geometry.text_line_spread(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY))  # before deskew: the gate's geometry
     angle = orient.estimate_skew(binary)
     flat, binary = orient.deskew(flat, angle), orient.deskew(binary, angle)
     if ocr:
-        reading = ocr_page(binary, lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
+        psm = psm or page_psm(flat)
+        crisp = quality.sharpness(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)) >= CRISP
+        reading = ocr_page(enhance.blank_codes(binary) if crisp else _ocr_input(flat), lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
         if orient_page and not osd_done and _poor(reading):
             flat2, binary2 = _turn(result, flat, binary)
             if result.rotation:
                 flat, binary = flat2, binary2
-                reading = ocr_page(binary, lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
+                reading = ocr_page(enhance.blank_codes(binary) if crisp else _ocr_input(flat), lang=lang, psm=psm,
+                                   dpi=OCR_DPI, pdf=pdf_layer)
+        if _poor(reading) or _garbled(reading):  # faint low-resolution text: try the stretched page, then Otsu
+            for again in (_ocr_input(flat, stretched=True), enhance.blank_codes(binary)):
+                second = ocr_page(again, lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
+                if _reading_score(second) > _reading_score(reading):
+                    reading = second
+                if not (_poor(reading) or _garbled(reading)):
+                    break
         result.ocr = reading
         result.text = reading.text
         result.mean_confidence = reading.mean_confidence
     result.flat = flat
+    base = result.quality or gate.before_ocr(result.detection, result.warnings)
+    result.quality = gate.after_ocr(base, result.ocr, lines)
     result.seconds += time.perf_counter() - t0
     return result
+
+
+SLIP_RATIO = 1.8  # longer than this: a receipt slip, not a sheet
+# A page this sharp (quality.sharpness; a flatbed scan or a flat render: ~120, camera pages 18–75)
+# reads best from its Otsu binary; a camera page from its sharpened grey (benchmarks/ocr.py).
+CRISP = 90.0
+
+
+def page_psm(flat: np.ndarray) -> int:
+    """Tesseract's page segmentation: psm 4 (one column, varied sizes) for sheets; psm 3 for a
+    slip, whose QR code and text beside it psm 4 reads out of order (benchmarks/ocr.py)."""
+    h, w = flat.shape[:2]
+    return 3 if max(h, w) / max(1, min(h, w)) > SLIP_RATIO else PSM
+
+
+def _ocr_input(flat: np.ndarray, stretched: bool = False) -> np.ndarray:
+    grey = cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)
+    return enhance.blank_codes(enhance.stretch(grey) if stretched else enhance.for_ocr(grey))
+
+
+def _garbled(reading: OcrResult) -> bool:
+    share = syllable_share(reading.text).share
+    confs = reading.line_confidences()
+    weak = sum(c < gate.WEAK_LINE_CONFIDENCE for c in confs) / max(1, len(confs))
+    return (share is not None and share < gate.MIN_SYLLABLE_SHARE) or weak >= gate.MAX_WEAK_LINE_SHARE
+
+
+def _reading_score(reading: OcrResult) -> float:
+    share = syllable_share(reading.text).share
+    return (share if share is not None else 0.5) * reading.mean_confidence
 
 
 GOOD_READING_CONFIDENCE = 75.0  # mean word confidence of a page read the right way up (set on the test set)
@@ -188,7 +242,7 @@ def process_image(
     source: Source = "auto",
     corners: np.ndarray | None = None,
     lang: str = LANG,
-    psm: int = PSM,
+    psm: int | None = None,
     ocr: bool = True,
     pdf_layer: bool = True,
     orient_page: bool = True,

@@ -1,0 +1,109 @@
+"""Are the text lines of a warped page straight and parallel? (a wrong corner bends them)
+
+A page warped with the right corners has level, parallel text lines everywhere: printed lines
+run parallel to the sheet's edges. A corner off by a few percent tilts them or makes them fan
+out. We merge each text line's characters into one blob, fit a straight line through each, and
+report the median angle (tilt) and the spread of the angles. Used twice: by the finder to choose among its best candidates (on a small
+warp) and by the gate on the final page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+GOOD_SPREAD = 1.0  # degrees between text lines (10th–90th percentile): a correct warp on the tuning set
+BAD_SPREAD = 4.0
+
+
+GOOD_TILT = 0.8  # degrees: text lines of a correctly warped page run parallel to its edges
+BAD_TILT = 4.0
+
+
+@dataclass
+class LineCheck:
+    spread: float | None  # degrees between the most different tiles; None = too little text
+    angles: list[float]
+    factor: float  # 1 = straight and level; down to 0.6 for fanned-out or tilted lines
+
+    @property
+    def tilt(self) -> float | None:
+        """Median text-line angle: printed lines run parallel to the sheet's edges, so a tilt
+        after the warp means a wrong corner (or a crooked photocopy)."""
+        return float(np.median(self.angles)) if len(self.angles) >= 2 else None
+
+
+def _ink(grey: np.ndarray) -> np.ndarray:
+    """Dark strokes as 1.0 on a lighting-independent basis (local contrast)."""
+    bg = cv2.dilate(grey, np.ones((9, 9), np.uint8))
+    diff = cv2.subtract(bg, grey)
+    return (diff > 40).astype(np.float32)
+
+
+def _line_angles(ink: np.ndarray) -> list[tuple[float, float, float]]:
+    """(angle°, x centre, y centre) of each text line: characters merged by a horizontal
+    closing, then a line fitted through each long, thin blob."""
+    h, w = ink.shape
+    u8 = (ink * 255).astype(np.uint8)
+    merged = cv2.morphologyEx(u8, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, w // 60), 1)))
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(merged, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if bw < 0.12 * w or bh > 0.05 * h or bw < 4 * bh:
+            continue
+        ys, xs = np.nonzero(labels[y: y + bh, x: x + bw] == i)
+        if len(xs) < 30:
+            continue
+        vx, vy, _x0, _y0 = cv2.fitLine(np.stack([xs, ys], 1).astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        ang = float(np.degrees(np.arctan2(vy, vx)))
+        ang = (ang + 90) % 180 - 90
+        out.append((ang, float(cents[i][0]) / w, float(cents[i][1]) / h))
+    return out
+
+
+def text_line_spread(page_grey: np.ndarray) -> LineCheck:
+    """Angles of the text lines of a warped page: their spread (fanned out) and median (tilt)."""
+    h, w = page_grey.shape[:2]
+    k = min(1.0, 1000 / max(h, w))
+    g = cv2.resize(page_grey, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+    ink = _ink(g)
+    gh, gw = ink.shape
+    m0, m1 = int(0.03 * gh), int(0.03 * gw)
+    ink = np.ascontiguousarray(ink[m0: gh - m0, m1: gw - m1])
+    found = _line_angles(ink)
+    if len(found) < 3:  # a page still lying sideways: measure along its lines
+        turned = _line_angles(np.ascontiguousarray(np.rot90(ink)))
+        found = turned if len(turned) > len(found) else found
+    angles = [a for a, _x, _y in found]
+    if len(angles) < 3:
+        return LineCheck(None, angles, 1.0)
+    lo, hi = np.percentile(angles, [10, 90])  # a signature or a stamp line may disagree
+    spread = float(hi - lo)
+    tilt = abs(float(np.median(angles)))
+    factor = min(_falloff(spread, GOOD_SPREAD, BAD_SPREAD), _falloff(tilt, GOOD_TILT, BAD_TILT))
+    return LineCheck(round(spread, 2), [round(a, 2) for a in angles], factor)
+
+
+def _falloff(x: float, good: float, bad: float) -> float:
+    return 1.0 if x <= good else max(0.6, 1.0 - 0.4 * (x - good) / (bad - good))
+
+
+def warp_small(image: np.ndarray, quad: np.ndarray, long_side: int = 640) -> np.ndarray:
+    """A small straight-on copy of the quad (for checks, not for reading)."""
+    tl, tr, br, bl = quad
+    w = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    h = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    k = long_side / max(w, h, 1.0)
+    W, H = max(8, int(w * k)), max(8, int(h * k))
+    dst = np.array([[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]], np.float32)
+    m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    return cv2.warpPerspective(image, m, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def line_check(small: np.ndarray, quad: np.ndarray) -> LineCheck:
+    """Text-line straightness of the quad's content (reduced frame)."""
+    grey = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    return text_line_spread(warp_small(grey, quad))

@@ -1,0 +1,112 @@
+"""The pure parts of issue 16: syllable scoring, field extraction rules, the catalog's `reads`, cut-off."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import gen_hard_pages as hp
+import numpy as np
+import pytest
+
+from kiosk.base.paths import CONFIG_DIR
+from kiosk.declarations.catalog import CatalogError, load_catalog, parse_procedure
+from kiosk.documents import extract, quality
+from kiosk.documents.syllables import is_syllable, syllable_share
+
+CLEAN = (
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc GIẤY CHỨNG SINH "
+    "Họ và tên mẹ: Nguyễn Thị Phương. Năm sinh: 1994. Dân tộc: Kinh. Nơi đăng ký thường trú: "
+    "Số 27 đường Lê Lợi, phường Thuận Hóa, thành phố Huế. Đã sinh con vào lúc 10 giờ 30 phút, "
+    "ngày 05 tháng 10 năm 2026 tại Bệnh viện Từ Dũ. Giới tính của con: Nữ. Quốc tịch: Việt Nam. "
+    "Người được khai sinh nghiêng khuya quyết giữa thuở ngoằn ngoèo"
+)
+
+
+@pytest.mark.parametrize("word", ["người", "Nguyễn", "quyết", "quốc", "giấy", "gì", "nghiêng", "khuya", "thuở",
+                                  "ngoằn", "oẳn", "Hạnh", "CHỨNG", "Đồng", "kinh", "ghế", "yêu", "chuyện"])
+def test_real_syllables_are_valid(word):
+    assert is_syllable(word)
+
+
+@pytest.mark.parametrize("word", ["hảt", "cinh", "ke" "o" "x", "ngê", "Ửỹ", "tvrong", "đnh", "qưa", "aeiou", "thx",
+                                  "kha1", "ghá"])
+def test_impossible_syllables_are_refused(word):
+    assert not is_syllable(word)
+
+
+def test_clean_text_scores_high_and_garbled_text_low():
+    clean = syllable_share(CLEAN)
+    assert clean.share is not None and clean.share >= 0.97, clean
+    rng = random.Random(16)
+    letters = "abcdeghiklmnopqrstuvxyăâđêôơưáàảãạéèẻẽẹíìỉĩịóòỏõọúùủũụ"
+    garbled = "".join(ch if not ch.isalpha() or rng.random() > 0.3 else rng.choice(letters) for ch in CLEAN)
+    assert syllable_share(garbled).share < 0.8
+    # what tesseract returns from a page warped with a wrong corner: fragments and stray marks
+    ocr_noise = "Ctêgy HÒứ. XÄ HÔ[ ClII NGIIỈA VỊỆT NẠM Ỡộc lặp - Tư dọ Hạnh phủc ŨIẢY CIIỨNG SỈNII Hộ vả tến mệ"
+    assert syllable_share(ocr_noise, min_words=5).share < 0.75
+    assert syllable_share("UBND TP HCM", min_words=15).share is None  # too few words to judge
+
+
+def test_vietnamese_dates_years_and_ids_are_parsed_with_their_rules():
+    today = date(2026, 12, 1)
+    assert extract.parse_date("10 giờ 30 phút, ngày 5 tháng 10 năm 2026", today) == "05/10/2026"
+    assert extract.parse_date("05-10-2026", today) == "05/10/2026"
+    assert extract.parse_date("31/02/2026", today) is None
+    assert extract.parse_date("01/01/2031", today) is None  # beyond next year
+    assert extract.parse_year("1994. Dân tộc: Kinh", 1940, 2015) == "1994"
+    assert extract.parse_year("1930", 1940, 2015) is None
+    assert extract.parse_id("036190001234") == "036190001234"
+    assert extract.parse_id("0361 9000 1234") == "036190001234"
+    assert extract.parse_id("999190001234") is None  # no such province
+    assert extract.parse_id("036790001234") is None  # century digit beyond what a card carries
+    assert extract.parse_name("Nguyễn Minh An") == "Nguyễn Minh An"
+    assert extract.parse_name("nguyễn minh an") is None
+    assert extract.parse_name("Ngụy3n Mỉnh") is None
+
+
+def test_labels_must_begin_a_line_or_a_sentence():
+    reads = {"me_nam_sinh": ["Năm sinh"]}
+    spec = {"me_nam_sinh": {"key": "me_nam_sinh", "type": "number", "min": 1940, "max": 2015}}
+    assert extract.extract("Họ và tên mẹ: Lê Thị Hà. Năm sinh: 1990", reads, spec, document="d")[0].value == "1990"
+    assert extract.extract("Cha của trẻ, năm sinh 1988 là", reads, spec, document="d") == []
+
+
+def test_configured_fields_are_read_off_clean_papers_exactly():
+    cat = load_catalog(CONFIG_DIR / "procedures")
+    tp = fp = fn = 0
+    for i in range(12):
+        template = [hp.birth_certificate, hp.household_book, hp.id_photocopy][i % 3]
+        fonts, pt = hp.FONT_STYLES[i % 4]
+        page = template(random.Random(300 + i), fonts, pt)
+        got = {s.field: s.value for s in extract.for_document(cat.get(page.procedure), page.document, page.text,
+                                                               today=date(2026, 12, 31))}
+        tp += sum(page.fields.get(k) == v for k, v in got.items())
+        fp += sum(page.fields.get(k) != v for k, v in got.items())
+        fn += sum(k not in got for k in page.fields)
+    assert fp == 0 and fn == 0, (tp, fp, fn)
+
+
+def test_birth_registration_says_which_paper_carries_which_field():
+    proc = load_catalog(CONFIG_DIR / "procedures").get("1.001193")
+    doc = next(d for d in proc.documents if d.key == "giay_chung_sinh")
+    assert {"tre_ho_ten", "tre_ngay_sinh", "tre_gioi_tinh", "tre_noi_sinh", "me_ho_ten"} <= set(doc.reads)
+
+
+def test_a_reads_entry_naming_an_unknown_form_field_is_refused():
+    import tomllib
+
+    data = tomllib.loads((CONFIG_DIR / "procedures" / "khai_sinh.toml").read_text(encoding="utf-8"))
+    data["documents"][1]["reads"] = {"no_such_field": ["Tên"]}
+    with pytest.raises(CatalogError, match="no_such_field"):
+        parse_procedure(data, "khai_sinh.toml")
+
+
+def test_a_corner_in_the_margin_outside_the_frame_is_not_cut_off_but_a_cut_text_area_is():
+    shape = (1000, 700)
+    inside = np.array([[50, 50], [650, 50], [650, 950], [50, 950]], np.float32)
+    assert not quality.text_area_cut(inside, shape)
+    corner_out = inside + np.array([[0, 0], [70, -60], [0, 0], [0, 0]], np.float32)  # TR 20 px outside
+    assert not quality.text_area_cut(corner_out, shape)
+    half_out = inside + np.array([[300, 0], [300, 0], [300, 0], [300, 0]], np.float32)
+    assert quality.text_area_cut(half_out, shape)
