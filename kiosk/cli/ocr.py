@@ -34,7 +34,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.documents import OcrError, build_attachment, process_image, read_image
-    from kiosk.documents.ocr import PSM
 
     missing = [f for f in args.images if not Path(f).is_file()]
     if missing:
@@ -47,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         if image is None:
             raise UsageError(f"not an image: {name}")
         try:
-            r = process_image(image, source=args.source, lang=args.lang, psm=args.psm or PSM, pdf_layer=bool(args.pdf))
+            r = process_image(image, source=args.source, lang=args.lang, psm=args.psm, pdf_layer=bool(args.pdf))
         except OcrError as e:
             eprint(f"kiosk ocr: {e}")
             return EXIT_FAIL
