@@ -1,46 +1,30 @@
 """Render every screen of the kiosk to PNG: ``python -m screens.showcase OUTDIR``.
 
-``kiosk screenshots`` runs this once per orientation (the window size is fixed
-when the window opens). A scene prepares a state (e.g. a ticket just issued)
-and names the file; screens without a scene are shown as they open.
-Feature screens add scenes to :data:`SCENES` with :func:`scene`.
+``kiosk screenshots`` runs this once per orientation (the window size is fixed when the
+window opens). A scene prepares a state (e.g. a ticket just issued) and names the file;
+screens without a scene are shown as they open (:func:`screens.showcase.scenes.all_scenes`).
+The kiosk's real data is never touched: a throw-away data dir (removed at the end), the printer
+to a file, no embedded server and a backend address where nobody answers.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
+import shutil
+import socket
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+from screens import registry
+from screens.showcase.book import Scene
+from screens.showcase.scenes import all_scenes
 
 log = logging.getLogger(__name__)
 
-# name → function(driver) that brings the app to the state to show; registration order is kept.
-SCENES: dict[str, Callable[[Any], None]] = {}
-# Modules that register scenes for their screens (imported before rendering).
-SCENE_MODULES: tuple[str, ...] = ("screens.scenes_ticket", "screens.scenes_a11y", "screens.scenes_declare", "screens.scenes_tech", "screens.scenes_identify", "screens.scenes_scan")
 
-
-def scene(name: str) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
-    def deco(fn: Callable[[Any], None]) -> Callable[[Any], None]:
-        SCENES[name] = fn
-        return fn
-
-    return deco
-
-
-def _default_scene(screen_name: str) -> Callable[[Any], None]:
-    def show(driver: Any) -> None:
-        driver.app.go(screen_name)
-
-    return show
-
-
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m screens.showcase")
     parser.add_argument("outdir")
     parser.add_argument("--orientation", choices=["landscape", "portrait"], default="landscape")
@@ -48,64 +32,74 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config")
     parser.add_argument("--large-text", action="store_true")
     parser.add_argument("--only", help="comma-separated scene names")
-    args = parser.parse_args(argv)
+    return parser
 
+
+def chosen_scenes(only: str | None) -> dict[str, Scene]:
+    """Every scene, or those named in ``only`` (comma-separated); ValueError names the unknown ones."""
+    scenes = all_scenes(registry.SCREENS)
+    if not only:
+        return scenes
+    names = set(only.split(","))
+    if names - set(scenes):
+        raise ValueError(f"no such scene: {', '.join(sorted(names - set(scenes)))}")
+    return {name: fn for name, fn in scenes.items() if name in names}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        scenes = chosen_scenes(args.only)
+    except ValueError as e:
+        print(f"python -m screens.showcase: {e}", file=sys.stderr)
+        return 2
     from kiosk.app.kivy_env import prepare_kivy
     from kiosk.base import load_config
 
     config = load_config(args.config)
     tmp = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
-    # Screenshots never touch the kiosk's real data: a throw-away data dir, printer to a file.
-    config = config.model_copy(deep=True)
-    config.storage.data_dir = str(tmp / "data")
-    config.printer.uri = f"file:{tmp / 'printer.bin'}"
-    config.backend.embedded = False
-    prepare_kivy(args.orientation, kivy_home=tmp / "kivy")
+    # A backend nobody answers (a port held, never listened on): the same pictures whatever runs on this machine.
+    no_backend = socket.socket()
+    try:
+        no_backend.bind(("127.0.0.1", 0))
+        config = config.model_copy(deep=True)
+        config.storage.data_dir = str(tmp / "data")
+        config.printer.uri = f"file:{tmp / 'printer.bin'}"
+        config.backend.embedded = False
+        config.backend.url = f"http://127.0.0.1:{no_backend.getsockname()[1]}/api/v1"
+        prepare_kivy(args.orientation, kivy_home=tmp / "kivy")
+        return _render(scenes, config, args)
+    finally:
+        no_backend.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
-    import importlib
 
+def _render(scenes: dict[str, Scene], config: object, args: argparse.Namespace) -> int:
+    """Each scene in a fresh visit, saved as ``<scene>-<orientation>[-en][-large].png``; failures logged, counted."""
     from kiosk.app.kiosk_app import KioskApp
     from kiosk.services import build_services
-    from screens import registry
-    from screens.driver import KioskDriver
+    from screens.showcase.driver import KioskDriver
 
     services = build_services(config)
     app = KioskApp(services)
     driver = KioskDriver(app)
-    for module in SCENE_MODULES:
-        importlib.import_module(module)
-    scenes: dict[str, Callable[[Any], None]] = {}
-    for screen_name in registry.SCREENS:
-        scenes[screen_name] = _default_scene(screen_name)
-    scenes.update(SCENES)
-    # Run as ``python -m``, this file is __main__ and scene modules register in the imported copy.
-    scenes.update(importlib.import_module("screens.showcase").SCENES)
-    only = set(args.only.split(",")) if args.only else None
-
     out = Path(args.outdir)
-    suffix = f"{args.orientation}" + ("" if args.lang == "vi" else f"-{args.lang}") + ("-large" if args.large_text else "")
+    suffix = args.orientation + ("" if args.lang == "vi" else f"-{args.lang}") + ("-large" if args.large_text else "")
     failures = 0
-    for name, prepare in scenes.items():
-        if only and name not in only:
-            continue
-        try:
-            app.finish_visit()
-            app.set_language(args.lang)
-            if args.large_text:
-                app.large_text = True
-            driver.pump(0.1)
-            prepare(driver)
-            driver.pump(0.4)
-            path = driver.screenshot(out / f"{name}-{suffix}.png")
-            print(path)
-        except Exception:
-            log.exception("scene %s failed", name)
-            failures += 1
-    services.close()
+    try:
+        for name, prepare in scenes.items():
+            try:
+                app.finish_visit()
+                app.set_language(args.lang)
+                if args.large_text:
+                    app.large_text = True
+                driver.pump(0.1)
+                prepare(driver)
+                driver.pump(0.4)
+                print(driver.screenshot(out / f"{name}-{suffix}.png"))
+            except Exception:
+                log.exception("scene %s failed", name)
+                failures += 1
+    finally:
+        services.close()
     return 1 if failures else 0
-
-
-if __name__ == "__main__":
-    logging.basicConfig(level=logging.WARNING)
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    sys.exit(main())
