@@ -68,6 +68,7 @@ def test_domain_examples_parse_to_the_documented_people():
     assert c.address == "Tổ 3, Khu phố 4, Phường Sài Gòn, Thành phố Hồ Chí Minh"
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(identities())
 def test_generated_payloads_round_trip(identity):
@@ -180,6 +181,7 @@ def test_hostile_strings_only_raise_the_typed_error(text):
         parse_payload(text, TODAY)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.one_of(st.text(max_size=5000), st.binary(max_size=5000), st.text(alphabet="0123456789|NamNữ\r\n\x00 ", max_size=300)))
 def test_arbitrary_input_never_raises_anything_else(data):

@@ -90,6 +90,7 @@ def services(kiosk_config, private_tmp):
             h.close()
 
 
+@pytest.mark.slow
 def test_nothing_of_the_citizen_remains_after_the_visit(services, kiosk_config, private_tmp):
     visit = services.visit
     frame = cv2.imread(str(ID_IMAGE))
