@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from helpers.ports import free_port
 
 from kiosk.backend import embedded as embedded_server
 from kiosk.services import build_services
-from server.testing import free_port
 
 
 @pytest.mark.slow

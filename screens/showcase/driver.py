@@ -129,6 +129,20 @@ class KioskDriver:
                     out.append(w.text)
         return out
 
+    def dismiss_dialogs(self) -> int:
+        """Close every dialog on top of the app (a scene must not show the last one's); returns how many."""
+        from kivy.uix.modalview import ModalView
+
+        dialogs = [c for c in Window.children if c is not self.app.root]
+        for dialog in dialogs:
+            if isinstance(dialog, ModalView):
+                dialog.dismiss(animation=False)
+            else:
+                Window.remove_widget(dialog)
+        if dialogs:
+            self.pump(0.05)
+        return len(dialogs)
+
     # -------------------------------------------------------- screenshots
 
     def screenshot(self, path: str | Path) -> Path:

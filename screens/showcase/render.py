@@ -89,6 +89,7 @@ def _render(scenes: dict[str, Scene], config: object, args: argparse.Namespace) 
     try:
         for name, prepare in scenes.items():
             try:
+                driver.dismiss_dialogs()
                 app.finish_visit()
                 app.set_language(args.lang)
                 if args.large_text:

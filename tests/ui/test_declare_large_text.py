@@ -16,6 +16,7 @@ def test_declaration_scenes_keep_text_inside_with_large_text(make_driver, kiosk_
     driver = make_driver(orientation=orientation, config=kiosk_config)
     failures: dict[str, list[str]] = {}
     for name, show in declare.scenes.items():
+        driver.dismiss_dialogs()  # a scene's dialog must not stay for the next
         driver.app.finish_visit()
         driver.pump(0.1)
         driver.app.large_text = True

@@ -31,6 +31,7 @@ def test_every_screen_keeps_its_text_inside_in_large_text_mode(make_driver, kios
     failures: dict[str, list[str]] = {}
     for name, show in _scenes().items():
         for large in (False, True):
+            driver.dismiss_dialogs()  # a scene's dialog must not stay for the next
             driver.app.finish_visit()
             driver.pump(0.1)
             driver.app.large_text = large
