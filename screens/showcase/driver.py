@@ -160,8 +160,10 @@ class KioskDriver:
         self.app.dispatch("on_stop")
         for child in list(Window.children):
             Window.remove_widget(child)
-        App._running_app = None
+        # Callbacks already scheduled (a TextInput's refresh, kv rules that read ``app``) run now, while this
+        # app is still the running one; cleared first, they would fail on ``app`` being None.
         self.pump(0.05)
+        App._running_app = None
 
 
 def save_window_png(path: Path) -> None:
