@@ -1,4 +1,5 @@
-# motcua-kiosk — `make run` starts the kiosk, `make test` runs every test. Both set everything up first.
+# motcua-kiosk — `make run` starts the kiosk, `make test` runs every test, `make check` the day-to-day subset.
+# Each sets everything up first.
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -9,8 +10,11 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie libzbar0 libusb-1.0-0 xvfb xauth
 	libegl1 libegl-mesa0 libgl1-mesa-dri libgl1 xclip espeak-ng sox postgresql fonts-noto-core fonts-dejavu-core python3-venv
 XVFB := xvfb-run -a -s "-screen 0 1920x1920x24"
 PYTEST_ARGS ?=
+# The day-to-day subset (under 3 minutes): every package's fast unit tests, the layer rules and one UI
+# smoke test. Tests marked slow, the other UI tests and tests/integration run only in `make test`.
+CHECK_ARGS := -m "(not slow and not ui) or smoke" --ignore=tests/integration -q
 
-.PHONY: run test bench screenshots setup system-deps clean
+.PHONY: run test check bench screenshots setup system-deps clean
 
 setup: system-deps $(STAMP)
 
@@ -40,6 +44,9 @@ run: setup
 
 test: setup
 	$(XVFB) $(PY) -m pytest $(PYTEST_ARGS)
+
+check: setup
+	$(XVFB) $(PY) -m pytest $(CHECK_ARGS) $(PYTEST_ARGS)
 
 bench: setup
 	$(XVFB) $(PY) -m benchmarks

@@ -48,6 +48,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _listening_socket(port: int) -> socket.socket:
+    """Bound and listening at once, so the port is ours from the start (no window for another process)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a server restarted on the same port
+    sock.bind(("127.0.0.1", port))
+    sock.listen(2048)
+    return sock
+
+
 class MovableClock:
     """A clock a test can move forward (e.g. past local midnight) while the server runs."""
 
@@ -153,7 +162,8 @@ class ServerThread:
         )
         self._passwords: dict[str, str] = {}
         self.kiosks = list(kiosks)
-        self.port = port or free_port()
+        self._sock = _listening_socket(port or 0)
+        self.port = self._sock.getsockname()[1]
         self.faults = faults
         self.ssl = (ssl_certfile, ssl_keyfile) if ssl_certfile else None
         scheme = "https" if self.ssl else "http"
@@ -171,7 +181,8 @@ class ServerThread:
         tls = {"ssl_certfile": self.ssl[0], "ssl_keyfile": self.ssl[1]} if self.ssl else {}
         config = uvicorn.Config(asgi, host="127.0.0.1", port=self.port, log_level="critical", access_log=False, **tls)
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="kiosk-server", daemon=True)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, name="kiosk-server",
+                                        daemon=True)
         self._thread.start()
         deadline = time.monotonic() + 20
         while not self._server.started:
@@ -206,5 +217,6 @@ class ServerThread:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self._sock.close()
         if self.app is not None:
             self.app.state.engine.dispose()

@@ -13,19 +13,15 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from pathlib import Path
 
+from helpers.ports import free_port
+
 ENV = "KIOSK_TEST_PG_URL"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+START_ATTEMPTS = 3  # a port found free can be taken before postgres binds it: then try another
 
 
 def _bin(name: str) -> str | None:
@@ -54,20 +50,33 @@ class LocalCluster:
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))
         self.data = self.dir / "data"
-        self.port = _free_port()
-        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+        self.port = free_port()
 
     def _as_postgres(self, *cmd: str) -> None:
         subprocess.run(["runuser", "-u", "postgres", "--", *cmd], check=True, capture_output=True, timeout=120)
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def start(self) -> LocalCluster:
         pg = pwd.getpwnam("postgres")
         os.chown(self.dir, pg.pw_uid, pg.pw_gid)
         self._as_postgres(_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
                           "-E", "UTF8", "--locale=C", "--no-sync")
-        opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        self._as_postgres(_bin("pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w",
-                          "-t", "60", "start")
+        for attempt in range(START_ATTEMPTS):
+            opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+            log = self.dir / "log"
+            try:
+                self._as_postgres(_bin("pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(log), "-w",
+                                  "-t", "60", "start")
+                return self
+            except subprocess.CalledProcessError:
+                lost_port = log.exists() and "could not bind" in log.read_text(errors="replace")
+                if not lost_port or attempt == START_ATTEMPTS - 1:
+                    raise
+                log.unlink()
+                self.port = free_port()
         return self
 
     def stop(self) -> None:

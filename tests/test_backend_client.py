@@ -8,7 +8,7 @@ import pytest
 
 from kiosk import __version__
 from kiosk.backend.client import BackendClient, BackendRejected, BackendUnavailable
-from server.testing import Faults, ServerThread, free_port
+from server.testing import Faults, ServerThread
 
 TOKEN = "token-for-client-tests"
 KIOSKS = [("KIOSK-07", TOKEN, "000.00.01.H22")]
@@ -59,12 +59,12 @@ def test_4xx_is_rejected_at_once_without_retry(srv, faults: Faults):
     assert e.value.status == 404
 
 
-def test_timeouts_and_refused_connections_are_unavailable(srv, faults: Faults):
+def test_timeouts_and_refused_connections_are_unavailable(srv, faults: Faults, closed_port):
     faults.set("slow", path="/tickets", delay_s=2.0)
     with BackendClient(srv.url, TOKEN, "KIOSK-07", timeout_s=0.3, retries=0) as c:
         with pytest.raises(BackendUnavailable, match="Timeout"):
             c.issue_ticket("A")
-    with BackendClient(f"http://127.0.0.1:{free_port()}/api/v1", TOKEN, "KIOSK-07", retries=1, backoff_s=0.01) as c:
+    with BackendClient(closed_port.url, TOKEN, "KIOSK-07", retries=1, backoff_s=0.01) as c:
         with pytest.raises(BackendUnavailable, match="ConnectError"):
             c.ping()
 

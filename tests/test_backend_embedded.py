@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+from helpers.ports import free_port
+
 from kiosk.backend import embedded as embedded_server
 from kiosk.services import build_services
-from server.testing import free_port
 
 
+@pytest.mark.slow
 def test_embedded_server_starts_with_the_kiosk_and_stops_on_close(kiosk_config, tmp_path):
     port = free_port()
     kiosk_config.backend.embedded = True
@@ -35,6 +38,7 @@ def test_no_embedded_server_for_a_remote_backend(kiosk_config):
     assert not embedded_server.wanted(kiosk_config)
 
 
+@pytest.mark.slow
 def test_a_server_that_cannot_start_leaves_the_kiosk_running_offline(kiosk_config, tmp_path):
     kiosk_config.backend.embedded = True
     kiosk_config.backend.url = f"http://127.0.0.1:{free_port()}/api/v1"

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import socket
-
 import numpy as np
 import pytest
+from helpers.cards import CHIP_CCCD as PAYLOAD
 
-from devices.escpos_decode import decode_pages
-from devices.loopback_printer import LoopbackPrinter
 from kiosk.api import DOSSIER_CODE_RE
 from kiosk.base import paths
 from kiosk.declarations import workdays
@@ -17,29 +14,8 @@ from kiosk.declarations.submission import DeclarationInvalid, submit
 from kiosk.identity.payload import parse_payload
 from kiosk.journeys.visit import Attachment
 
-PAYLOAD = "036089001234|163456789|Nguyễn Văn An|15031989|Nam|Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định|20042021"
 BIRTH = {"nyc_quan_he": "cha", "tre_ho_ten": "Nguyễn Minh Khôi", "tre_ngay_sinh": "20/11/2026", "tre_gioi_tinh": "nam",
          "tre_noi_sinh": "Bệnh viện Đa khoa tỉnh Nam Định", "me_ho_ten": "Trần Thị Bình", "nyc_dien_thoai": "0912345678"}
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def printer():
-    with LoopbackPrinter() as lp:
-        yield lp
-
-
-@pytest.fixture
-def server(tmp_path):
-    from server.testing import ServerThread
-
-    with ServerThread(tmp_path / "srv", catalog_dir=paths.resolve("config/procedures")) as srv:
-        yield srv
 
 
 def _services(kiosk_config, url, printer):
@@ -83,8 +59,7 @@ def test_birth_declaration_is_received_and_the_receipt_printed(kiosk_config, ser
         assert set(sub.files) == {"to_khai.pdf", "giay_chung_sinh.png"}
         assert sub.declaration_pdf.read_bytes().startswith(b"%PDF") and sub.receipt_pdf.exists()
 
-        printer.wait_closed(1)
-        pages = decode_pages(printer.received())
+        pages = printer.pages()
         assert len(pages) == 1 and pages[0].cut
         assert f"MCHS1|{sub.code}|{sub.receipt.secret}" in _qr_payloads(pages[0].image())
 
@@ -95,11 +70,10 @@ def test_birth_declaration_is_received_and_the_receipt_printed(kiosk_config, ser
         services.close()
 
 
-def test_backend_down_gives_a_provisional_receipt_then_the_outbox_sends_it(kiosk_config, printer, tmp_path):
+def test_backend_down_gives_a_provisional_receipt_then_the_outbox_sends_it(kiosk_config, printer, tmp_path, closed_port):
     from server.testing import ServerThread
 
-    port = _closed_port()
-    services = _services(kiosk_config, f"http://127.0.0.1:{port}/api/v1", printer)
+    services = _services(kiosk_config, closed_port.url, printer)
     try:
         proc = services.catalog["1.004194"]
         identity = parse_payload(PAYLOAD)
@@ -110,15 +84,15 @@ def test_backend_down_gives_a_provisional_receipt_then_the_outbox_sends_it(kiosk
         assert sub.code is None and len(sub.receipt.provisional_ref) == 8
         assert sub.receipt.appointment_at == workdays.appointment(sub.receipt.received_at, 3, services.catalog.calendar)
         assert sub.printed
-        with ServerThread(tmp_path / "srv", port=port, catalog_dir=paths.resolve("config/procedures")):
+        with ServerThread(tmp_path / "srv", port=closed_port.release(), catalog_dir=paths.resolve("config/procedures")):
             report = services.outbox.flush()
             assert report.sent == 1 and report.remaining == 0
     finally:
         services.close()
 
 
-def test_an_incomplete_form_is_refused_before_anything_is_stored(kiosk_config, printer, tmp_path):
-    services = _services(kiosk_config, f"http://127.0.0.1:{_closed_port()}/api/v1", printer)
+def test_an_incomplete_form_is_refused_before_anything_is_stored(kiosk_config, printer, tmp_path, closed_port):
+    services = _services(kiosk_config, closed_port.url, printer)
     try:
         proc = services.catalog["1.001193"]
         form = FormState.start(proc.form, parse_payload(PAYLOAD))
@@ -131,11 +105,11 @@ def test_an_incomplete_form_is_refused_before_anything_is_stored(kiosk_config, p
         services.close()
 
 
-def test_printer_failure_is_recorded_not_raised(kiosk_config, server, tmp_path):
+def test_printer_failure_is_recorded_not_raised(kiosk_config, server, tmp_path, closed_port):
     from kiosk.services import build_services
 
     kiosk_config.backend.url = server.url
-    kiosk_config.printer.uri = f"tcp://127.0.0.1:{_closed_port()}"
+    kiosk_config.printer.uri = closed_port.tcp
     kiosk_config.printer.timeout_s = 1
     services = build_services(kiosk_config)
     try:

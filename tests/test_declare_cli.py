@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
+from helpers.cards import CHIP_CCCD as PAYLOAD
 
-from kiosk.base import paths
 from kiosk.cli.main import main
-
-PAYLOAD = "036089001234|163456789|Nguyễn Văn An|15031989|Nam|Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định|20042021"
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch):
+def env(tmp_path, monkeypatch, closed_port):
     monkeypatch.setenv("KIOSK_STORAGE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("KIOSK_BACKEND_EMBEDDED", "false")
+    monkeypatch.setenv("KIOSK_BACKEND_URL", closed_port.url)  # down unless a test gives one
     monkeypatch.setenv("KIOSK_CATALOG_CACHE_FILE", str(tmp_path / "cache.json"))
     monkeypatch.setenv("KIOSK_PRINTER_URI", f"file:{tmp_path / 'printer.bin'}")
     monkeypatch.setenv("KIOSK_LOGGING_FILE", str(tmp_path / "kiosk.jsonl"))
@@ -29,15 +27,12 @@ def _answers(tmp_path, data) -> str:
     return str(path)
 
 
-def test_declare_submits_to_the_server_and_prints(env, tmp_path, capsys):
-    from server.testing import ServerThread
-
-    with ServerThread(tmp_path / "srv", catalog_dir=paths.resolve("config/procedures")) as srv:
-        env.setenv("KIOSK_BACKEND_URL", srv.url)
-        answers = _answers(tmp_path, {"dien_thoai": "0912345678", "dia_chi_moi": "Số 5 ngõ 7, phường Hải Vân"})
-        code = main(["declare", "--procedure", "1.004222", "--answers", answers, "--identity-text", PAYLOAD,
-                     "--json", "--print", "--receipt-png", str(tmp_path / "r.png")])
-        out = json.loads(capsys.readouterr().out)
+def test_declare_submits_to_the_server_and_prints(env, tmp_path, capsys, server):
+    env.setenv("KIOSK_BACKEND_URL", server.url)
+    answers = _answers(tmp_path, {"dien_thoai": "0912345678", "dia_chi_moi": "Số 5 ngõ 7, phường Hải Vân"})
+    code = main(["declare", "--procedure", "1.004222", "--answers", answers, "--identity-text", PAYLOAD,
+                 "--json", "--print", "--receipt-png", str(tmp_path / "r.png")])
+    out = json.loads(capsys.readouterr().out)
     assert code == 0, out
     assert out["status"] == "acknowledged" and out["code"].startswith("000.00.01.H22-")
     assert out["printed"] is True and (tmp_path / "printer.bin").stat().st_size > 1000
@@ -65,10 +60,6 @@ def test_declare_bad_usage(env, tmp_path, capsys):
 
 
 def test_declare_queues_when_the_backend_is_down(env, tmp_path, capsys):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env.setenv("KIOSK_BACKEND_URL", f"http://127.0.0.1:{port}/api/v1")
     answers = _answers(tmp_path, {"ten_van_ban": "Giấy ủy quyền"})
     code = main(["declare", "--procedure", "2.000884", "--answers", answers, "--identity-text", PAYLOAD, "--json", "--wait", "1"])
     out = json.loads(capsys.readouterr().out)

@@ -43,6 +43,7 @@ def page_png(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_sane_scan_is_the_latest_frame_and_the_page(tmp_path, page_png, monkeypatch):
     monkeypatch.setenv("SCANIMAGE", str(_fake_scanimage(tmp_path, page_png)))
     cam = open_camera("sane:epson2:libusb:001:004?resolution=300&mode=Gray")

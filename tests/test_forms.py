@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from helpers.cards import CHIP_CCCD as PAYLOAD
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,7 +15,6 @@ from kiosk.declarations.forms import FormState, check_value, format_date, parse_
 from kiosk.identity.payload import parse_payload
 
 TODAY = date(2026, 11, 23)
-PAYLOAD = "036089001234|163456789|Nguyễn Văn An|15031989|Nam|Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định|20042021"
 
 
 @pytest.fixture(scope="module")

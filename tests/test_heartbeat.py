@@ -1,50 +1,19 @@
-"""The heartbeat thread posts the health summary to a real HTTP backend and survives it being down."""
+"""The heartbeat thread posts the health summary to the real reference server and survives it failing."""
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import logging
+import time
+from collections.abc import Callable
 
+import httpx
 import pytest
 
 from kiosk.backend.client import BackendClient
 from kiosk.ops.heartbeat import Heartbeat
+from server.testing import ServerThread
 
-
-class _Recorder(BaseHTTPRequestHandler):
-    received: list[tuple[str, dict, str]] = []
-
-    def do_POST(self) -> None:  # noqa: N802
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).received.append((self.path, body, self.headers.get("Authorization", "")))
-        kiosk_id = self.path.split("/")[-2]
-        out = json.dumps({"kiosk_id": kiosk_id, "received_at": "2026-01-01T00:00:00Z"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(out)))
-        self.end_headers()
-        self.wfile.write(out)
-
-    def do_GET(self) -> None:  # noqa: N802
-        out = json.dumps({"status": "ok", "time": "2026-01-01T00:00:00Z"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(out)))
-        self.end_headers()
-        self.wfile.write(out)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def server():
-    _Recorder.received = []
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+KIOSK, TOKEN = "KIOSK-01", "dev-kiosk-token"  # the packaged kiosk, seeded in the reference server
 
 
 class _Svc:
@@ -52,46 +21,87 @@ class _Svc:
         self.config, self.backend = config, backend
 
 
-def test_heartbeats_carry_the_status_summary(kiosk_config, server):
-    kiosk_config.backend.url = f"http://127.0.0.1:{server.server_address[1]}/api/v1"
+def _until(condition: Callable[[], object], timeout: float = 30.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.02)
+
+
+def _listed(server: ServerThread) -> dict:
+    """This kiosk's row on the server's kiosk list, as a supervisor of its department sees it."""
+    if not hasattr(server, "_supervisor_bearer"):
+        server._supervisor_bearer = server.add_officer("giamsat", "supervisor")
+    r = httpx.get(f"{server.url}/kiosks", headers={"Authorization": f"Bearer {server._supervisor_bearer}"})
+    return next(k for k in r.json()["kiosks"] if k["id"] == KIOSK)
+
+
+@pytest.fixture
+def no_cameras(kiosk_config):
     kiosk_config.camera.uri = kiosk_config.camera.document_uri = "none:"
-    client = BackendClient(kiosk_config.backend.url, "tok-1", kiosk_config.kiosk.id)
-    hb = Heartbeat(kiosk_config, _Svc(kiosk_config, client), interval_s=0.2, first_delay_s=0)
-    hb.start()
-    try:
-        deadline = threading.Event()
-        for _ in range(200):
-            if len(_Recorder.received) >= 2:
-                break
-            deadline.wait(0.05)
-    finally:
-        hb.stop()
-        client.close()
-    assert len(_Recorder.received) >= 2
-    path, body, auth = _Recorder.received[0]
-    assert path == f"/api/v1/kiosks/{kiosk_config.kiosk.id}/heartbeat" and auth == "Bearer tok-1"
-    status = body["status"]
-    assert status["checks"]["backend"]["state"] == "green"
-    assert status["checks"]["camera"]["state"] == "amber"
-    assert {"overall", "version", "uptime_s"} <= set(status)
-    assert hb.last_error is None and hb.beats >= 2
+    return kiosk_config
 
 
-def test_backend_down_is_recorded_and_the_thread_keeps_going(kiosk_config):
-    kiosk_config.camera.uri = kiosk_config.camera.document_uri = "none:"
-    calls = []
+def test_heartbeats_carry_the_status_summary(no_cameras, server):
+    config = no_cameras
+    config.backend.url = server.url
+    with BackendClient(server.url, TOKEN, KIOSK) as client:
+        hb = Heartbeat(config, _Svc(config, client), interval_s=0.2, first_delay_s=0).start()
+        try:
+            _until(lambda: hb.beats >= 2, what="two heartbeats")
+        finally:
+            hb.stop()
+    assert hb.last_error is None and hb.last_sent_at is not None
+    listed = _listed(server)
+    # The server holds what the kiosk last sent: the summary of its checks, under its own id.
+    assert listed["state"] == hb.last_summary["overall"]
+    assert listed["checks"]["backend"]["state"] == "green"  # the kiosk reached this very server
+    assert listed["checks"]["camera"] == {"state": "amber", "reason": "no camera configured"}
+    assert listed["version"] == hb.last_summary["version"]
+    assert {"overall", "version", "uptime_s"} <= set(hb.last_summary)
 
-    def send(kiosk_id, status):
-        calls.append(kiosk_id)
-        raise ConnectionError("backend down")
 
-    hb = Heartbeat(kiosk_config, send=send, interval_s=0.05, first_delay_s=0).start()
-    try:
-        for _ in range(400):
-            if len(calls) >= 2:
-                break
-            threading.Event().wait(0.05)
-    finally:
-        hb.stop()
-    assert len(calls) >= 2
-    assert "backend down" in hb.last_error and hb.last_sent_at is None and hb.last_summary is not None
+def test_a_wrong_token_is_refused_and_recorded(no_cameras, server):
+    with BackendClient(server.url, "not-this-kiosks-token", KIOSK) as client:
+        hb = Heartbeat(no_cameras, _Svc(no_cameras, client))
+        assert hb.beat_once() is False
+    assert "401" in hb.last_error and hb.beats == 0
+    assert _listed(server)["state"] == "never"
+
+
+@pytest.mark.parametrize(("mode", "error"), [("error", "HTTP 500"), ("slow", "ReadTimeout")])
+def test_failed_beats_are_recorded_and_the_next_one_gets_through(no_cameras, server, caplog, mode, error):
+    """Two heartbeats answered by a 500 (or held past the client's timeout), then the backend is fine again."""
+    config = no_cameras
+    config.backend.url = server.url
+    server.faults.set(mode, count=2, path="/heartbeat", delay_s=1.5)
+    caplog.set_level(logging.INFO, logger="kiosk.ops.heartbeat")
+    with BackendClient(server.url, TOKEN, KIOSK, timeout_s=0.5, retries=0) as client:
+        hb = Heartbeat(config, _Svc(config, client), interval_s=0.05, first_delay_s=0).start()
+        try:
+            _until(lambda: hb.beats >= 1, what="a delivered heartbeat")
+        finally:
+            hb.stop()
+    failed = [r.getMessage() for r in caplog.records if r.getMessage().startswith("heartbeat not delivered")]
+    assert len(failed) == 2 and all(error in m for m in failed), failed
+    assert server.faults.hits == 2 and hb.last_error is None
+    assert _listed(server)["state"] == hb.last_summary["overall"]
+
+
+def test_backend_down_is_recorded_and_the_thread_delivers_once_it_is_back(no_cameras, closed_port, tmp_path):
+    config = no_cameras
+    with BackendClient(closed_port.url, TOKEN, KIOSK, timeout_s=2, retries=0) as client:
+        hb = Heartbeat(config, _Svc(config, client), interval_s=0.05, first_delay_s=0).start()
+        try:
+            _until(lambda: hb.last_error is not None, what="a failed heartbeat")
+            assert "ConnectError" in hb.last_error and hb.last_sent_at is None and hb.beats == 0
+            assert hb.last_summary["checks"]["backend"]["state"] == "red"
+            # The backend comes back on the same address: the same thread delivers.
+            with ServerThread(tmp_path / "server", port=closed_port.release()) as srv:
+                _until(lambda: hb.beats >= 1, what="a heartbeat once the backend is back")
+                hb.stop()
+                assert _listed(srv)["state"] != "never"
+        finally:
+            hb.stop()
+    assert hb.last_error is None and hb.last_sent_at is not None

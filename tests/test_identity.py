@@ -6,6 +6,7 @@ import unicodedata
 from datetime import date, timedelta
 
 import pytest
+from helpers.cards import VALID as EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,11 +23,6 @@ TODAY = date(2026, 1, 15)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 VI_LOWER = "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
-EXAMPLES = (
-    "036089001234|163456789|Nguyễn Văn An|15031989|Nam|Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định|20042021",
-    "001305012345||Trần Thị Bình|07092005|Nữ|Số 12 ngõ 5 phố Huế, Phường Phạm Đình Hổ, Quận Hai Bà Trưng, Hà Nội|12102021",
-    "079194003210|025987654|Lê Thị Cúc|21111994|Nữ|Tổ 3, Khu phố 4, Phường Sài Gòn, Thành phố Hồ Chí Minh|05082025||||",
-)
 
 
 def _word(min_size: int = 1) -> st.SearchStrategy[str]:
@@ -72,6 +68,7 @@ def test_domain_examples_parse_to_the_documented_people():
     assert c.address == "Tổ 3, Khu phố 4, Phường Sài Gòn, Thành phố Hồ Chí Minh"
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(identities())
 def test_generated_payloads_round_trip(identity):
@@ -184,6 +181,7 @@ def test_hostile_strings_only_raise_the_typed_error(text):
         parse_payload(text, TODAY)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.one_of(st.text(max_size=5000), st.binary(max_size=5000), st.text(alphabet="0123456789|NamNữ\r\n\x00 ", max_size=300)))
 def test_arbitrary_input_never_raises_anything_else(data):

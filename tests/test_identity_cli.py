@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers.cards import CHIP_CCCD as CHIP
 
 from kiosk.cli.main import main
 
 SAMPLES = Path(__file__).resolve().parent.parent / "assets" / "samples" / "camera"
-CHIP = "036089001234|163456789|Nguyễn Văn An|15031989|Nam|Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định|20042021"
 
 
 def _lines(capsys) -> tuple[list[dict], str]:

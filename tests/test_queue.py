@@ -108,6 +108,7 @@ class Authority:
             return start, start + size - 1
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     kiosks=st.integers(2, 4),
@@ -181,6 +182,7 @@ def test_offline_without_a_reserved_block_uses_the_emergency_range(kiosk_config,
     assert t.offline and t.seq == OFFLINE_BASE and t.number == f"D{OFFLINE_BASE}"
 
 
+@pytest.mark.slow
 @given(
     gaps=st.lists(st.integers(0, 20), min_size=0, max_size=30),
     counters=st.integers(1, 4),
@@ -245,6 +247,7 @@ def test_opening_hours(kiosk_config, tmp_path):
     assert not q.is_open("A", datetime(2026, 11, 23, 17, 0, tzinfo=TZ))
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(offsets=st.lists(st.integers(0, 3 * 24 * 3600), min_size=1, max_size=40))
 def test_each_local_day_numbers_from_one_without_gaps(kiosk_config, tmp_path_factory, offsets):

@@ -17,11 +17,11 @@ def _client(url: str) -> BackendClient:
 
 
 def test_online_then_offline_from_the_reserved_block_then_synced(kiosk_config, tmp_path):
-    port = server_testing.free_port()
     workdir = tmp_path / "srv"
     workdir.mkdir()
     store = TicketStore(tmp_path / "q.sqlite")
-    with server_testing.ServerThread(workdir, port=port) as srv:
+    with server_testing.ServerThread(workdir) as srv:
+        port = srv.port
         client = _client(srv.url)
         q = QueueService(kiosk_config, store, backend=client)
         first = q.issue("A")

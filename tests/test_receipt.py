@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import numpy as np
+import pytest
 
 from kiosk.declarations.receipt import (
     DeclarationLine,
@@ -52,6 +53,7 @@ def test_provisional_slip_has_no_qr_and_says_it_is_waiting(artifacts):
     assert not zxingcpp.read_barcodes(np.array(img.convert("L")))
 
 
+@pytest.mark.slow
 def test_slip_text_reads_back_with_tesseract():
     import pytesseract
 

@@ -69,6 +69,7 @@ def test_set_pin_stores_only_the_hash(kiosk_config, site):
     assert verify_pin("97531", load_config(site, environ={}).technician.pin_hash)
 
 
+@pytest.mark.slow
 def test_kill_during_save_leaves_old_or_new_file_intact(tmp_path, kiosk_config):
     """SIGKILL a process that keeps saving big changes: the file always parses, old or new."""
     site = tmp_path / "kiosk.toml"

@@ -3,42 +3,32 @@
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 
 from devices.escpos_decode import decode
-from devices.loopback_printer import LoopbackPrinter
 from kiosk.cli.main import main
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def env(monkeypatch, tmp_path):
+def env(monkeypatch, tmp_path, closed_port):
     monkeypatch.setenv("KIOSK_STORAGE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("KIOSK_PRINTER_URI", f"file:{tmp_path / 'printer.bin'}")
-    monkeypatch.setenv("KIOSK_BACKEND_URL", f"http://127.0.0.1:{_closed_port()}/api/v1")
+    monkeypatch.setenv("KIOSK_BACKEND_URL", closed_port.url)  # the backend is down
     monkeypatch.setenv("KIOSK_LOGGING_FILE", str(tmp_path / "kiosk.jsonl"))
     monkeypatch.setenv("KIOSK_BACKEND_EMBEDDED", "false")
     monkeypatch.delenv("KIOSK_CONFIG", raising=False)
     return tmp_path
 
 
-def test_ticket_json_over_a_loopback_printer(env, capsys):
-    with LoopbackPrinter() as lp:
-        rc = main(["ticket", "--service", "A", "--priority", "elderly", "--printer", lp.uri, "--json"])
-        out = json.loads(capsys.readouterr().out)
-        lp.wait_closed(1)
-        assert decode(lp.received()).cuts == 1
+def test_ticket_json_over_a_loopback_printer(env, capsys, printer):
+    rc = main(["ticket", "--service", "A", "--priority", "elderly", "--printer", printer.uri, "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert printer.decoded().cuts == 1
     assert rc == 0
     assert {k: out[k] for k in ("service", "priority", "printed", "printer")} == {
-        "service": "A", "priority": "elderly", "printed": True, "printer": lp.uri}
-    assert out["number"].startswith("A") and isinstance(out["people_ahead"], int)
+        "service": "A", "priority": "elderly", "printed": True, "printer": printer.uri}
+    assert out["number"].startswith("A") and out["people_ahead"] == 0  # the first ticket of the day
     assert out["offline"] is True  # the backend is down: numbered from this kiosk's block
 
 
@@ -51,8 +41,8 @@ def test_ticket_numbers_continue_across_invocations_and_go_to_the_configured_pri
     assert decode((env / "printer.bin").read_bytes()).cuts == 1
 
 
-def test_ticket_not_printed_exits_1_and_still_gives_the_number(env, capsys):
-    rc = main(["ticket", "--service", "A", "--printer", f"tcp://127.0.0.1:{_closed_port()}", "--json"])
+def test_ticket_not_printed_exits_1_and_still_gives_the_number(env, capsys, closed_port):
+    rc = main(["ticket", "--service", "A", "--printer", closed_port.tcp, "--json"])
     captured = capsys.readouterr()
     out = json.loads(captured.out)
     assert rc == 1 and out["printed"] is False and out["number"].startswith("A")
@@ -69,12 +59,10 @@ def test_bad_input_exits_2(env, capsys, args):
     assert capsys.readouterr().err.strip()
 
 
-def test_print_test_on_a_loopback_printer(env, capsys):
-    with LoopbackPrinter() as lp:
-        assert main(["print-test", "--printer", lp.uri]) == 0
-        lp.wait_closed(1)
-        data = lp.received()
+def test_print_test_on_a_loopback_printer(env, capsys, printer, closed_port):
+    assert main(["print-test", "--printer", printer.uri]) == 0
+    data = printer.job_bytes()
     start = data.index(b"\x1b@")
     page = decode(data[start:]).pages[0]
     assert page.cut and page.image().width == 576
-    assert main(["print-test", "--printer", f"tcp://127.0.0.1:{_closed_port()}"]) == 1
+    assert main(["print-test", "--printer", closed_port.tcp]) == 1

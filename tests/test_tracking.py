@@ -62,6 +62,7 @@ def test_refused_forms_say_why(text, key):
     assert Translator("vi").has(f"track.error.{key}") and Translator("en").has(f"track.error.{key}")
 
 
+@pytest.mark.slow
 @given(
     day=st.dates(min_value=datetime(2020, 1, 1).date(), max_value=datetime(2099, 12, 31).date()),
     seq=st.integers(1, 9999),

@@ -12,7 +12,7 @@ from kiosk import api
 from kiosk.aftercare.tracking import TrackingError, TrackingService, format_payload
 from kiosk.backend.client import BackendClient
 from server.models import Dossier, DossierEvent
-from server.testing import ServerThread, free_port
+from server.testing import ServerThread
 
 UNIT = "000.00.01.H22"
 
@@ -34,12 +34,6 @@ def set_status(srv: ServerThread, code: str, status: str, note: str = "") -> Non
         d.status = status
         s.add(DossierEvent(dossier_id=d.id, at=datetime.now(timezone.utc), status=status, note=note))
         s.commit()
-
-
-@pytest.fixture
-def server(tmp_path):
-    with ServerThread(tmp_path) as srv:
-        yield srv
 
 
 def test_receipt_qr_payload_finds_the_dossier(server):
@@ -84,9 +78,8 @@ def test_wrong_secret_looks_like_not_found(server):
     assert e.value.message("vi").startswith("Không tìm thấy hồ sơ")
 
 
-def test_backend_down_gives_the_offline_message():
-    client = BackendClient(f"http://127.0.0.1:{free_port()}/api/v1", "dev-kiosk-token", "KIOSK-01",
-                           timeout_s=1, retries=0)
+def test_backend_down_gives_the_offline_message(closed_port):
+    client = BackendClient(closed_port.url, "dev-kiosk-token", "KIOSK-01", timeout_s=1, retries=0)
     tracking = TrackingService(client, UNIT)
     with pytest.raises(TrackingError) as e:
         tracking.lookup(tracking.ref(f"{UNIT}-251120-0007", "K7P3QX"))

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from devices.usb import UDEV_RULE, list_devices, permission_problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +53,7 @@ class Dev:
     serial_number = property(lambda self: self._get(0) and "SN1")
 
 
+@pytest.mark.slow
 def test_kiosk_usb_runs_here_and_answers_cleanly():
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
     out = subprocess.run([sys.executable, "-m", "kiosk", "usb"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)

@@ -58,6 +58,7 @@ def keys_for(word: str, marks: dict[str, str]) -> str:
 CASES = [(i, r, t) for r in OPEN + CLOSED for i in INITIALS for t in tones_for(r)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method, marks, tone_keys", [("telex", TELEX_MARK, TELEX_TONE), ("vni", VNI_MARK, VNI_TONE)])
 def test_every_rhyme_with_every_tone_can_be_typed(method, marks, tone_keys):
     failures = []
@@ -83,6 +84,7 @@ def test_tone_typed_before_the_final_consonant(method, marks, tone_keys):
             assert type_keys(keys, method) == expected("t", rhyme, tone), keys
 
 
+@pytest.mark.slow
 def test_old_style_tone_placement():
     for initial, rhyme, tone in CASES:
         if tone:

@@ -128,14 +128,26 @@ def test_mute_still_renders_but_does_not_play(tmp_path, monkeypatch):
     voice.close()
 
 
-def test_built_services_have_the_voice(kiosk_config):
+@pytest.mark.parametrize("enabled", [True, False])
+def test_built_services_speak_with_the_configured_voice(kiosk_config, enabled):
     from kiosk.services import build_services
 
     kiosk_config.accessibility.voice_player = "none"
+    kiosk_config.accessibility.voice = enabled
     services = build_services(kiosk_config)
+    voice = services.voice
     try:
-        voice = services.voice
-        assert callable(voice.say) and callable(voice.chime)
-        assert voice.cache_dir == kiosk_config.data_path("voice")
+        spoken = voice.say("voice.home", "vi").result(timeout=60)
+        chime = voice.chime().result(timeout=10)
     finally:
         services.close()
+    if not enabled:  # [accessibility] voice = false: nothing is synthesised
+        assert spoken is None and chime is None and not kiosk_config.data_path("voice").exists()
+        return
+    # The home prompt's own text, synthesised by espeak-ng into the kiosk's data dir, a real spoken sentence.
+    assert spoken == voice.cache_path(Translator("vi")["voice.home"], "vi")
+    assert spoken.parent == kiosk_config.data_path("voice")
+    with wave.open(str(spoken), "rb") as w:
+        assert w.getnchannels() == 1 and w.getsampwidth() == 2 and w.getnframes() > 0
+    assert wav_duration(spoken) >= 1.0
+    assert chime == kiosk_config.data_path("voice", "chime.wav") and 0.4 <= wav_duration(chime) <= 1.5

@@ -100,6 +100,7 @@ def test_rule_forms():
         LegalTime.of(3.5)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2028, 12, 31)),

@@ -1,4 +1,8 @@
-"""``kiosk run`` (the touchscreen app) and ``kiosk screenshots`` (every screen to PNG)."""
+"""``kiosk run`` (the touchscreen app) and ``kiosk screenshots`` (every screen to PNG).
+
+The screenshots run ``python -m screens.showcase`` once per orientation and language, in a child
+process: the window's size is fixed when Kivy opens it, and the CLI itself never imports Kivy.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk.cli.common import EXIT_FAIL, EXIT_OK, config_from_args, eprint
+from kiosk.cli.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, config_from_args, eprint
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--orientation", choices=["landscape", "portrait", "both"], default="both")
     p.add_argument("--lang", choices=["vi", "en", "both"], default="vi")
     p.add_argument("--large-text", action="store_true", help="also render every screen in large-text mode")
+    p.add_argument("--only", metavar="SCENES", help="comma-separated scene names (default: every screen and scene)")
     p.set_defaults(func=cmd_screenshots)
 
 
@@ -50,7 +55,11 @@ def cmd_screenshots(args: argparse.Namespace) -> int:
                     cmd += ["--config", args.config]
                 if large:
                     cmd.append("--large-text")
+                if args.only:
+                    cmd += ["--only", args.only]
                 rc = subprocess.call(cmd)
+                if rc == EXIT_USAGE:  # e.g. an unknown scene name: the same for every orientation
+                    return EXIT_USAGE
                 if rc != 0:
                     eprint(f"kiosk screenshots: {orientation}/{lang} failed (exit {rc})")
                     failed += 1

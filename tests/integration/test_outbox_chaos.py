@@ -18,9 +18,10 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers.ports import free_port
 
 from kiosk.backend.outbox import Outbox
-from server.testing import DEFAULT_UNIT, free_port
+from server.testing import DEFAULT_UNIT
 
 from .conftest import make_meta
 

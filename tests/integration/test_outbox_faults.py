@@ -16,7 +16,7 @@ from kiosk import api
 from kiosk.backend.client import BackendClient
 from kiosk.backend.outbox import Outbox
 from server.models import Dossier, Rating
-from server.testing import Faults, ServerThread, free_port
+from server.testing import Faults, ServerThread
 
 from .conftest import KIOSKS, PDF, PNG, TOKEN, make_meta
 
@@ -46,9 +46,8 @@ def _count(server: ServerThread, model) -> int:
         return s.execute(select(func.count()).select_from(model)).scalar_one()
 
 
-def test_server_down_then_back_drains_everything_once(tmp_path: Path):
-    port = free_port()
-    box = _box(tmp_path / "kiosk" / "outbox.db", f"http://127.0.0.1:{port}/api/v1")
+def test_server_down_then_back_drains_everything_once(tmp_path: Path, closed_port):
+    box = _box(tmp_path / "kiosk" / "outbox.db", closed_port.url)
     box.start()
     try:
         files = _files(tmp_path)
@@ -57,7 +56,7 @@ def test_server_down_then_back_drains_everything_once(tmp_path: Path):
         assert [r.status for r in results] == ["queued"] * 4 and all(r.receipt is None for r in results)
         assert box.count_pending() == 4
         assert all(i.last_error for i in box.pending() if i.attempts)
-        with ServerThread(tmp_path / "srv", kiosks=KIOSKS, port=port) as srv:
+        with ServerThread(tmp_path / "srv", kiosks=KIOSKS, port=closed_port.release()) as srv:
             assert wait_for(lambda: box.count_pending() == 0)
             assert _count(srv, Dossier) == 3 and _count(srv, Rating) == 1
         codes = {i.receipt["code"] for i in box.items() if i.kind == "dossier"}

@@ -63,7 +63,7 @@ def make_driver(kivy_window: Any, kiosk_config: Any) -> Iterator[Callable[..., A
     """``make_driver(orientation="portrait", config=…)`` → a KioskDriver on a fresh app."""
     from kiosk.app.kiosk_app import KioskApp
     from kiosk.services import build_services
-    from screens.driver import KioskDriver
+    from screens.showcase.driver import KioskDriver
 
     drivers: list[Any] = []
 

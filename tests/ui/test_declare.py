@@ -3,55 +3,12 @@ real reference server on loopback and printed on a loopback printer."""
 
 from __future__ import annotations
 
-import socket
-
 import numpy as np
 import pytest
-
-from kiosk.base import paths
+from helpers.cards import CHIP_CCCD as CARD_QR
+from helpers.form_input import choose, fill
 
 pytestmark = pytest.mark.ui
-
-CARD_QR = "036089001234|163456789|Nguyễn Văn An|15031989|Nam|Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định|20042021"
-KEY_NAMES = {" ": "space", ",": "comma", ".": "dot", "-": "dash", "/": "slash", "@": "at"}
-
-
-def type_keys(driver, keys: str) -> None:
-    """Tap the on-screen key for each character (shift before capitals)."""
-    for ch in keys:
-        if ch.isupper():
-            driver.tap("key_shift", settle=0.02)
-        driver.tap(f"key_{KEY_NAMES.get(ch, ch.lower())}", settle=0.02)
-
-
-def fill(driver, field: str, keys: str) -> None:
-    """Bring the field into view (what the citizen's swipe does), touch it, type on the kiosk keyboard."""
-    driver.app.sm.current_screen._scroll_to(field)
-    driver.pump(0.1)
-    driver.tap(f"in_{field}", settle=0.4)
-    type_keys(driver, keys)
-
-
-def choose(driver, field: str, value: str) -> None:
-    driver.app.sm.current_screen._scroll_to(field)
-    driver.pump(0.1)
-    driver.tap(f"opt_{field}_{value}")
-
-
-@pytest.fixture
-def printer():
-    from devices.loopback_printer import LoopbackPrinter
-
-    with LoopbackPrinter() as lp:
-        yield lp
-
-
-@pytest.fixture
-def server(tmp_path):
-    from server.testing import ServerThread
-
-    with ServerThread(tmp_path / "srv", catalog_dir=paths.resolve("config/procedures")) as srv:
-        yield srv
 
 
 @pytest.fixture
@@ -74,7 +31,7 @@ def test_search_typed_without_accents_finds_birth_registration(declare_driver, a
     driver = declare_driver
     driver.tap("txt_search")
     assert driver.app.screen("procedure_search").keyboard_open
-    type_keys(driver, "khai sinh")
+    driver.type_keys("khai sinh")
     assert driver.find("txt_search").text == "khai sinh"
     first = driver.find("btn_result_0")
     assert first.procedure_code == "1.001193"
@@ -93,7 +50,7 @@ def test_browse_by_field(declare_driver):
 
 def _to_form(driver, query: str = "khai sinh") -> None:
     driver.tap("txt_search")
-    type_keys(driver, query)
+    driver.type_keys(query)
     driver.tap("btn_result_0")
     driver.wait_screen("procedure_detail")
     driver.tap("btn_start")
@@ -118,7 +75,6 @@ def test_errors_are_shown_in_vietnamese_next_to_the_fields(declare_driver, artif
 def test_birth_declaration_typed_on_screen_submitted_and_printed(declare_driver, printer, artifacts):
     import zxingcpp
 
-    from devices.escpos_decode import decode_pages
     from kiosk.declarations import workdays
     driver = declare_driver
     shots = artifacts
@@ -176,8 +132,7 @@ def test_birth_declaration_typed_on_screen_submitted_and_printed(declare_driver,
     assert sub.receipt.appointment_at == workdays.appointment(sub.receipt.received_at, "same_day", calendar)
     driver.screenshot(shots / "4-receipt.png")
 
-    printer.wait_closed(1)
-    pages = decode_pages(printer.received())
+    pages = printer.pages()
     assert len(pages) == 1
     img = np.array(pages[0].image().convert("L"))
     assert [b.text for b in zxingcpp.read_barcodes(img)] == [f"MCHS1|{sub.code}|{sub.receipt.secret}"]
@@ -194,11 +149,7 @@ def test_birth_declaration_typed_on_screen_submitted_and_printed(declare_driver,
 def test_portrait_form_and_review(make_driver, kiosk_config, artifacts):
     from kiosk.identity.payload import parse_payload
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    kiosk_config.backend.url = f"http://127.0.0.1:{port}/api/v1"
-    driver = make_driver(orientation="portrait", config=kiosk_config)
+    driver = make_driver(orientation="portrait", config=kiosk_config)  # the backend is down
     driver.app.services.visit.identity = parse_payload(CARD_QR)
     driver.app.go("procedure_detail", code="1.004222")
     driver.pump(0.3)

@@ -8,66 +8,19 @@ import shutil
 
 import numpy as np
 import pytest
+from helpers.form_input import choose, fill
 
 from kiosk.base import paths
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
 
-KEY_NAMES = {" ": "space", ",": "comma", ".": "dot", "-": "dash", "/": "slash", "@": "at"}
 SAMPLES = paths.ASSETS_DIR / "samples"
-
-
-def type_keys(driver, keys: str) -> None:
-    for ch in keys:
-        if ch.isupper():
-            driver.tap("key_shift", settle=0.02)
-        driver.tap(f"key_{KEY_NAMES.get(ch, ch.lower())}", settle=0.02)
-
-
-def fill(driver, field: str, keys: str) -> None:
-    driver.app.sm.current_screen._scroll_to(field)
-    driver.pump(0.1)
-    driver.tap(f"in_{field}", settle=0.4)
-    type_keys(driver, keys)
-
-
-def choose(driver, field: str, value: str) -> None:
-    driver.app.sm.current_screen._scroll_to(field)
-    driver.pump(0.1)
-    driver.tap(f"opt_{field}_{value}")
-
-
-def _has(driver, widget_id: str) -> bool:
-    from screens.driver import WidgetNotFound
-
-    try:
-        driver.find(widget_id)
-    except WidgetNotFound:
-        return False
-    return True
-
-
-@pytest.fixture
-def printer():
-    from devices.loopback_printer import LoopbackPrinter
-
-    with LoopbackPrinter() as lp:
-        yield lp
-
-
-@pytest.fixture
-def server(tmp_path):
-    from server.testing import ServerThread
-
-    with ServerThread(tmp_path / "srv", catalog_dir=paths.resolve("config/procedures")) as srv:
-        yield srv
 
 
 def test_citizen_declares_a_birth_from_home_to_printed_receipt(make_driver, kiosk_config, printer, server, tmp_path, artifacts):
     import pytesseract
     import zxingcpp
 
-    from devices.escpos_decode import decode_pages
     from kiosk.declarations import workdays
     cam = tmp_path / "camera"
     cam.mkdir()
@@ -89,7 +42,7 @@ def test_citizen_declares_a_birth_from_home_to_printed_receipt(make_driver, kios
     driver.wait_screen("identify")
     identify = driver.app.screen("identify")
     driver.wait_for(lambda: identify.found is not None, timeout=30, what="the ID card to be read")
-    driver.wait_for(lambda: _has(driver, "btn_confirm"), timeout=5, what="confirmation")
+    driver.wait_for(lambda: driver.has("btn_confirm"), timeout=5, what="confirmation")
     screenshot("identify-confirm")
     driver.tap("btn_confirm")
     driver.wait_screen("procedure_search")
@@ -97,7 +50,7 @@ def test_citizen_declares_a_birth_from_home_to_printed_receipt(make_driver, kios
 
     # 2. Search "khai sinh" on the kiosk keyboard.
     driver.tap("txt_search")
-    type_keys(driver, "khai sinh")
+    driver.type_keys("khai sinh")
     screenshot("search")
     assert driver.find("btn_result_0").procedure_code == "1.001193"
     driver.tap("btn_result_0")
@@ -156,8 +109,7 @@ def test_citizen_declares_a_birth_from_home_to_printed_receipt(make_driver, kios
     assert "giay_chung_sinh.pdf" in sub.files
 
     # 6. What came out of the printer: the right code, secret and appointment date.
-    printer.wait_closed(1)
-    pages = decode_pages(printer.received())
+    pages = printer.pages()
     assert len(pages) == 1 and pages[0].cut
     img = pages[0].image().convert("L")
     assert [b.text for b in zxingcpp.read_barcodes(np.array(img))] == [f"MCHS1|{sub.code}|{sub.receipt.secret}"]

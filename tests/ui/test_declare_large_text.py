@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+from helpers.layout import clipped_labels
 
 pytestmark = pytest.mark.ui
 
 
-def _clipped_labels():
-    spec = importlib.util.spec_from_file_location("large_text_checks", Path(__file__).with_name("test_large_text.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.clipped_labels
-
-
 @pytest.mark.parametrize("orientation", ["landscape", "portrait"])
 def test_declaration_scenes_keep_text_inside_with_large_text(make_driver, kiosk_config, artifacts, orientation):
-    from screens import scenes_declare  # noqa: F401  (registers the scenes)
-    from screens.showcase import SCENES
+    from screens.showcase.scenes import declare
 
-    clipped_labels = _clipped_labels()
     kiosk_config.accessibility.voice_player = "none"
-    kiosk_config.backend.url = "http://127.0.0.1:9/api/v1"
     driver = make_driver(orientation=orientation, config=kiosk_config)
     failures: dict[str, list[str]] = {}
-    for name, show in SCENES.items():
-        if show.__module__ != "screens.scenes_declare":
-            continue
+    for name, show in declare.scenes.items():
+        driver.dismiss_dialogs()  # a scene's dialog must not stay for the next
         driver.app.finish_visit()
         driver.pump(0.1)
         driver.app.large_text = True

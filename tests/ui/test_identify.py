@@ -13,16 +13,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "assets" / "samples" / "camera"
 
 
-def _has(driver, widget_id: str) -> bool:
-    from screens.driver import WidgetNotFound
-
-    try:
-        driver.find(widget_id)
-    except WidgetNotFound:
-        return False
-    return True
-
-
 def _camera_dir(tmp_path: Path, *images: str) -> str:
     folder = tmp_path / "camera"
     folder.mkdir()
@@ -43,7 +33,7 @@ def test_card_is_read_confirmed_and_the_journey_goes_on(make_driver, kiosk_confi
     driver, screen = _identify_driver(make_driver, kiosk_config, tmp_path, "01_cccd_chip_front.jpg")
     camera = driver.app.services.id_camera
     driver.wait_for(lambda: screen.found is not None, timeout=30, what="the card to be read")
-    driver.wait_for(lambda: _has(driver, "btn_confirm"), timeout=5, what="confirmation dialog")
+    driver.wait_for(lambda: driver.has("btn_confirm"), timeout=5, what="confirmation dialog")
     assert driver.find("lbl_confirm_name").text == "Nguyễn Văn An"
     assert driver.find("lbl_confirm_number").text == "*********234"
     assert driver.find("lbl_confirm_dob").text == "15/03/1989"
@@ -60,7 +50,7 @@ def test_card_is_read_confirmed_and_the_journey_goes_on(make_driver, kiosk_confi
 def test_read_again_restarts_the_camera(make_driver, kiosk_config, tmp_path):
     driver, screen = _identify_driver(make_driver, kiosk_config, tmp_path, "03_can_cuoc_back.jpg")
     driver.wait_for(lambda: screen.found is not None, timeout=30, what="the card to be read")
-    driver.wait_for(lambda: _has(driver, "btn_retry"), timeout=5, what="confirmation dialog")
+    driver.wait_for(lambda: driver.has("btn_retry"), timeout=5, what="confirmation dialog")
     assert driver.find("lbl_confirm_name").text == "Lê Thị Cúc"
     driver.tap("btn_retry")
     assert screen.found is None and driver.app.services.visit.identity is None

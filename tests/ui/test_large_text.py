@@ -1,7 +1,7 @@
 """Large-text mode on every registered screen: no text spills out of its widget or off the window.
 
 For each screen of ``screens.registry.SCREENS`` (opened the way ``kiosk screenshots`` opens it)
-and the tracking/rating states of ``screens.scenes_a11y``, in landscape and portrait, with large
+and the tracking/rating states of ``screens.showcase.scenes.a11y``, in landscape and portrait, with large
 text on: every visible label's rendered texture must fit inside the label, and the label inside
 the window (unless it scrolls). Screenshots of every screen in both text modes are saved as
 test artefacts (``tests/artifacts/…``); ``docs/screenshots`` holds the reviewed copies.
@@ -10,65 +10,17 @@ test artefacts (``tests/artifacts/…``); ``docs/screenshots`` holds the reviewe
 from __future__ import annotations
 
 import pytest
+from helpers.layout import SLACK, clipped_labels, visible
 
 from screens import registry
 
 pytestmark = pytest.mark.ui
 
-SLACK = 2.0  # px: rounding of texture sizes
-
 
 def _scenes() -> dict:
-    from screens import scenes_a11y  # noqa: F401  (registers the scenes)
-    from screens.showcase import SCENES
+    from screens.showcase.scenes import a11y, as_opened
 
-    out = {name: (lambda d, n=name: d.app.go(n)) for name in registry.SCREENS}
-    out.update({k: v for k, v in SCENES.items() if v.__module__ == "screens.scenes_a11y"})
-    return out
-
-
-def _visible(widget) -> bool:
-    w = widget
-    while w is not None and w is not w.parent:
-        if getattr(w, "opacity", 1) == 0 or w.width <= 1 or w.height <= 1:
-            return False
-        w = w.parent
-    return True
-
-
-def _in_scroll(widget) -> bool:
-    from kivy.uix.scrollview import ScrollView
-
-    w = widget.parent
-    while w is not None and w is not w.parent:
-        if isinstance(w, ScrollView):
-            return True
-        w = w.parent
-    return False
-
-
-def clipped_labels(driver) -> list[str]:
-    """Every visible label whose text does not fit its widget or the window."""
-    from kivy.core.window import Window
-    from kivy.uix.label import Label
-
-    problems = []
-    roots = [c for c in Window.children if c is not driver.app.root] + [driver.app.sm.current_screen]
-    for root in roots:
-        for w in driver.walk(root):
-            if not isinstance(w, Label) or not w.text.strip() or not _visible(w):
-                continue
-            tw, th = w.texture_size
-            name = f"{type(w).__name__}({w.text[:40]!r})"
-            if tw > w.width + SLACK or th > w.height + SLACK:
-                problems.append(f"{name}: text {tw:.0f}×{th:.0f} > widget {w.width:.0f}×{w.height:.0f}")
-                continue
-            if _in_scroll(w):
-                continue
-            x, y = w.to_window(w.x, w.y)
-            if x < -SLACK or y < -SLACK or x + w.width > Window.width + SLACK or y + w.height > Window.height + SLACK:
-                problems.append(f"{name}: outside the window at ({x:.0f},{y:.0f}) size {w.width:.0f}×{w.height:.0f}")
-    return problems
+    return {**{name: as_opened(name) for name in registry.SCREENS}, **a11y.scenes}
 
 
 @pytest.mark.parametrize("orientation", ["landscape", "portrait"])
@@ -79,6 +31,7 @@ def test_every_screen_keeps_its_text_inside_in_large_text_mode(make_driver, kios
     failures: dict[str, list[str]] = {}
     for name, show in _scenes().items():
         for large in (False, True):
+            driver.dismiss_dialogs()  # a scene's dialog must not stay for the next
             driver.app.finish_visit()
             driver.pump(0.1)
             driver.app.large_text = large
@@ -136,7 +89,7 @@ def test_touch_targets_are_at_least_2_cm(make_driver, kiosk_config):
         driver.app.go(name)
         driver.pump(0.3)
         for w in driver.walk(driver.app.sm.current_screen):
-            if isinstance(w, ButtonBehavior) and not w.disabled and _visible(w) and w.opacity > 0:
+            if isinstance(w, ButtonBehavior) and not w.disabled and visible(w) and w.opacity > 0:
                 if min(w.width, w.height) < 2 * px_per_cm - SLACK and type(w).__name__ != "KeyButton":
                     small.append(f"{name}: {type(w).__name__} {getattr(w, 'text', '')[:30]!r} {w.width:.0f}×{w.height:.0f}")
     assert not small, "\n".join(small)
@@ -155,7 +108,7 @@ def test_lower_layout_puts_every_control_in_the_lower_part_of_a_portrait_screen(
         driver.pump(0.4)
         driver.screenshot(artifacts / f"{name}-portrait-lower.png")
         for w in driver.walk(driver.app.sm.current_screen):
-            if isinstance(w, ButtonBehavior) and _visible(w) and not w.disabled:
+            if isinstance(w, ButtonBehavior) and visible(w) and not w.disabled:
                 top = w.to_window(w.x, w.top)[1]
                 assert top <= Window.height * 0.6, f"{name}: {type(w).__name__} reaches {top:.0f}px"
     driver.app.go_home()

@@ -7,16 +7,22 @@ import wave
 
 import httpx
 import pytest
-
-from server.testing import ServerThread
+from rapidfuzz import fuzz
 
 pytestmark = pytest.mark.ui
 
 
-@pytest.fixture
-def server(tmp_path):
-    with ServerThread(tmp_path / "server") as srv:
-        yield srv
+def _crop(frame, widget):
+    """The part of a window screenshot (top-left origin) that ``widget`` covers (Kivy: bottom-left origin)."""
+    x, y = widget.to_window(widget.x, widget.y)
+    return frame.crop((int(x), int(frame.height - y - widget.height), int(x + widget.width), int(frame.height - y)))
+
+
+def _ocr(image) -> str:
+    """What tesseract reads on screen pixels: proof that a text is drawn, not only in the widget tree."""
+    import pytesseract
+
+    return " ".join(pytesseract.image_to_string(image.convert("L"), lang="vie", config="--psm 6").split())
 
 
 @pytest.fixture
@@ -121,35 +127,48 @@ def test_typed_reference_is_checked(rate_driver):
     assert screen.ref.ticket_number == "A007" and screen.message == ""
 
 
-def test_voice_prompt_file_is_made_for_the_screen_without_blocking_the_ui(rate_driver):
+def test_voice_prompt_file_is_made_for_the_screen_without_blocking_the_ui(rate_driver, artifacts):
+    """espeak-ng is held mid-synthesis: meanwhile the window shows the rate screen and answers a touch."""
+    from PIL import Image
+
     driver = rate_driver
     voice = driver.app.voice
-    seen_threads: list[str] = []
     real = voice.render
+    rendering, release = threading.Event(), threading.Event()
+    seen_threads: list[str] = []
 
-    def spy(text, lang="vi"):
+    def held(text, lang="vi"):
         seen_threads.append(threading.current_thread().name)
+        if threading.current_thread() is not threading.main_thread():  # never hang the UI thread itself
+            rendering.set()
+            release.wait(30)
         return real(text, lang)
 
-    voice.render = spy
-    frames = {"n": 0}
-
-    from kivy.clock import Clock
-
-    ev = Clock.schedule_interval(lambda _dt: frames.__setitem__("n", frames["n"] + 1), 0)
-    driver.tap("btn_rate")
-    driver.wait_screen("rate")
+    voice.render = held
+    try:
+        driver.tap("btn_rate")
+        driver.wait_screen("rate")
+        driver.wait_for(rendering.is_set, timeout=30, what="the prompt's synthesis to start")
+        # While the voice worker is inside espeak-ng, the window's pixels show the rate screen's scale ...
+        driver.pump(0.5)
+        frame = Image.open(driver.screenshot(artifacts / "during-synthesis.png"))
+        for level in ("very_satisfied", "satisfied", "unsatisfied"):
+            words = driver.app.tr[f"rate.level.{level}"]
+            drawn = _ocr(_crop(frame, driver.find(f"btn_level_{level}")))
+            assert fuzz.partial_ratio(words, drawn) >= 90, (words, drawn)
+        assert not release.is_set()
+        # ... and a touch is handled at once (the header's mute toggle).
+        driver.tap("btn_mute")
+        assert driver.app.voice_muted and voice.muted
+    finally:
+        release.set()
     path = voice.cache_path(driver.app.tr["voice.rate"], "vi")
     driver.wait_for(lambda: path.exists(), timeout=30, what="voice prompt file")
-    ev.cancel()
     assert seen_threads and all(n.startswith("kiosk-voice") for n in seen_threads)
-    assert frames["n"] > 0  # the UI kept drawing while espeak-ng worked
     with wave.open(str(path), "rb") as w:
         seconds = w.getnframes() / w.getframerate()
     assert 1.5 <= seconds <= 15
-    # Mute from the header: the next screen's prompt is still rendered (cache) but not played.
-    driver.tap("btn_mute")
-    assert driver.app.voice_muted and voice.muted
+    # Muted from the header: the next screen's prompt is still rendered (cache) but not played.
     driver.tap("btn_finish")
     driver.wait_screen("home")
     assert not driver.app.voice_muted

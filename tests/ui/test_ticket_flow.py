@@ -3,36 +3,19 @@ TCP printer whose bytes are decoded back; a printer that dies mid-print; reprint
 
 from __future__ import annotations
 
-import socket
-
 import pytest
+from helpers.cards import ELDER as ELDER_QR
 
-from devices.escpos_decode import decode
 from devices.loopback_printer import LoopbackPrinter
 
 pytestmark = pytest.mark.ui
-
-ELDER_QR = "036050001234|163456789|Nguyễn Văn An|15031950|Nam|Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định|20042021"
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def printer():
-    with LoopbackPrinter() as lp:
-        yield lp
 
 
 @pytest.fixture
 def ticket_driver(make_driver, kiosk_config, printer):
     kiosk_config.printer.uri = printer.uri
     kiosk_config.printer.timeout_s = 2
-    kiosk_config.backend.url = f"http://127.0.0.1:{_closed_port()}/api/v1"  # the backend is down
-    return make_driver(config=kiosk_config)
+    return make_driver(config=kiosk_config)  # the backend is down (kiosk_config's default)
 
 
 def _to_priority(driver, service: str = "A") -> None:
@@ -66,8 +49,7 @@ def test_home_service_priority_ticket_printed_on_the_loopback_printer(ticket_dri
     assert driver.app.services.queue.store.ticket(ticket.ticket_id)["printed"] == 1
     assert driver.app.services.visit.ticket is ticket
     driver.screenshot(artifacts / "issued.png")
-    printer.wait_closed(1)
-    decoded = decode(printer.received())
+    decoded = printer.decoded()
     assert decoded.cuts == 1 and decoded.pages[0].image().width == 576
     driver.tap("btn_done")
     driver.wait_screen("home")
@@ -129,7 +111,6 @@ def test_no_suggestion_without_an_id_card_and_a_second_tap_takes_no_second_ticke
 
 def test_portrait_ticket_screen(make_driver, kiosk_config, printer, artifacts):
     kiosk_config.printer.uri = printer.uri
-    kiosk_config.backend.url = f"http://127.0.0.1:{_closed_port()}/api/v1"
     driver = make_driver(orientation="portrait", config=kiosk_config)
     _to_priority(driver, "D")
     driver.tap("btn_priority_none")
@@ -144,7 +125,6 @@ def test_paper_out_is_explained_and_the_number_stays_on_screen(make_driver, kios
 
     with LoopbackPrinter(answer_status=STATUS_PAPER_OUT) as lp:
         kiosk_config.printer.uri = lp.uri
-        kiosk_config.backend.url = f"http://127.0.0.1:{_closed_port()}/api/v1"
         driver = make_driver(config=kiosk_config)
         _to_priority(driver, "E")
         driver.tap("btn_priority_none")

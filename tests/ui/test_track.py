@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from kiosk.backend.client import BackendClient
-from server.testing import ServerThread, free_port
 
 pytestmark = pytest.mark.ui
 
@@ -18,14 +17,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from make_sample import render_receipt_frame  # noqa: E402
 from test_tracking_server import set_status, submit_sample_dossier  # noqa: E402
-
-ID_QR = "036089001234|163456789|Nguyễn Văn An|15031989|Nam|Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định|20042021"
-
-
-@pytest.fixture
-def server(tmp_path):
-    with ServerThread(tmp_path / "server") as srv:
-        yield srv
+from helpers.cards import CHIP_CCCD as ID_QR  # noqa: E402
 
 
 @pytest.fixture
@@ -84,12 +76,6 @@ def test_id_card_held_to_the_camera_gets_its_own_message(make_driver, kiosk_conf
     driver.wait_for(lambda: screen.message == driver.app.tr["track.error.id_card"], timeout=30, what="id-card message")
 
 
-def _type(driver, text: str) -> None:
-    names = {"-": "dash", ".": "dot", "/": "slash"}
-    for ch in text.lower():
-        driver.tap(f"key_{names.get(ch, ch)}", settle=0.02)
-
-
 def test_typed_code_wrong_then_right_secret(make_driver, kiosk_config, tmp_path, server, receipt, artifacts):
     driver = _driver(make_driver, kiosk_config, tmp_path, server.url)
     driver.tap("btn_track")
@@ -97,16 +83,16 @@ def test_typed_code_wrong_then_right_secret(make_driver, kiosk_config, tmp_path,
     driver.wait_screen("track_type")
     driver.pump(0.3)
     screen = driver.app.screen("track_type")
-    _type(driver, receipt.code.split("-", 1)[1])  # YYMMDD-XXXX: the kiosk adds its unit id
+    driver.type_keys(receipt.code.split("-", 1)[1].lower())  # YYMMDD-XXXX: the kiosk adds its unit id
     driver.tap("key_done")
     assert driver.find("keyboard").target is driver.find("txt_secret")
     wrong = "ABCDEF" if receipt.secret != "ABCDEF" else "ABCDEG"
-    _type(driver, wrong)
+    driver.type_keys(wrong.lower())
     driver.tap("btn_search")
     driver.wait_for(lambda: screen.message.startswith("Không tìm thấy hồ sơ"), timeout=30, what="not found")
     driver.screenshot(artifacts / "wrong_secret.png")
     driver.find("txt_secret").text = ""
-    _type(driver, receipt.secret)
+    driver.type_keys(receipt.secret.lower())
     driver.tap("btn_search")
     driver.wait_screen("track_result", timeout=30)
     driver.pump(0.3)
@@ -116,18 +102,18 @@ def test_typed_code_wrong_then_right_secret(make_driver, kiosk_config, tmp_path,
     assert driver.app.tr("rate.ref_from_visit", ref=receipt.code) in driver.texts()
 
 
-def test_bad_code_is_explained_without_calling_the_backend(make_driver, kiosk_config, tmp_path):
-    driver = _driver(make_driver, kiosk_config, tmp_path, f"http://127.0.0.1:{free_port()}/api/v1")
+def test_bad_code_is_explained_without_calling_the_backend(make_driver, kiosk_config, tmp_path, closed_port):
+    driver = _driver(make_driver, kiosk_config, tmp_path, closed_port.url)
     driver.app.go("track_type")
     driver.pump(0.3)
     screen = driver.app.screen("track_type")
-    _type(driver, "2507-7")
+    driver.type_keys("2507-7")
     driver.tap("btn_search")
     assert screen.message == driver.app.tr["track.error.bad_code"]
 
 
-def test_backend_down_shows_the_offline_message(make_driver, kiosk_config, tmp_path, artifacts):
-    driver = _driver(make_driver, kiosk_config, tmp_path, f"http://127.0.0.1:{free_port()}/api/v1")
+def test_backend_down_shows_the_offline_message(make_driver, kiosk_config, tmp_path, artifacts, closed_port):
+    driver = _driver(make_driver, kiosk_config, tmp_path, closed_port.url)
     driver.app.go("track_type")
     driver.pump(0.3)
     screen = driver.app.screen("track_type")

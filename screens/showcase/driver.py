@@ -1,4 +1,4 @@
-"""Drive the real kiosk window: pump the event loop, tap widgets by id, take screenshots.
+"""Drive the real kiosk window: pump the event loop, tap widgets by id, type on the kiosk keyboard, take screenshots.
 
 Used by the UI tests and by ``kiosk screenshots``. Taps are real touch events
 (``UnitTestTouch``) that travel through Kivy's event loop like a finger's.
@@ -16,6 +16,9 @@ from kivy.base import EventLoop, runTouchApp, stopTouchApp
 from kivy.core.window import Window
 from kivy.tests.common import UnitTestTouch
 from kivy.uix.widget import Widget
+
+# Keys of the kiosk keyboard (screens/keyboard.kv) whose id is not the character itself.
+KEY_NAMES = {" ": "space", ",": "comma", ".": "dot", "-": "dash", "/": "slash", "@": "at"}
 
 
 class WidgetNotFound(LookupError):
@@ -79,6 +82,14 @@ class KioskDriver:
                     return ids[widget_id]
         raise WidgetNotFound(f"no widget with id {widget_id!r} on screen {self.app.current!r}")
 
+    def has(self, widget_id: str) -> bool:
+        """Whether a widget with kv id ``widget_id`` is on the open dialog or the current screen."""
+        try:
+            self.find(widget_id)
+        except WidgetNotFound:
+            return False
+        return True
+
     def tap(self, target: str | Widget, settle: float = 0.15) -> Widget:
         """Touch down and up at the centre of the widget (by id or object)."""
         widget = self.find(target) if isinstance(target, str) else target
@@ -99,6 +110,13 @@ class KioskDriver:
         touch.touch_up()
         self.pump(settle)
 
+    def type_keys(self, keys: str, settle: float = 0.02) -> None:
+        """Tap the kiosk keyboard's key for each character (``key_<char>``; shift before a capital)."""
+        for ch in keys:
+            if ch.isupper():
+                self.tap("key_shift", settle=settle)
+            self.tap(f"key_{KEY_NAMES.get(ch, ch.lower())}", settle=settle)
+
     def texts(self, root: Widget | None = None) -> list[str]:
         """Every non-empty label text visible on the current screen and dialogs."""
         from kivy.uix.label import Label
@@ -110,6 +128,20 @@ class KioskDriver:
                 if isinstance(w, Label) and w.text and w.opacity > 0:
                     out.append(w.text)
         return out
+
+    def dismiss_dialogs(self) -> int:
+        """Close every dialog on top of the app (a scene must not show the last one's); returns how many."""
+        from kivy.uix.modalview import ModalView
+
+        dialogs = [c for c in Window.children if c is not self.app.root]
+        for dialog in dialogs:
+            if isinstance(dialog, ModalView):
+                dialog.dismiss(animation=False)
+            else:
+                Window.remove_widget(dialog)
+        if dialogs:
+            self.pump(0.05)
+        return len(dialogs)
 
     # -------------------------------------------------------- screenshots
 
@@ -128,8 +160,8 @@ class KioskDriver:
         self.app.dispatch("on_stop")
         for child in list(Window.children):
             Window.remove_widget(child)
-        # Let events the removed widgets scheduled (text refreshes read ``app.sz`` in kv) run while the app
-        # is still the running one; only then forget it, or they fail on a ProxyApp with no app behind it.
+        # Callbacks already scheduled (a TextInput's refresh, kv rules that read ``app``) run now, while this
+        # app is still the running one; cleared first, they would fail on ``app`` being None.
         self.pump(0.05)
         App._running_app = None
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from screens.showcase import scene
+from screens.showcase.book import SceneBook
+
+scenes = SceneBook()
+scene = scenes.add
 
 # An invented citizen (DOMAIN.md examples), born 1950: 60+, so "elderly" is suggested.
 ELDER_QR = "036050001234|163456789|Nguyễn Văn An|15031950|Nam|Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định|20042021"

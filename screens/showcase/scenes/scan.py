@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.base import paths
-from screens.showcase import scene
+from screens.showcase.book import SceneBook
+
+scenes = SceneBook()
+scene = scenes.add
 
 PROCEDURE = "1.004194"  # Đăng ký tạm trú: proof of residence (required) + landlord's consent (if any)
 

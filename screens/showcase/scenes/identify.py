@@ -11,7 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from screens.showcase import scene
+from screens.showcase.book import SceneBook
+
+scenes = SceneBook()
+scene = scenes.add
 
 
 @contextmanager

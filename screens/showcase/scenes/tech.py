@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from screens.showcase import scene
+from screens.showcase.book import SceneBook
+
+scenes = SceneBook()
+scene = scenes.add
 
 SCENE_PIN = "2468"
 
@@ -90,8 +93,6 @@ def settings(driver: Any) -> None:
 def logs(driver: Any) -> None:
     """A few invented entries in a throw-away log file (the showcase never shows the machine's real log)."""
     import json
-    import tempfile
-    from pathlib import Path
 
     from kiosk.base import updated
 
@@ -106,9 +107,10 @@ def logs(driver: Any) -> None:
         ("10:05:52", "ERROR", "devices.printer", "tcp://10.0.0.5:9100: paper_out: out of paper"),
         ("10:07:30", "INFO", "kiosk.ops.technician", "technician audit: entry"),
     ]
-    path = Path(tempfile.mkdtemp(prefix="kiosk-scene-log-")) / "kiosk.jsonl"
+    services = driver.app.services
+    path = services.config.data_path("scene-log", "kiosk.jsonl")  # inside the showcase's throw-away data dir
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps({"ts": f"2026-03-02T{t}+07:00", "level": lv, "logger": lg, "msg": m}) + "\n"
                             for t, lv, lg, m in entries), encoding="utf-8")
-    services = driver.app.services
     services.config = updated(services.config, "logging", file=str(path))
     driver.app.go("tech_logs")

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from screens.showcase import scene
+from screens.showcase.book import SceneBook
+
+scenes = SceneBook()
+scene = scenes.add
 
 SAMPLE_CODE = "000.00.01.H22-251120-0007"
 
