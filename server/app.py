@@ -47,7 +47,7 @@ def create_app(settings: ServerSettings, *, run_migrations: bool = True) -> Fast
     app.state.engine = engine
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.state.files = FileStore(settings.files_dir)
-    app.state.token_cache = TokenCache()
+    app.state.token_cache = TokenCache(settings.token_cache_ttl_s)
     errors.install(app)
     for spec, prefix in ROUTERS:
         module, _, attr = spec.partition(":")

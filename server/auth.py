@@ -38,7 +38,8 @@ def hash_token(token: str) -> str:
 class TokenCache:
     """token hash → identity for a few seconds (a revoked token stops working within the TTL)."""
 
-    def __init__(self) -> None:
+    def __init__(self, ttl_s: float = _CACHE_TTL_S) -> None:
+        self.ttl_s = ttl_s
         self._lock = threading.Lock()
         self._items: dict[str, tuple[float, KioskIdentity]] = {}
 
@@ -53,7 +54,7 @@ class TokenCache:
         with self._lock:
             if len(self._items) > 10_000:
                 self._items.clear()
-            self._items[h] = (time.monotonic() + _CACHE_TTL_S, ident)
+            self._items[h] = (time.monotonic() + self.ttl_s, ident)
 
     def clear(self) -> None:
         with self._lock:

@@ -25,6 +25,7 @@ class ServerSettings:
     max_file_bytes: int = 20 * 1024 * 1024
     max_total_bytes: int = 100 * 1024 * 1024
     max_priority_in_a_row: int = 2
+    token_cache_ttl_s: float = 30.0  # how long a token lookup is trusted (tests shorten it)
     clock: Callable[[], datetime] = field(default=utc_now)
 
     @property

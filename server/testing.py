@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 
 from server.app import create_app
@@ -26,6 +27,16 @@ from server.db import session_scope
 from server.settings import ServerSettings, utc_now
 
 DEFAULT_UNIT = "000.00.01.H22"
+
+
+def counter_call(http: httpx.Client, base_url: str, counter: int, services: list[str], credential: str) -> httpx.Response:
+    """A counter calls its next citizen (``POST /counters/{n}/next``).
+
+    The one place tests and the soak benchmark make a counter call, so the credential a
+    counter presents (today a kiosk token) changes here only.
+    """
+    return http.post(f"{base_url}/counters/{counter}/next", json={"services": services},
+                     headers={"Authorization": f"Bearer {credential}"})
 
 
 def free_port() -> int:
@@ -129,7 +140,7 @@ class ServerThread:
         faults: Faults | None = None,
         ssl_certfile: str | None = None,
         ssl_keyfile: str | None = None,
-        **limits: int,
+        **limits: Any,
     ) -> None:
         workdir = Path(workdir)
         self.settings = ServerSettings(
