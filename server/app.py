@@ -14,10 +14,9 @@ from fastapi import FastAPI
 from kiosk.api import API_PREFIX
 from server import __version__, errors
 from server.auth import TokenCache
-from server.db import make_engine, migrate
+from server.db import Database, make_engine, migrate
 from server.filestore import FileStore
 from server.settings import ServerSettings
-from sqlalchemy.orm import sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +44,8 @@ def create_app(settings: ServerSettings, *, run_migrations: bool = True) -> Fast
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessions = sessionmaker(engine, expire_on_commit=False)
+    app.state.db = Database(engine)
+    app.state.sessions = app.state.db.writers  # scripts and tests that seed or inspect the database
     app.state.files = FileStore(settings.files_dir)
     app.state.token_cache = TokenCache(settings.token_cache_ttl_s)
     errors.install(app)

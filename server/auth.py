@@ -7,19 +7,23 @@ and lets the lookup be an indexed equality instead of scanning bcrypt hashes.
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.db import Database
 from server.models import Department, Kiosk
 
 _bearer = HTTPBearer(auto_error=False)
 _CACHE_TTL_S = 30.0
+_NEGATIVE_TTL_S = 5.0
+MAX_TOKEN_CHARS = 512
 
 
 @dataclass(frozen=True)
@@ -36,33 +40,67 @@ def hash_token(token: str) -> str:
 
 
 class TokenCache:
-    """token hash → identity for a few seconds (a revoked token stops working within the TTL)."""
+    """token hash → identity for ``ttl_s`` (a revoked token stops working within it); unknown
+    hashes are remembered for ``negative_ttl_s``, so a client hammering with a bad token costs
+    no query per request.
 
-    def __init__(self, ttl_s: float = _CACHE_TTL_S) -> None:
-        self.ttl_s = ttl_s
-        self._lock = threading.Lock()
-        self._items: dict[str, tuple[float, KioskIdentity]] = {}
+    Read and written on the event loop and in worker threads without a lock: single dict
+    operations are atomic in CPython, and a lost update only costs one more lookup.
+    """
 
-    def get(self, h: str) -> KioskIdentity | None:
-        with self._lock:
-            hit = self._items.get(h)
-            if hit and hit[0] > time.monotonic():
-                return hit[1]
-            return None
+    def __init__(self, ttl_s: float = _CACHE_TTL_S, negative_ttl_s: float = _NEGATIVE_TTL_S,
+                 max_items: int = 10_000) -> None:
+        self.ttl_s, self.negative_ttl_s, self.max_items = ttl_s, negative_ttl_s, max_items
+        self._items: dict[str, tuple[float, KioskIdentity | None]] = {}
 
-    def put(self, h: str, ident: KioskIdentity) -> None:
-        with self._lock:
-            if len(self._items) > 10_000:
-                self._items.clear()
-            self._items[h] = (time.monotonic() + self.ttl_s, ident)
+    def get(self, h: str) -> tuple[bool, KioskIdentity | None]:
+        """(known, identity): known=False means "ask the database"; identity None means a bad token."""
+        hit = self._items.get(h)
+        if hit is None or hit[0] <= time.monotonic():
+            return False, None
+        return True, hit[1]
+
+    def put(self, h: str, ident: KioskIdentity | None) -> None:
+        if len(self._items) >= self.max_items:
+            self._items = {}
+        self._items[h] = (time.monotonic() + (self.ttl_s if ident is not None else self.negative_ttl_s), ident)
 
     def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+        self._items = {}
 
 
 def _unauthorized() -> HTTPException:
     return HTTPException(401, "invalid or missing token", headers={"WWW-Authenticate": "Bearer"})
+
+
+def lookup_kiosk(db: Database, h: str) -> KioskIdentity | None:
+    """The kiosk whose token hashes to ``h`` (one indexed read, no lock); blocking — call it off the loop."""
+    with db.read() as s:
+        row = s.execute(
+            select(Kiosk.id, Kiosk.department_id, Department.unit_id)
+            .join(Department, Department.id == Kiosk.department_id)
+            .where(Kiosk.token_hash == h)
+        ).first()
+    return None if row is None else KioskIdentity(row[0], row[1], row[2])
+
+
+async def identify(app: Any, token: str) -> KioskIdentity | None:
+    """The kiosk of ``token`` or None: from the cache on the event loop, else a read in the threadpool."""
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        return None
+    h = hash_token(token)
+    cache: TokenCache = app.state.token_cache
+    known, ident = cache.get(h)
+    if not known:
+        ident = await run_in_threadpool(lookup_kiosk, app.state.db, h)
+        cache.put(h, ident)
+    return ident
+
+
+def bearer_token(authorization: str | None) -> str:
+    """The token of an ``Authorization: Bearer …`` header, or ""."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
 
 
 async def current_kiosk(
@@ -70,25 +108,14 @@ async def current_kiosk(
 ) -> KioskIdentity:
     """FastAPI dependency: the calling kiosk, or 401.
 
-    Async so the usual case (a cached token) costs no worker-thread hop; a cache miss runs one
-    indexed query on the event loop, once per token per TTL.
+    Async so a cached token costs no worker-thread hop; a cache miss reads the database in the
+    threadpool, never on the event loop.
     """
     if creds is None or creds.scheme.lower() != "bearer" or not creds.credentials:
         raise _unauthorized()
-    h = hash_token(creds.credentials)
-    cache: TokenCache = request.app.state.token_cache
-    ident = cache.get(h)
+    ident = await identify(request.app, creds.credentials)
     if ident is None:
-        with request.app.state.sessions() as s:
-            row = s.execute(
-                select(Kiosk.id, Kiosk.department_id, Department.unit_id)
-                .join(Department, Department.id == Kiosk.department_id)
-                .where(Kiosk.token_hash == h)
-            ).first()
-        if row is None:
-            raise _unauthorized()
-        ident = KioskIdentity(row[0], row[1], row[2])
-        cache.put(h, ident)
+        raise _unauthorized()
     return ident
 
 

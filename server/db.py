@@ -1,16 +1,17 @@
 """Database engine, sessions and the schema migration run at start.
 
 SQLite (one file, the default for a single department) and PostgreSQL (one
-backend shared by many kiosks) behind the same SQLAlchemy 2 code. On SQLite every
-transaction starts with ``BEGIN IMMEDIATE``: writers queue for the lock up front
-instead of failing half-way when two of them read and then write (ticket numbers).
+backend shared by many kiosks) behind the same SQLAlchemy 2 code. On SQLite a write
+transaction starts with ``BEGIN IMMEDIATE``: writers queue for the lock up front instead
+of failing half-way when two of them read and then write (ticket numbers); readers
+start a plain snapshot and never wait for writers (WAL).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -40,56 +41,95 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get WAL, a busy timeout and eager write locks."""
+class DatabaseBusy(Exception):
+    """The write lock was not free within its timeout: answered ``503`` with ``Retry-After``."""
+
+
+WRITE = "kiosk_write"  # execution option of the engine that write sessions are bound to
+
+
+def make_engine(url: str, *, lock_timeout_s: float = 10.0) -> Engine:
+    """An engine for ``url``; SQLite files get WAL, a busy timeout and a write lock for writers only."""
     u = make_url(url)
-    if u.get_backend_name() == "sqlite":
-        if u.database and u.database != ":memory:":
-            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=20,
-                               max_overflow=20)
+    if u.get_backend_name() != "sqlite":
+        return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True, pool_timeout=lock_timeout_s)
+    if u.database and u.database != ":memory:":
+        Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+    busy_ms = int(lock_timeout_s * 1000)
+    engine = create_engine(url, connect_args={"timeout": lock_timeout_s, "check_same_thread": False},
+                           pool_size=20, max_overflow=20, pool_timeout=lock_timeout_s)
 
-        @event.listens_for(engine, "connect")
-        def _sqlite_connect(dbapi_conn: Any, _rec: Any) -> None:
-            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (pysqlite's own is broken)
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
+    @event.listens_for(engine, "connect")
+    def _sqlite_connect(dbapi_conn: Any, _rec: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (pysqlite's own is broken)
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
 
-        # SQLite has one writer at a time. Queue this process's transactions on a Python lock (a
-        # fair hand-over) rather than in SQLite's busy handler, which sleeps and retries: same
-        # correctness, far better tail latency under many concurrent kiosks.
-        write_lock = threading.Lock()
+    # SQLite has one writer at a time; WAL lets any number of readers run beside it. Writers of
+    # this process queue on a Python lock (a fair hand-over, better tail latency than SQLite's
+    # sleeping busy handler) taken with a timeout; readers take no lock at all.
+    write_lock = threading.Lock()
 
-        def _release(info: dict[str, Any]) -> None:
-            if info.pop("kiosk_write_lock", False):
-                write_lock.release()
+    def _release(info: dict[str, Any]) -> None:
+        if info.pop("kiosk_write_lock", False):
+            write_lock.release()
 
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn: Any) -> None:
-            write_lock.acquire()
-            conn.info["kiosk_write_lock"] = True
-            try:
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-            except BaseException:
-                _release(conn.info)
-                raise
-
-        @event.listens_for(engine, "commit")
-        @event.listens_for(engine, "rollback")
-        def _sqlite_end(conn: Any) -> None:
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(conn: Any) -> None:
+        if not conn.get_execution_options().get(WRITE):
+            conn.exec_driver_sql("BEGIN")  # a reader: a consistent snapshot, no lock
+            return
+        if not write_lock.acquire(timeout=lock_timeout_s):
+            raise DatabaseBusy(f"database write lock not free within {lock_timeout_s:g} s")
+        conn.info["kiosk_write_lock"] = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
             _release(conn.info)
+            raise
 
-        @event.listens_for(engine.pool, "checkin")
-        def _sqlite_checkin(_dbapi_conn: Any, record: Any) -> None:
-            if record is not None:
-                _release(record.info)
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _sqlite_end(conn: Any) -> None:
+        _release(conn.info)
 
-        return engine
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    @event.listens_for(engine.pool, "checkin")
+    def _sqlite_checkin(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            _release(record.info)
+
+    return engine
+
+
+class Database:
+    """Sessions of one engine, opened and closed inside the code that uses them.
+
+    ``read()`` is a snapshot for queries (never the writers' lock); ``write()`` is one
+    transaction (on SQLite ``BEGIN IMMEDIATE`` behind the write lock), committed when the
+    block ends without error, rolled back otherwise. Build every answer before the block
+    ends: nothing touches the database after the commit.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.readers = sessionmaker(engine, expire_on_commit=False)
+        self.writers = sessionmaker(engine.execution_options(**{WRITE: True}), expire_on_commit=False)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        session = self.readers()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def write(self) -> AbstractContextManager[Session]:
+        return session_scope(self.writers)
 
 
 def migrate(engine: Engine) -> None:

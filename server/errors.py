@@ -6,13 +6,20 @@ Validation errors name the field the way a client wrote it (``meta.applicant.ful
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from server.db import DatabaseBusy
+
+log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -48,6 +55,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": "validation error", "errors": field_errors(exc.errors())}, status_code=422)
+
+    @app.exception_handler(DatabaseBusy)
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    async def _busy(_: Request, exc: Exception) -> JSONResponse:
+        """The database is locked, gone or out of connections: the kiosk keeps its work and retries."""
+        log.warning("database unavailable: %s", type(exc).__name__)
+        return JSONResponse({"detail": "database busy, retry later", "errors": []}, status_code=503,
+                            headers={"Retry-After": "2"})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -61,7 +61,6 @@ def run(args: argparse.Namespace, root: Path) -> int:
 
     from server.app import create_app
     from server.auth import seed_kiosk
-    from server.db import session_scope
     from server.settings import ServerSettings
 
     db = _sqlite_file_url(args.db, root)
@@ -85,7 +84,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
         if len(token) < 8:
             print("kiosk-server: --kiosk needs a token of 8+ characters (--token or $KIOSK_SERVER_TOKEN)", file=sys.stderr)
             return 2
-        with session_scope(app.state.sessions) as s:
+        with app.state.db.write() as s:
             seed_kiosk(s, args.kiosk, token, args.unit, args.department)
     if args.add_only:
         return 0

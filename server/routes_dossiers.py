@@ -21,6 +21,7 @@ import kiosk.api as api
 from server import codes, deps
 from server.appointments import appointment
 from server.auth import KioskIdentity, current_kiosk
+from server.db import Database
 from server.errors import ApiError, field_errors, unprocessable
 from server.filestore import FileRejected, FileStore, StagedFile
 from server.models import Dossier, DossierEvent, DossierFile
@@ -60,6 +61,31 @@ def _parse_meta(raw: str) -> api.DossierIn:
         raise unprocessable(field_errors(e.errors(), prefix=("meta",))) from None
 
 
+def _create(s: Session, dossier: api.DossierIn, staged: list[StagedFile], kiosk: KioskIdentity,
+            cfg: ServerSettings, idempotency_key: str, fp: str) -> api.DossierReceipt:
+    """The one transaction: code from the daily sequence, dossier, files, first event; the receipt before commit."""
+    received = cfg.local_now()
+    day = received.date()
+    seq = codes.next_value(s, codes.dossier_sequence_name(kiosk.unit_id), day)
+    if seq > codes.MAX_DOSSIERS_PER_DAY:
+        raise HTTPException(503, "daily dossier numbers exhausted for this unit")
+    d = Dossier(
+        code=codes.dossier_code(kiosk.unit_id, day, seq), secret=codes.new_secret(),
+        department_id=kiosk.department_id, kiosk_id=kiosk.kiosk_id,
+        procedure_code=dossier.procedure_code, procedure_name=dossier.procedure_name,
+        meta=json.loads(dossier.model_dump_json()), status="received", received_at=received,
+        appointment_at=appointment(received, dossier, cfg.calendar_file), idempotency_key=idempotency_key,
+        fingerprint=fp,
+    )
+    d.files = [DossierFile(name=sf.name, size=sf.size, sha256=sf.sha256, content_type=sf.content_type)
+               for sf in staged]
+    s.add(d)
+    s.flush()
+    s.add(DossierEvent(dossier_id=d.id, at=received, status="received", note=f"kiosk {kiosk.kiosk_id}"))
+    s.flush()
+    return _receipt(d, cfg.tz)
+
+
 @router.post("/dossiers", response_model=api.DossierReceipt, status_code=201)
 def submit_dossier(
     request: Request,
@@ -68,7 +94,7 @@ def submit_dossier(
     files: list[UploadFile] = File(default_factory=list),
     idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=8, max_length=100),
     kiosk: KioskIdentity = Depends(current_kiosk),
-    s: Session = Depends(deps.session),
+    db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> api.DossierReceipt:
     dossier = _parse_meta(meta)
@@ -92,39 +118,21 @@ def submit_dossier(
             raise unprocessable([{"field": f"meta.documents[{i}].files", "message": f"no uploaded file {n!r}"}
                                  for i, n in missing])
         fp = deps.fingerprint(dossier.model_dump_json(), *[f"{sf.name}:{sf.sha256}" for sf in staged])
-        old = _existing(s, kiosk.kiosk_id, idempotency_key)
-        if old is not None:
-            return _replay(old, fp, cfg.tz, response)
-        s.rollback()  # end the read: fsyncs below run outside SQLite's write lock (a racing twin → IntegrityError)
-        for sf in staged:  # durable before the transaction that names them
-            store.commit(sf)
-        received = cfg.local_now()
-        day = received.date()
-        seq = codes.next_value(s, codes.dossier_sequence_name(kiosk.unit_id), day)
-        if seq > codes.MAX_DOSSIERS_PER_DAY:
-            raise HTTPException(503, "daily dossier numbers exhausted for this unit")
-        d = Dossier(
-            code=codes.dossier_code(kiosk.unit_id, day, seq), secret=codes.new_secret(),
-            department_id=kiosk.department_id, kiosk_id=kiosk.kiosk_id,
-            procedure_code=dossier.procedure_code, procedure_name=dossier.procedure_name,
-            meta=json.loads(dossier.model_dump_json()), status="received", received_at=received,
-            appointment_at=appointment(received, dossier, cfg.calendar_file), idempotency_key=idempotency_key, fingerprint=fp,
-        )
-        d.files = [DossierFile(name=sf.name, size=sf.size, sha256=sf.sha256, content_type=sf.content_type)
-                   for sf in staged]
-        s.add(d)
-        try:
-            s.flush()
-            s.add(DossierEvent(dossier_id=d.id, at=received, status="received", note=f"kiosk {kiosk.kiosk_id}"))
-            s.commit()
-        except IntegrityError:  # the same key raced in from a resend: answer as a replay
-            s.rollback()
+        with db.read() as s:
             old = _existing(s, kiosk.kiosk_id, idempotency_key)
-            if old is None:
-                raise
-            return _replay(old, fp, cfg.tz, response)
-        s.refresh(d)
-        return _receipt(d, cfg.tz)
+            if old is not None:
+                return _replay(old, fp, cfg.tz, response)
+        for sf in staged:  # durable before the transaction that names them (fsyncs outside the write lock)
+            store.commit(sf)
+        try:
+            with db.write() as s:
+                return _create(s, dossier, staged, kiosk, cfg, idempotency_key, fp)
+        except IntegrityError:  # the same key raced in from a resend: answer as a replay
+            with db.read() as s:
+                old = _existing(s, kiosk.kiosk_id, idempotency_key)
+                if old is None:
+                    raise
+                return _replay(old, fp, cfg.tz, response)
     except FileRejected as e:
         raise ApiError(e.status, e.detail, [{"field": e.field, "message": e.detail}]) from None
     finally:
@@ -136,17 +144,19 @@ def dossier_status(
     code: str,
     secret: str,
     kiosk: KioskIdentity = Depends(current_kiosk),
-    s: Session = Depends(deps.session),
+    db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> api.DossierStatus:
     """Status and history — only with the secret; a wrong secret looks exactly like an unknown code."""
-    d = s.execute(select(Dossier).options(selectinload(Dossier.events)).where(Dossier.code == code)).scalar_one_or_none()
-    if d is None or not hmac.compare_digest(d.secret.encode(), secret.strip().upper().encode()):
-        raise HTTPException(404, "no dossier with this code and secret")
-    tz = cfg.tz
-    return api.DossierStatus(
-        code=d.code, procedure_code=d.procedure_code, procedure_name=d.procedure_name, status=d.status,
-        status_vi=api.STATUS_VI.get(d.status, d.status), received_at=d.received_at.astimezone(tz),
-        appointment_at=d.appointment_at.astimezone(tz),
-        history=[api.StatusEvent(at=e.at.astimezone(tz), status=e.status, note=e.note) for e in d.events],
-    )
+    with db.read() as s:
+        d = s.execute(select(Dossier).options(selectinload(Dossier.events))
+                      .where(Dossier.code == code)).scalar_one_or_none()
+        if d is None or not hmac.compare_digest(d.secret.encode(), secret.strip().upper().encode()):
+            raise HTTPException(404, "no dossier with this code and secret")
+        tz = cfg.tz
+        return api.DossierStatus(
+            code=d.code, procedure_code=d.procedure_code, procedure_name=d.procedure_name, status=d.status,
+            status_vi=api.STATUS_VI.get(d.status, d.status), received_at=d.received_at.astimezone(tz),
+            appointment_at=d.appointment_at.astimezone(tz),
+            history=[api.StatusEvent(at=e.at.astimezone(tz), status=e.status, note=e.note) for e in d.events],
+        )

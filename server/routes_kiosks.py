@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import deps
+from server.db import Database
 from server.models import Department, Kiosk
 from server.settings import ServerSettings
 
@@ -76,11 +77,12 @@ def list_kiosks(s: Session, now: datetime, unit: str | None = None) -> list[Kios
 @router.get("/kiosks", response_model=KiosksOut)
 def kiosks_json(
     unit: str | None = Query(None, max_length=40),
-    s: Session = Depends(deps.session),
+    db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> KiosksOut:
     now = cfg.now()
-    return KiosksOut(time=now, kiosks=list_kiosks(s, now, unit))
+    with db.read() as s:
+        return KiosksOut(time=now, kiosks=list_kiosks(s, now, unit))
 
 
 def _ago(seconds: float | None) -> str:
@@ -123,8 +125,10 @@ td,th{{border:1px solid #ccc;padding:.5em;text-align:left;vertical-align:top}}th
 @router.get("/kiosks.html", response_class=HTMLResponse)
 def kiosks_page(
     unit: str | None = Query(None, max_length=40),
-    s: Session = Depends(deps.session),
+    db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> HTMLResponse:
     now = cfg.now()
-    return HTMLResponse(render_page(list_kiosks(s, now, unit), now, cfg.tz))
+    with db.read() as s:
+        kiosks = list_kiosks(s, now, unit)
+    return HTMLResponse(render_page(kiosks, now, cfg.tz))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 import kiosk.api as api
 from server import deps
 from server.auth import KioskIdentity, current_kiosk
+from server.db import Database
 from server.models import Rating
 from server.settings import ServerSettings
 
@@ -33,27 +34,28 @@ def post_rating(
     response: Response,
     idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=8, max_length=100),
     kiosk: KioskIdentity = Depends(current_kiosk),
-    s: Session = Depends(deps.session),
+    db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> api.RatingAck:
     fp = deps.fingerprint(body.model_dump_json())
-    old = _find(s, kiosk.kiosk_id, idempotency_key)
-    if old is not None:
-        return _ack(old, fp, cfg.tz, response)
-    at = body.at if body.at.tzinfo else body.at.replace(tzinfo=cfg.tz)
-    r = Rating(
-        department_id=kiosk.department_id, kiosk_id=kiosk.kiosk_id, level=body.level,
-        dossier_code=body.dossier_code, ticket_number=body.ticket_number, procedure_code=body.procedure_code,
-        service=body.service, counter=body.counter, reasons=list(body.reasons), text=body.text, at=at,
-        received_at=cfg.now(), channel=body.channel, idempotency_key=idempotency_key, fingerprint=fp,
-    )
-    s.add(r)
     try:
-        s.commit()
-    except IntegrityError:
-        s.rollback()
-        old = _find(s, kiosk.kiosk_id, idempotency_key)
-        if old is None:
-            raise
-        return _ack(old, fp, cfg.tz, response)
-    return api.RatingAck(id=r.id, received_at=r.received_at.astimezone(cfg.tz))
+        with db.write() as s:
+            old = _find(s, kiosk.kiosk_id, idempotency_key)
+            if old is not None:
+                return _ack(old, fp, cfg.tz, response)
+            at = body.at if body.at.tzinfo else body.at.replace(tzinfo=cfg.tz)
+            r = Rating(
+                department_id=kiosk.department_id, kiosk_id=kiosk.kiosk_id, level=body.level,
+                dossier_code=body.dossier_code, ticket_number=body.ticket_number, procedure_code=body.procedure_code,
+                service=body.service, counter=body.counter, reasons=list(body.reasons), text=body.text, at=at,
+                received_at=cfg.now(), channel=body.channel, idempotency_key=idempotency_key, fingerprint=fp,
+            )
+            s.add(r)
+            s.flush()
+            return api.RatingAck(id=r.id, received_at=r.received_at.astimezone(cfg.tz))
+    except IntegrityError:  # the same key raced in from a resend (PostgreSQL): the first answer
+        with db.read() as s:
+            old = _find(s, kiosk.kiosk_id, idempotency_key)
+            if old is None:
+                raise
+            return _ack(old, fp, cfg.tz, response)

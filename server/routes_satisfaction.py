@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server import deps
+from server.db import Database
 from server.models import Department, Rating, Ticket
 from server.settings import ServerSettings
 
@@ -161,10 +162,12 @@ def _range(cfg: ServerSettings, date_from: date | None, date_to: date | None, da
     return date_from, date_to
 
 
-def _report(s: Session, cfg: ServerSettings, date_from: date | None, date_to: date | None, days: int,
+def _report(db: Database, cfg: ServerSettings, date_from: date | None, date_to: date | None, days: int,
             unit: str | None, target: float) -> SatisfactionOut:
     start, end = _range(cfg, date_from, date_to, days)
-    return aggregate(load_rows(s, cfg, start, end, unit), start, end, target)
+    with db.read() as s:
+        rows = load_rows(s, cfg, start, end, unit)
+    return aggregate(rows, start, end, target)
 
 
 @router.get("/satisfaction", response_model=SatisfactionOut)
@@ -174,10 +177,10 @@ def satisfaction(
     days: int = Query(14, ge=1, le=MAX_DAYS),
     unit: str | None = Query(None, max_length=40),
     target: float = Query(DEFAULT_TARGET, gt=0, le=100),
-    s: Session = Depends(deps.session),
+    db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> SatisfactionOut:
-    return _report(s, cfg, date_from, date_to, days, unit, target)
+    return _report(db, cfg, date_from, date_to, days, unit, target)
 
 
 @router.get("/satisfaction.html", response_class=HTMLResponse)
@@ -187,10 +190,10 @@ def satisfaction_page(
     days: int = Query(14, ge=1, le=MAX_DAYS),
     unit: str | None = Query(None, max_length=40),
     target: float = Query(DEFAULT_TARGET, gt=0, le=100),
-    s: Session = Depends(deps.session),
+    db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> HTMLResponse:
-    report = _report(s, cfg, date_from, date_to, days, unit, target)
+    report = _report(db, cfg, date_from, date_to, days, unit, target)
     return HTMLResponse(render_page(report, unit or ""))
 
 

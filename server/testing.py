@@ -23,7 +23,6 @@ import uvicorn
 
 from server.app import create_app
 from server.auth import seed_kiosk
-from server.db import session_scope
 from server.settings import ServerSettings, utc_now
 
 DEFAULT_UNIT = "000.00.01.H22"
@@ -159,7 +158,7 @@ class ServerThread:
 
     def __enter__(self) -> ServerThread:
         self.app = create_app(self.settings)
-        with session_scope(self.app.state.sessions) as s:
+        with self.app.state.db.write() as s:
             for kiosk_id, token, unit in self.kiosks:
                 seed_kiosk(s, kiosk_id, token, unit, f"Bộ phận Một cửa {unit}")
         asgi: Any = FaultMiddleware(self.app, self.faults) if self.faults is not None else self.app
