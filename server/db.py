@@ -9,14 +9,17 @@ start a plain snapshot and never wait for writers (WAL).
 
 from __future__ import annotations
 
+import random
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -39,6 +42,32 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+def _ensure_wal(cur: Any, timeout_s: float) -> None:
+    """Switch the file to WAL once, racing other connections that open the same fresh file.
+
+    The switch needs an exclusive lock and fails at once ("database is locked", no busy
+    handler) while another connection is opening the file; the mode is stored in the file,
+    so read it first (every later open stops there) and retry the switch with backoff.
+    """
+    deadline = time.monotonic() + timeout_s
+    delay = 0.002
+    while True:
+        try:
+            mode = str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+            if mode in ("wal", "memory"):
+                return
+            mode = str(cur.execute("PRAGMA journal_mode=WAL").fetchone()[0]).lower()
+            if mode in ("wal", "memory"):
+                return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e):
+                raise
+        if time.monotonic() + delay > deadline:
+            raise DatabaseBusy(f"could not switch the database to WAL within {timeout_s:g} s")
+        time.sleep(delay * (0.5 + random.random()))
+        delay = min(delay * 2, 0.1)
 
 
 class DatabaseBusy(Exception):
@@ -64,7 +93,7 @@ def make_engine(url: str, *, lock_timeout_s: float = 10.0) -> Engine:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (pysqlite's own is broken)
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={busy_ms}")
-        cur.execute("PRAGMA journal_mode=WAL")
+        _ensure_wal(cur, lock_timeout_s)
         cur.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
@@ -132,17 +161,35 @@ class Database:
         return session_scope(self.writers)
 
 
-def migrate(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest Alembic revision (safe to run at every start)."""
+_MIGRATE_LOCK = threading.Lock()  # alembic's context is module-global: one migration per process at a time
+_PG_MIGRATE_LOCK_KEY = 0x6B696F736B  # pg_advisory_xact_lock key of our migrations ("kiosk")
+
+
+def migrate(engine: Engine, timeout_s: float = 120.0) -> None:
+    """Create or upgrade the schema to the newest Alembic revision (safe to run at every start).
+
+    Several processes may start on one fresh database at once: the migration runs in a write
+    transaction (SQLite ``BEGIN IMMEDIATE``; a PostgreSQL advisory lock), so the second one
+    waits, then finds the schema at head and does nothing.
+    """
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        conn.commit()
+    if not _MIGRATE_LOCK.acquire(timeout=timeout_s):
+        raise DatabaseBusy("another migration of this process did not finish")
+    try:
+        with engine.execution_options(**{WRITE: True}).connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATE_LOCK_KEY})
+            else:
+                conn.exec_driver_sql("SELECT 1")  # BEGIN IMMEDIATE now: the schema is ours until commit
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            conn.commit()
+    finally:
+        _MIGRATE_LOCK.release()
 
 
 @contextmanager
