@@ -34,7 +34,7 @@ ROUTERS: tuple[tuple[str, str], ...] = (
 
 def create_app(settings: ServerSettings, *, run_migrations: bool = True) -> FastAPI:
     """Build the app on ``settings.db_url`` (schema migrated to the newest revision first)."""
-    engine = make_engine(settings.db_url)
+    engine = make_engine(settings.db_url, lock_timeout_s=settings.db_lock_timeout_s)
     if run_migrations:
         migrate(engine)
     app = FastAPI(
@@ -47,7 +47,7 @@ def create_app(settings: ServerSettings, *, run_migrations: bool = True) -> Fast
     app.state.db = Database(engine)
     app.state.sessions = app.state.db.writers  # scripts and tests that seed or inspect the database
     app.state.files = FileStore(settings.files_dir)
-    app.state.token_cache = TokenCache(settings.token_cache_ttl_s)
+    app.state.token_cache = TokenCache(settings.token_cache_ttl_s, settings.token_negative_ttl_s)
     errors.install(app)
     for spec, prefix in ROUTERS:
         module, _, attr = spec.partition(":")

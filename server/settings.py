@@ -26,6 +26,8 @@ class ServerSettings:
     max_total_bytes: int = 100 * 1024 * 1024
     max_priority_in_a_row: int = 2
     token_cache_ttl_s: float = 30.0  # how long a token lookup is trusted (tests shorten it)
+    token_negative_ttl_s: float = 5.0  # how long an unknown token is remembered as unknown
+    db_lock_timeout_s: float = 10.0  # longest wait for the database write lock, then 503
     clock: Callable[[], datetime] = field(default=utc_now)
 
     @property

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import event, text
 
 from kiosk import api
 from server.testing import DEFAULT_UNIT, ServerThread, counter_call
@@ -119,3 +120,39 @@ def test_16_kiosks_8_counters_and_bad_tokens_get_every_answer_across_cache_expir
     for service, seqs in by_service.items():  # every number once, none skipped
         assert sorted(seqs) == list(range(1, len(seqs) + 1)), service
     assert api.ticket_number("A", 1) in tally.numbers
+
+
+def test_a_held_write_lock_gives_writers_503_and_never_stops_readers(tmp_path: Path):
+    """Every lock has a timeout: a writer that cannot get it in time is told to retry; readers never wait."""
+    kiosk_id, token, _ = KIOSKS[0]
+    auth = {"Authorization": f"Bearer {token}"}
+    with ServerThread(tmp_path, kiosks=KIOSKS[:1], db_lock_timeout_s=0.5) as srv:
+        assert httpx.post(f"{srv.url}/tickets", json={"service": "A"}, headers=auth).status_code == 201
+        with srv.app.state.db.write() as s:  # someone holds the write lock (BEGIN IMMEDIATE) …
+            s.execute(text("UPDATE kiosks SET name = name"))
+            r = httpx.post(f"{srv.url}/tickets", json={"service": "A"}, headers=auth, timeout=REQUEST_TIMEOUT_S)
+            assert r.status_code == 503 and r.headers["retry-after"] and r.json()["detail"]
+            assert httpx.get(f"{srv.url}/kiosks", timeout=REQUEST_TIMEOUT_S).status_code in (200, 401)
+            assert httpx.get(f"{srv.url}/health", timeout=REQUEST_TIMEOUT_S).status_code == 200
+            r = httpx.get(f"{srv.url}/dossiers/000.00.01.H22-260101-0001", params={"secret": "ABCDEF"},
+                          headers=auth, timeout=REQUEST_TIMEOUT_S)
+            assert r.status_code == 404  # a read with a valid token, answered while the writer waits
+        r = httpx.post(f"{srv.url}/tickets", json={"service": "A"}, headers=auth)
+        assert r.status_code == 201 and r.json()["number"] == "A002"  # the 503 took no number
+
+
+def test_bad_tokens_are_looked_up_once_then_remembered(tmp_path: Path):
+    with ServerThread(tmp_path, kiosks=KIOSKS[:1], token_negative_ttl_s=600) as srv:
+        lookups: list[str] = []
+
+        @event.listens_for(srv.app.state.engine, "before_cursor_execute")
+        def _count(_conn, _cur, statement, *_args) -> None:
+            if "token_hash" in statement:
+                lookups.append(statement)
+
+        with httpx.Client(timeout=REQUEST_TIMEOUT_S) as http:
+            for _ in range(20):
+                r = http.post(f"{srv.url}/tickets", json={"service": "A"},
+                              headers={"Authorization": "Bearer not-a-token-of-ours"})
+                assert r.status_code == 401
+        assert len(lookups) == 1
