@@ -13,9 +13,10 @@ from fastapi import FastAPI
 
 from kiosk.api import API_PREFIX
 from server import __version__, errors
-from server.auth import TokenCache
+from server.auth import TokenCache, identify
 from server.db import Database, make_engine, migrate
 from server.filestore import FileStore
+from server.limits import RequestLimits
 from server.settings import ServerSettings
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,12 @@ def create_app(settings: ServerSettings, *, run_migrations: bool = True) -> Fast
     app.state.files = FileStore(settings.files_dir)
     app.state.token_cache = TokenCache(settings.token_cache_ttl_s, settings.token_negative_ttl_s)
     errors.install(app)
+
+    async def _known_kiosk(token: str) -> bool:
+        return await identify(app, token) is not None
+
+    app.add_middleware(RequestLimits, json_limit=settings.max_json_bytes, authenticate=_known_kiosk,
+                       uploads={("POST", f"{API_PREFIX}/dossiers"): settings.max_upload_bytes})
     for spec, prefix in ROUTERS:
         module, _, attr = spec.partition(":")
         app.include_router(getattr(importlib.import_module(module), attr), prefix=prefix)

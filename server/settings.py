@@ -24,11 +24,18 @@ class ServerSettings:
     max_files: int = 30
     max_file_bytes: int = 20 * 1024 * 1024
     max_total_bytes: int = 100 * 1024 * 1024
+    max_meta_bytes: int = 256 * 1024  # the dossier's metadata JSON
+    max_json_bytes: int = 128 * 1024  # any other request body
     max_priority_in_a_row: int = 2
     token_cache_ttl_s: float = 30.0  # how long a token lookup is trusted (tests shorten it)
     token_negative_ttl_s: float = 5.0  # how long an unknown token is remembered as unknown
     db_lock_timeout_s: float = 10.0  # longest wait for the database write lock, then 503
     clock: Callable[[], datetime] = field(default=utc_now)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """Cap of a whole ``POST /dossiers`` body: files, metadata and the multipart framing."""
+        return self.max_total_bytes + self.max_meta_bytes + 4096 * (self.max_files + 2)
 
     @property
     def tz(self) -> ZoneInfo:

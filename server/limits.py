@@ -1,0 +1,89 @@
+"""Request bodies are bounded before the app reads a byte: by Content-Length, by credential, and while streaming.
+
+A pure ASGI middleware in front of the app. FastAPI parses a request's body (spooling
+multipart files to disk) before any dependency runs, so a token checked by a dependency
+comes too late: an anonymous client could fill the disk. Here, for every request:
+
+- on upload routes (the only ones allowed big bodies) the bearer token is checked first
+  → ``401`` at once, nothing read (an anonymous client learns nothing, not even the caps);
+- a ``Content-Length`` above the route's cap → ``413`` at once, nothing read;
+- a body without a length (chunked) is counted as it arrives and cut off at the cap → ``413``.
+
+Refusals close the connection, so a client does not go on sending the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import HTTPException
+from starlette.datastructures import Headers
+
+from server.auth import bearer_token
+
+Authenticate = Callable[[str], Awaitable[bool]]
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from ``receive`` when a streamed body passes its cap (FastAPI re-raises HTTPExceptions)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body larger than {limit} bytes", headers={"Connection": "close"})
+
+
+async def _refuse(send: Any, status: int, detail: str, extra: dict[str, str] | None = None) -> None:
+    body = json.dumps({"detail": detail, "errors": []}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+               (b"connection", b"close")]
+    headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (extra or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class RequestLimits:
+    """``uploads`` maps (method, path) of the routes that take big bodies to their cap; others get ``json_limit``."""
+
+    def __init__(self, app: Any, *, json_limit: int, uploads: dict[tuple[str, str], int],
+                 authenticate: Authenticate) -> None:
+        self.app, self.json_limit, self.uploads, self.authenticate = app, json_limit, uploads, authenticate
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        upload = self.uploads.get((scope["method"], scope["path"]))
+        limit = upload if upload is not None else self.json_limit
+        headers = Headers(scope=scope)
+        if upload is not None and not await self.authenticate(bearer_token(headers.get("authorization"))):
+            return await _refuse(send, 401, "invalid or missing token", {"WWW-Authenticate": "Bearer"})
+        length = headers.get("content-length")
+        if length is not None:
+            if not length.isdigit() or len(length) > 18:
+                return await _refuse(send, 400, "invalid Content-Length")
+            if int(length) > limit:
+                return await _refuse(send, 413, f"request body larger than {limit} bytes")
+        received = 0
+        started = False
+
+        async def limited_receive() -> dict:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        async def tracking_send(message: dict) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except BodyTooLarge:  # raised where no handler turned it into an answer
+            if started:
+                raise
+            await _refuse(send, 413, f"request body larger than {limit} bytes")
