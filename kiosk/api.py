@@ -8,11 +8,12 @@ names (``MaHoSo``, ``NgayHenTra`` …, DOMAIN.md §6).
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
 API_PREFIX = "/api/v1"
 
@@ -34,6 +35,62 @@ STATUS_VI: dict[str, str] = {
     "releasing": "Chờ trả kết quả",
     "done": "Đã trả kết quả",
 }
+
+
+# ------------------------------------------------------------------ bounds shared by every model
+# Every field that crosses the wire has a length or a range: input outside it is a 422 with the
+# field's name, never a 500 further down (a year-9999 date overflowing a time-zone shift, a
+# counter of 2**63 overflowing the database's integer).
+
+MIN_YEAR, MAX_YEAR = 2000, 2100  # timestamps of this system's life
+MIN_BIRTH_YEAR = 1900
+MAX_COUNTER = 999
+MAX_FEE_VND = 1_000_000_000  # one billion đồng: far above any administrative fee
+MAX_FORM_FIELDS = 200
+MAX_FORM_INT = 10**15
+
+
+def _in_years(v: date, low: int, high: int) -> date:
+    if not low <= v.year <= high:
+        raise ValueError(f"must be between the years {low} and {high}")
+    return v
+
+
+def _timestamp(v: datetime) -> datetime:
+    return _in_years(v, MIN_YEAR, MAX_YEAR)  # type: ignore[return-value]
+
+
+def _day(v: date) -> date:
+    return _in_years(v, MIN_YEAR, MAX_YEAR)
+
+
+def _birth(v: date) -> date:
+    return _in_years(v, MIN_BIRTH_YEAR, MAX_YEAR)
+
+
+def _hhmm(v: str) -> str:
+    h, m = (int(x) for x in v.split(":"))
+    if h > 23 or m > 59:
+        raise ValueError("must be a time of day from 00:00 to 23:59")
+    return v
+
+
+def _finite(v: float) -> float:
+    if not math.isfinite(v) or abs(v) > MAX_FORM_INT:
+        raise ValueError(f"must be a finite number of at most {MAX_FORM_INT}")
+    return v
+
+
+Timestamp = Annotated[datetime, AfterValidator(_timestamp)]
+Day = Annotated[date, AfterValidator(_day)]
+BirthDate = Annotated[date, AfterValidator(_birth)]
+HHMM = Annotated[str, Field(pattern=r"^\d\d:\d\d$"), AfterValidator(_hhmm)]
+Counter = Annotated[int, Field(ge=1, le=MAX_COUNTER)]
+ServiceLetter = Annotated[str, Field(pattern=r"^[A-Z]$")]
+FormKey = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+FormValue = (StrictBool | Annotated[StrictInt, Field(ge=-MAX_FORM_INT, le=MAX_FORM_INT)]
+             | Annotated[float, AfterValidator(_finite)] | Annotated[str, Field(max_length=2000)] | None)
+FileName = Annotated[str, Field(min_length=1, max_length=255)]
 
 
 class _Wire(BaseModel):
@@ -63,10 +120,10 @@ class ProceduresOut(_Wire):
 class TicketIn(_Wire):
     """Ask for a ticket. ``seq`` + ``issued_at`` register a ticket the kiosk numbered from its own block."""
 
-    service: str = Field(pattern=r"^[A-Z]$")
+    service: ServiceLetter
     priority: str | None = Field(None, pattern=r"^[a-z_]{2,32}$")
     seq: int | None = Field(None, ge=1, le=99_999)
-    issued_at: datetime | None = None
+    issued_at: Timestamp | None = None
 
 
 class TicketOut(_Wire):
@@ -85,7 +142,7 @@ class TicketOut(_Wire):
 
 
 class TicketBlockIn(_Wire):
-    service: str = Field(pattern=r"^[A-Z]$")
+    service: ServiceLetter
     size: int = Field(ge=1, le=1000)
 
 
@@ -102,7 +159,7 @@ class TicketBlock(_Wire):
 class CounterNextIn(_Wire):
     """A counter asks for its next citizen among the services it serves."""
 
-    services: list[str] = Field(min_length=1)
+    services: list[ServiceLetter] = Field(min_length=1, max_length=26)
 
 
 def ticket_number(service: str, seq: int) -> str:
@@ -120,7 +177,7 @@ class ProcessingRule(_Wire):
     """
 
     working_days: int = Field(0, ge=0, le=365)
-    cutoff: str = Field("15:00", pattern=r"^\d\d:\d\d$")
+    cutoff: HHMM = "15:00"
 
     @property
     def same_day(self) -> bool:
@@ -132,7 +189,7 @@ class Applicant(_Wire):
 
     full_name: str = Field(min_length=1, max_length=200)
     id_number: str = Field("", pattern=r"^(\d{9}|\d{12})?$")
-    date_of_birth: date | None = None
+    date_of_birth: BirthDate | None = None
     address: str = Field("", max_length=500)
     phone: str = Field("", pattern=r"^[0-9+ .-]{0,20}$")
     email: str = Field("", max_length=200)
@@ -146,7 +203,7 @@ class DocumentIn(_Wire):
     name: str = Field(min_length=1, max_length=300)
     original: bool = False
     count: int = Field(1, ge=1, le=100)
-    files: list[str] = Field(default_factory=list)  # upload filenames of this document
+    files: list[FileName] = Field(default_factory=list, max_length=100)  # upload filenames of this document
 
 
 class DossierIn(_Wire):
@@ -159,15 +216,15 @@ class DossierIn(_Wire):
     field: str = Field("", max_length=200)  # lĩnh vực
     applicant: Applicant
     summary: str = Field("", max_length=1000)  # TrichYeuHoSo
-    form: dict[str, Any] = Field(default_factory=dict)
-    documents: list[DocumentIn] = Field(default_factory=list)
+    form: dict[FormKey, FormValue] = Field(default_factory=dict, max_length=MAX_FORM_FIELDS)
+    documents: list[DocumentIn] = Field(default_factory=list, max_length=100)
     sets: int = Field(1, ge=1, le=20)
     rule: ProcessingRule
     # Set when the kiosk computed the appointment itself (used only if the server cannot).
-    appointment_at: datetime | None = None
-    accepted_at: datetime | None = None  # when the kiosk took it in (may be earlier, if it was queued)
+    appointment_at: Timestamp | None = None
+    accepted_at: Timestamp | None = None  # when the kiosk took it in (may be earlier, if it was queued)
     collect: Literal["counter", "post"] = "counter"
-    fee: int = Field(0, ge=0)
+    fee: int = Field(0, ge=0, le=MAX_FEE_VND)  # VND
     channel: Literal["kiosk"] = "kiosk"
 
 
@@ -227,10 +284,10 @@ class RatingIn(_Wire):
     ticket_number: str | None = Field(None, max_length=16)
     procedure_code: str | None = Field(None, max_length=40)
     service: str | None = Field(None, max_length=8)
-    counter: int | None = Field(None, ge=0, le=999)
-    reasons: list[str] = Field(default_factory=list, max_length=20)
+    counter: Counter | None = None
+    reasons: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(default_factory=list, max_length=20)
     text: str = Field("", max_length=2000)
-    at: datetime
+    at: Timestamp
     channel: Literal["kiosk"] = "kiosk"
 
     @model_validator(mode="after")

@@ -54,6 +54,7 @@ def create_app(settings: ServerSettings, *, run_migrations: bool = True) -> Fast
     async def _known_kiosk(token: str) -> bool:
         return await identify(app, token) is not None
 
+    app.add_middleware(errors.CatchAll)  # inner: added first
     app.add_middleware(RequestLimits, json_limit=settings.max_json_bytes, authenticate=_known_kiosk,
                        uploads={("POST", f"{API_PREFIX}/dossiers"): settings.max_upload_bytes})
     for spec, prefix in ROUTERS:

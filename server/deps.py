@@ -10,6 +10,9 @@ from server.db import Database
 from server.settings import ServerSettings
 
 
+IDEMPOTENCY_KEY = r"^[!-~]+$"  # visible ASCII only (8–100 characters)
+
+
 async def settings(request: Request) -> ServerSettings:
     """Async on purpose: FastAPI runs sync dependencies in a worker thread, a hop this one does not need."""
     return request.app.state.settings

@@ -18,6 +18,7 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.db import DatabaseBusy
+from server.filestore import StoreBusy
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,58 @@ def field_errors(errors: Sequence[dict[str, Any]], prefix: tuple[Any, ...] = ())
              "type": e.get("type", "")} for e in errors]
 
 
+class CatchAll:
+    """The innermost safety net (pure ASGI): an exception no handler took becomes one 500 Problem.
+
+    Its traceback is logged the first time per (exception type, place), later ones as one line:
+    a client repeating a request that trips a bug cannot fill the disk with tracebacks, and
+    uvicorn never sees the exception (it would log a traceback of its own every time).
+    """
+
+    MAX_KINDS = 200
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.seen: dict[str, int] = {}
+
+    def _log(self, scope: dict, exc: BaseException) -> None:
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        where = f"{tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}" if tb else "?"
+        kind = f"{type(exc).__name__} at {where}"
+        n = self.seen.get(kind, 0) + 1
+        if len(self.seen) < self.MAX_KINDS or kind in self.seen:
+            self.seen[kind] = n
+        route = f"{scope.get('method', '')} {scope.get('path', '')}"
+        if n == 1:
+            log.error("unhandled %s in %s", kind, route, exc_info=exc)
+        else:
+            log.error("unhandled %s in %s (%d times; traceback logged the first time)", kind, route, n)
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracking_send(message: dict) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:  # noqa: BLE001 — the net under every route
+            self._log(scope, exc)
+            if started:
+                raise
+            body = b'{"detail":"internal error","errors":[]}'
+            await send({"type": "http.response.start", "status": 500,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -57,6 +110,7 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"detail": "validation error", "errors": field_errors(exc.errors())}, status_code=422)
 
     @app.exception_handler(DatabaseBusy)
+    @app.exception_handler(StoreBusy)
     @app.exception_handler(OperationalError)
     @app.exception_handler(SQLAlchemyTimeoutError)
     async def _busy(_: Request, exc: Exception) -> JSONResponse:

@@ -3,16 +3,24 @@
 Bytes are written and fsynced under ``blobs/<sha256>`` *before* the database row that
 names them is committed, so a crash leaves at worst an unreferenced blob, never a
 dossier pointing at a missing or half-written file. The same content is stored once.
+
+A request holds a shared lock (``flock`` on ``blobs.lock``) from storing its blobs to
+committing the rows that name them; deleting an unreferenced blob needs the exclusive
+lock, so it can never remove a blob that another request has just found and is about
+to name (in this process or another one on the same folder).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
 import tempfile
 import time
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -23,6 +31,27 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
 )
+
+
+class StoreBusy(Exception):
+    """The blob lock was not free within its timeout: answered ``503``."""
+
+
+def _flock(path: Path, mode: int, timeout_s: float) -> int | None:
+    """An fd of ``path`` holding ``flock(mode)``, or None after ``timeout_s`` (never waits for ever)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + timeout_s
+    delay = 0.001
+    while True:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() + delay > deadline:
+                os.close(fd)
+                return None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
 
 
 class FileRejected(Exception):
@@ -101,12 +130,46 @@ class FileStore:
             Path(tmp).unlink(missing_ok=True)
             raise
 
-    def commit(self, staged: StagedFile) -> Path:
-        """Move a staged file to its blob path, durably (fsync file and folder)."""
+    @contextmanager
+    def naming(self, timeout_s: float = 10.0) -> Iterator[None]:
+        """Hold the shared blob lock: from :meth:`commit` until the rows naming the blobs are committed."""
+        fd = _flock(self.root / "blobs.lock", fcntl.LOCK_SH, timeout_s)
+        if fd is None:
+            raise StoreBusy("file store busy")
+        try:
+            yield
+        finally:
+            os.close(fd)
+
+    def drop_unreferenced(self, shas: Iterable[str], referenced: Callable[[set[str]], set[str]],
+                          timeout_s: float = 2.0) -> list[str]:
+        """Delete the blobs of ``shas`` that no row names (``referenced`` asks the database); the deleted ones.
+
+        Under the exclusive lock; if it is not free in time the blobs stay for the periodic sweep.
+        """
+        wanted = {s for s in shas if self.blob_path(s).exists()}
+        if not wanted:
+            return []
+        fd = _flock(self.root / "blobs.lock", fcntl.LOCK_EX, timeout_s)
+        if fd is None:
+            return []
+        try:
+            gone = sorted(wanted - referenced(wanted))
+            for sha in gone:
+                self.blob_path(sha).unlink(missing_ok=True)
+            return gone
+        finally:
+            os.close(fd)
+
+    def commit(self, staged: StagedFile) -> bool:
+        """Move a staged file to its blob path, durably (fsync file and folder); True if this made the blob.
+
+        Call it inside :meth:`naming`.
+        """
         dest = self.blob_path(staged.sha256)
         if dest.exists():
             staged.tmp.unlink(missing_ok=True)
-            return dest
+            return False
         dest.parent.mkdir(parents=True, exist_ok=True)
         with staged.tmp.open("rb+") as f:
             os.fsync(f.fileno())
@@ -116,7 +179,7 @@ class FileStore:
             os.fsync(dfd)
         finally:
             os.close(dfd)
-        return dest
+        return True
 
     def discard(self, staged: list[StagedFile]) -> None:
         for f in staged:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 import json
 
-from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Path, Query, Request, Response, UploadFile
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -44,6 +44,11 @@ def _existing(s: Session, kiosk_id: str, key: str) -> Dossier | None:
         select(Dossier).options(selectinload(Dossier.files))
         .where(Dossier.kiosk_id == kiosk_id, Dossier.idempotency_key == key)
     ).scalar_one_or_none()
+
+
+def _referenced(db: Database, shas: set[str]) -> set[str]:
+    with db.read() as s:
+        return set(s.execute(select(DossierFile.sha256).where(DossierFile.sha256.in_(shas))).scalars())
 
 
 def _replay(d: Dossier, fp: str, tz, response: Response) -> api.DossierReceipt:
@@ -92,7 +97,7 @@ def submit_dossier(
     response: Response,
     meta: str = Form(..., description="DossierIn as JSON"),
     files: list[UploadFile] = File(default_factory=list),
-    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=8, max_length=100),
+    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=8, max_length=100, pattern=deps.IDEMPOTENCY_KEY),
     kiosk: KioskIdentity = Depends(current_kiosk),
     db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
@@ -122,17 +127,27 @@ def submit_dossier(
             old = _existing(s, kiosk.kiosk_id, idempotency_key)
             if old is not None:
                 return _replay(old, fp, cfg.tz, response)
-        for sf in staged:  # durable before the transaction that names them (fsyncs outside the write lock)
-            store.commit(sf)
+        created: list[str] = []
+        done = False
         try:
-            with db.write() as s:
-                return _create(s, dossier, staged, kiosk, cfg, idempotency_key, fp)
-        except IntegrityError:  # the same key raced in from a resend: answer as a replay
-            with db.read() as s:
-                old = _existing(s, kiosk.kiosk_id, idempotency_key)
-                if old is None:
-                    raise
-                return _replay(old, fp, cfg.tz, response)
+            with store.naming():
+                for sf in staged:  # durable before the transaction that names them (fsyncs outside the write lock)
+                    if store.commit(sf):
+                        created.append(sf.sha256)
+                try:
+                    with db.write() as s:
+                        receipt = _create(s, dossier, staged, kiosk, cfg, idempotency_key, fp)
+                    done = True
+                    return receipt
+                except IntegrityError:  # the same key raced in from a resend: answer as a replay
+                    with db.read() as s:
+                        old = _existing(s, kiosk.kiosk_id, idempotency_key)
+                        if old is None:
+                            raise
+                        return _replay(old, fp, cfg.tz, response)
+        finally:
+            if created and not done:  # failed after its files were stored: no blob may stay unnamed
+                store.drop_unreferenced(created, lambda shas: _referenced(db, shas))
     except FileRejected as e:
         raise ApiError(e.status, e.detail, [{"field": e.field, "message": e.detail}]) from None
     finally:
@@ -141,8 +156,8 @@ def submit_dossier(
 
 @router.get("/dossiers/{code}", response_model=api.DossierStatus)
 def dossier_status(
-    code: str,
-    secret: str,
+    code: str = Path(max_length=64),
+    secret: str = Query(max_length=32),
     kiosk: KioskIdentity = Depends(current_kiosk),
     db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),

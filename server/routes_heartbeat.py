@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Path
 
 import kiosk.api as api
 from server import deps
@@ -19,8 +19,8 @@ MAX_STATUS_BYTES = 64 * 1024
 
 @router.post("/kiosks/{kiosk_id}/heartbeat", response_model=api.HeartbeatAck)
 def heartbeat(
-    kiosk_id: str,
     body: api.HeartbeatIn,
+    kiosk_id: str = Path(max_length=64),
     kiosk: KioskIdentity = Depends(current_kiosk),
     db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),

@@ -32,7 +32,7 @@ def _ack(r: Rating, fp: str, tz, response: Response) -> api.RatingAck:
 def post_rating(
     body: api.RatingIn,
     response: Response,
-    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=8, max_length=100),
+    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=8, max_length=100, pattern=deps.IDEMPOTENCY_KEY),
     kiosk: KioskIdentity = Depends(current_kiosk),
     db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),

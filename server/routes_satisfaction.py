@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import kiosk.api as api
 from server import deps
 from server.db import Database
 from server.models import Department, Rating, Ticket
@@ -172,8 +173,8 @@ def _report(db: Database, cfg: ServerSettings, date_from: date | None, date_to: 
 
 @router.get("/satisfaction", response_model=SatisfactionOut)
 def satisfaction(
-    date_from: date | None = Query(None, alias="from"),
-    date_to: date | None = Query(None, alias="to"),
+    date_from: api.Day | None = Query(None, alias="from"),
+    date_to: api.Day | None = Query(None, alias="to"),
     days: int = Query(14, ge=1, le=MAX_DAYS),
     unit: str | None = Query(None, max_length=40),
     target: float = Query(DEFAULT_TARGET, gt=0, le=100),
@@ -185,8 +186,8 @@ def satisfaction(
 
 @router.get("/satisfaction.html", response_class=HTMLResponse)
 def satisfaction_page(
-    date_from: date | None = Query(None, alias="from"),
-    date_to: date | None = Query(None, alias="to"),
+    date_from: api.Day | None = Query(None, alias="from"),
+    date_to: api.Day | None = Query(None, alias="to"),
     days: int = Query(14, ge=1, le=MAX_DAYS),
     unit: str | None = Query(None, max_length=40),
     target: float = Query(DEFAULT_TARGET, gt=0, le=100),

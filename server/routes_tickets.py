@@ -11,7 +11,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, Response
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -60,7 +60,7 @@ def issue_ticket(
     body: api.TicketIn,
     request: Request,
     kiosk: KioskIdentity = Depends(current_kiosk),
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=8, max_length=100, pattern=deps.IDEMPOTENCY_KEY),
 ) -> Response:
     """Number a ticket (or register one from the kiosk's block when ``seq`` is given).
 
@@ -130,7 +130,7 @@ def reserve_block(
     kiosk: KioskIdentity = Depends(current_kiosk),
     db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=8, max_length=100, pattern=deps.IDEMPOTENCY_KEY),
 ) -> api.TicketBlock:
     """Reserve ``size`` numbers of today's sequence for this kiosk's offline tickets."""
     with db.write() as s:
@@ -162,8 +162,8 @@ def _oldest_waiting(s: Session, dept: int, day, services: list[str], priority: b
 @router.post("/counters/{counter}/next", response_model=api.TicketOut,
              responses={204: {"description": "nobody is waiting"}})
 def call_next(
-    counter: int,
     body: api.CounterNextIn,
+    counter: int = Path(ge=1, le=api.MAX_COUNTER, description="the counter's number (1–999)"),
     kiosk: KioskIdentity = Depends(current_kiosk),
     db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
