@@ -9,6 +9,7 @@ Used by this project's tests (and by other features' end-to-end tests); real HTT
 from __future__ import annotations
 
 import asyncio
+import io
 import socket
 import threading
 import time
@@ -26,6 +27,28 @@ from server.auth import seed_kiosk
 from server.settings import ServerSettings, utc_now
 
 DEFAULT_UNIT = "000.00.01.H22"
+
+
+def sample_pdf(padding: bytes = b"") -> bytes:
+    """A real one-page PDF (pypdf opens it); ``padding`` rides along as an embedded file to vary size and hash."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    if padding:
+        writer.add_attachment("padding.bin", padding)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def sample_image(fmt: str = "PNG", size: tuple[int, int] = (32, 24), colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    """A real PNG or JPEG (Pillow opens it)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, fmt)
+    return out.getvalue()
 
 
 def counter_call(http: httpx.Client, base_url: str, counter: int, services: list[str], credential: str) -> httpx.Response:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.outbox import Outbox
-from server.testing import DEFAULT_UNIT, free_port
+from server.testing import DEFAULT_UNIT, free_port, sample_pdf
 
 from .conftest import TOKEN, make_meta
 from .test_outbox_faults import wait_for
@@ -93,7 +93,7 @@ def test_200_dossiers_survive_sigkilled_senders_and_server_restarts(tmp_path: Pa
             names = []
             for j in range(rng.choice([1, 2])):
                 name = f"d{i}-{j}.pdf"
-                (src / name).write_bytes(b"%PDF-1.4\n" + rng.randbytes(rng.randint(1_000, 40_000)))
+                (src / name).write_bytes(sample_pdf(rng.randbytes(rng.randint(1_000, 40_000))))
                 names.append(name)
             expected[i] = sorted(hashlib.sha256((src / n).read_bytes()).hexdigest() for n in names)
             meta = make_meta(files=names).model_copy(update={"form": {"n": i}})

@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 
 from server.codes import dossier_sequence_name
 from server.models import DossierFile
-from server.testing import DEFAULT_UNIT
+from server.testing import DEFAULT_UNIT, sample_pdf
 
 from .conftest import PDF, TOKEN, make_meta
 
@@ -106,7 +106,7 @@ def test_a_dossier_failing_after_its_file_is_stored_leaves_no_blob(server, serve
         s.execute(text("INSERT INTO sequences (name, day, value) VALUES (:n, :d, 9999)"),
                   {"n": dossier_sequence_name(DEFAULT_UNIT), "d": today})
         s.commit()
-    unique = PDF.replace(b"%%EOF", b"% one of a kind\n%%EOF")
+    unique = sample_pdf(b"one of a kind")
     r = _dossier(server, _meta(), content=unique)
     assert r.status_code == 503
     blobs = [p for p in (server.settings.files_dir / "blobs").rglob("*") if p.is_file()]
