@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -81,6 +82,40 @@ def _finite(v: float) -> float:
     return v
 
 
+# Free text is stored only when clean: NFC, and no character of the categories Cc (controls: NUL,
+# ESC of ANSI sequences, CR, LF), Cf (format: bidi overrides such as U+202E, zero-width
+# characters), Co (private use), Cs (surrogates), nor the Unicode line/paragraph separators.
+# Refused with a 422 naming the field — never cleaned silently. Multi-line text may hold \n and \t.
+_UNCLEAN = frozenset({"Cc", "Cf", "Co", "Cs"})
+UNCLEAN_MESSAGE = "must not contain control, format or private-use characters (NUL, escapes, line breaks, bidi marks)"
+
+
+def unclean_char(text: str, allow: str = "") -> str | None:
+    """The first character of ``text`` that clean text may not hold, or None."""
+    for ch in text:
+        if ch in allow:
+            continue
+        if unicodedata.category(ch) in _UNCLEAN or ch in "\u2028\u2029":
+            return ch
+    return None
+
+
+def _line(v: str) -> str:
+    v = unicodedata.normalize("NFC", v)
+    if unclean_char(v) is not None:
+        raise ValueError(UNCLEAN_MESSAGE)
+    return v
+
+
+def _text(v: str) -> str:
+    v = unicodedata.normalize("NFC", v)
+    if unclean_char(v, allow="\n\t") is not None:
+        raise ValueError(UNCLEAN_MESSAGE)
+    return v
+
+
+Line = Annotated[str, AfterValidator(_line)]  # one line of clean text
+Text = Annotated[str, AfterValidator(_text)]  # clean text, \n and \t allowed
 Timestamp = Annotated[datetime, AfterValidator(_timestamp)]
 Day = Annotated[date, AfterValidator(_day)]
 BirthDate = Annotated[date, AfterValidator(_birth)]
@@ -89,8 +124,8 @@ Counter = Annotated[int, Field(ge=1, le=MAX_COUNTER)]
 ServiceLetter = Annotated[str, Field(pattern=r"^[A-Z]$")]
 FormKey = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
 FormValue = (StrictBool | Annotated[StrictInt, Field(ge=-MAX_FORM_INT, le=MAX_FORM_INT)]
-             | Annotated[float, AfterValidator(_finite)] | Annotated[str, Field(max_length=2000)] | None)
-FileName = Annotated[str, Field(min_length=1, max_length=255)]
+             | Annotated[float, AfterValidator(_finite)] | Annotated[Text, Field(max_length=2000)] | None)
+FileName = Annotated[Line, Field(min_length=1, max_length=255)]
 
 
 class _Wire(BaseModel):
@@ -187,20 +222,20 @@ class ProcessingRule(_Wire):
 class Applicant(_Wire):
     """The person the dossier is for (ChuHoSo). ``id_number`` is never logged unmasked."""
 
-    full_name: str = Field(min_length=1, max_length=200)
+    full_name: Line = Field(min_length=1, max_length=200)
     id_number: str = Field("", pattern=r"^(\d{9}|\d{12})?$")
     date_of_birth: BirthDate | None = None
-    address: str = Field("", max_length=500)
+    address: Line = Field("", max_length=500)
     phone: str = Field("", pattern=r"^[0-9+ .-]{0,20}$")
-    email: str = Field("", max_length=200)
+    email: Line = Field("", max_length=200)
     kind: Literal["citizen", "business"] = "citizen"
 
 
 class DocumentIn(_Wire):
     """One document received (TaiLieuNop): which file(s) of the upload carry it."""
 
-    key: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=300)
+    key: Line = Field(min_length=1, max_length=64)
+    name: Line = Field(min_length=1, max_length=300)
     original: bool = False
     count: int = Field(1, ge=1, le=100)
     files: list[FileName] = Field(default_factory=list, max_length=100)  # upload filenames of this document
@@ -210,12 +245,12 @@ class DossierIn(_Wire):
     """Metadata of a dossier, sent as the ``meta`` JSON part of ``POST /dossiers``."""
 
     receiving_unit_id: str = Field(pattern=r"^[0-9A-Z.]{3,40}$")
-    kiosk_id: str = Field(min_length=1, max_length=64)
-    procedure_code: str = Field(min_length=1, max_length=40)
-    procedure_name: str = Field(min_length=1, max_length=300)
-    field: str = Field("", max_length=200)  # lĩnh vực
+    kiosk_id: Line = Field(min_length=1, max_length=64)
+    procedure_code: Line = Field(min_length=1, max_length=40)
+    procedure_name: Line = Field(min_length=1, max_length=300)
+    field: Line = Field("", max_length=200)  # lĩnh vực
     applicant: Applicant
-    summary: str = Field("", max_length=1000)  # TrichYeuHoSo
+    summary: Text = Field("", max_length=1000)  # TrichYeuHoSo
     form: dict[FormKey, FormValue] = Field(default_factory=dict, max_length=MAX_FORM_FIELDS)
     documents: list[DocumentIn] = Field(default_factory=list, max_length=100)
     sets: int = Field(1, ge=1, le=20)
@@ -280,13 +315,13 @@ class RatingIn(_Wire):
     """A service-quality rating (Decision 766/QĐ-TTg). A reason is required for ``unsatisfied``."""
 
     level: RatingLevel
-    dossier_code: str | None = Field(None, max_length=80)
-    ticket_number: str | None = Field(None, max_length=16)
-    procedure_code: str | None = Field(None, max_length=40)
-    service: str | None = Field(None, max_length=8)
+    dossier_code: Line | None = Field(None, max_length=80)
+    ticket_number: Line | None = Field(None, max_length=16)
+    procedure_code: Line | None = Field(None, max_length=40)
+    service: Line | None = Field(None, max_length=8)
     counter: Counter | None = None
-    reasons: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(default_factory=list, max_length=20)
-    text: str = Field("", max_length=2000)
+    reasons: list[Annotated[Line, Field(min_length=1, max_length=64)]] = Field(default_factory=list, max_length=20)
+    text: Text = Field("", max_length=2000)
     at: Timestamp
     channel: Literal["kiosk"] = "kiosk"
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from kiosk.api import API_PREFIX
-from server import __version__, errors
+from server import __version__, errors, housekeeping
 from server.auth import TokenCache, identify
 from server.db import Database, make_engine, migrate
 from server.filestore import FileStore
@@ -33,12 +35,24 @@ ROUTERS: tuple[tuple[str, str], ...] = (
 )
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The housekeeping thread runs while the server serves."""
+    jobs = housekeeping.build(app.state)
+    jobs.start()
+    try:
+        yield
+    finally:
+        jobs.stop()
+
+
 def create_app(settings: ServerSettings, *, run_migrations: bool = True) -> FastAPI:
     """Build the app on ``settings.db_url`` (schema migrated to the newest revision first)."""
     engine = make_engine(settings.db_url, lock_timeout_s=settings.db_lock_timeout_s)
     if run_migrations:
         migrate(engine)
     app = FastAPI(
+        lifespan=_lifespan,
         title="motcua-kiosk reference one-stop backend",
         version=__version__,
         description="The kiosk ↔ backend contract (docs/API.md). Bearer token per kiosk.",

@@ -23,7 +23,8 @@ from server.appointments import appointment
 from server.auth import KioskIdentity, current_kiosk
 from server.db import Database
 from server.errors import ApiError, field_errors, unprocessable
-from server.filestore import FileRejected, FileStore, StagedFile
+from server.filecheck import FileRejected, clean_name, name_key
+from server.filestore import FileStore, StagedFile
 from server.models import Dossier, DossierEvent, DossierFile
 from server.settings import ServerSettings
 
@@ -111,7 +112,12 @@ def submit_dossier(
     staged: list[StagedFile] = []
     try:
         total = 0
+        names: set[str] = set()
         for i, up in enumerate(files):
+            key = name_key(clean_name(up.filename, f"files[{i}]"))
+            if key in names:
+                raise FileRejected(422, "another file of this dossier has the same name", f"files[{i}]")
+            names.add(key)
             sf = store.stage(up.file, up.filename, f"files[{i}]", cfg.max_file_bytes)
             staged.append(sf)
             total += sf.size

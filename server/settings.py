@@ -30,6 +30,10 @@ class ServerSettings:
     token_cache_ttl_s: float = 30.0  # how long a token lookup is trusted (tests shorten it)
     token_negative_ttl_s: float = 5.0  # how long an unknown token is remembered as unknown
     db_lock_timeout_s: float = 10.0  # longest wait for the database write lock, then 503
+    sweep_every_s: float = 60.0  # temp files of dead uploads removed this often (and at start)
+    tmp_grace_s: float = 5.0  # a temp file this young may be an upload just starting
+    blob_sweep_every_s: float = 3600.0  # blobs no dossier names removed this often
+    blob_grace_s: float = 600.0  # … once untouched this long
     clock: Callable[[], datetime] = field(default=utc_now)
 
     @property
