@@ -61,6 +61,7 @@ class EmbeddedServer:
             "--catalog", str(c.path(c.catalog.path)), "--timezone", c.kiosk.timezone,
             "--max-priority-in-a-row", str(c.queue.max_priority_in_a_row),
             "--kiosk", c.kiosk.id, "--unit", c.kiosk.receiving_unit_id, "--department", c.kiosk.department,
+            "--log-file", str(c.data_path("log", "server.log")),  # rotated and masked by the server
         ]
 
     def start(self) -> None:
@@ -68,10 +69,10 @@ class EmbeddedServer:
         if _answers(url):
             log.info("embedded backend: a server already answers at %s; using it", url)
             return
-        logfile = self.config.data_path("log", "server.log")
+        logfile = self.config.data_path("log", "server-console.log")  # only what escapes the log: this start's
         logfile.parent.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, KIOSK_SERVER_TOKEN=self.config.backend.token)
-        with logfile.open("ab") as out:
+        with logfile.open("wb") as out:
             self.proc = subprocess.Popen(self.command(), cwd=paths.PROJECT_ROOT, env=env, stdout=out,
                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                          preexec_fn=_die_with_parent if sys.platform == "linux" else None)

@@ -78,15 +78,20 @@ WRITE = "kiosk_write"  # execution option of the engine that write sessions are 
 
 
 def make_engine(url: str, *, lock_timeout_s: float = 10.0) -> Engine:
-    """An engine for ``url``; SQLite files get WAL, a busy timeout and a write lock for writers only."""
+    """An engine for ``url``; SQLite files get WAL, a busy timeout and a write lock for writers only.
+
+    Bound values never reach a log or an exception's text (``hide_parameters``): they hold
+    citizens' names and numbers.
+    """
     u = make_url(url)
     if u.get_backend_name() != "sqlite":
-        return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True, pool_timeout=lock_timeout_s)
+        return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True, pool_timeout=lock_timeout_s,
+                             hide_parameters=True)
     if u.database and u.database != ":memory:":
         Path(u.database).parent.mkdir(parents=True, exist_ok=True)
     busy_ms = int(lock_timeout_s * 1000)
     engine = create_engine(url, connect_args={"timeout": lock_timeout_s, "check_same_thread": False},
-                           pool_size=20, max_overflow=20, pool_timeout=lock_timeout_s)
+                           pool_size=20, max_overflow=20, pool_timeout=lock_timeout_s, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _sqlite_connect(dbapi_conn: Any, _rec: Any) -> None:

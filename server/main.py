@@ -10,7 +10,6 @@ its department before serving; ``--add-only`` does just that and exits.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -41,18 +40,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-priority-in-a-row", type=int, default=2)
     p.add_argument("--max-file-mb", type=float, default=20)
     p.add_argument("--max-files", type=int, default=30)
+    p.add_argument("--keep-tickets-days", type=int, default=90, help="delete tickets older than this (0: never)")
+    p.add_argument("--keep-ratings-days", type=int, default=400, help="delete ratings older than this (0: never)")
+    p.add_argument("--keep-dossiers-days", type=int, default=730,
+                   help="delete dossiers (applicant data and files) older than this (0: never)")
     p.add_argument("--kiosk", metavar="ID", help="create/update this kiosk at start")
     p.add_argument("--token", help="its token (prefer $KIOSK_SERVER_TOKEN: command lines are visible to others)")
     p.add_argument("--unit", default="000.00.01.H22", help="its department's receiving unit id")
     p.add_argument("--department", default="", help="its department's name")
     p.add_argument("--add-only", action="store_true", help="add the kiosk and exit")
     p.add_argument("--log-level", default="warning")
+    p.add_argument("--log-file", default=os.environ.get("KIOSK_SERVER_LOG") or None,
+                   help="write the log here, rotated (default: stderr); personal data is masked either way")
+    p.add_argument("--log-max-mb", type=float, default=10, help="rotate the log file at this size")
+    p.add_argument("--log-backups", type=int, default=5, help="rotated log files kept")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from server.logs import configure
+
+    log_file = Path(args.log_file) if args.log_file else None
+    configure(log_file if log_file is None or log_file.is_absolute() else PROJECT_ROOT / log_file, args.log_level,
+              max_bytes=int(args.log_max_mb * 1024 * 1024), backups=args.log_backups)
     return run(args, PROJECT_ROOT)
 
 
@@ -76,7 +87,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
         db_url=db, files_dir=files if files.is_absolute() else root / files,
         catalog_dir=catalog if catalog.is_absolute() else root / catalog, timezone=args.timezone,
         max_priority_in_a_row=args.max_priority_in_a_row, max_file_bytes=int(args.max_file_mb * 1024 * 1024),
-        max_files=args.max_files,
+        max_files=args.max_files, retention_ticket_days=args.keep_tickets_days,
+        retention_rating_days=args.keep_ratings_days, retention_dossier_days=args.keep_dossiers_days,
     )
     app = create_app(settings)
     if args.kiosk:
@@ -90,7 +102,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
         return 0
     print(f"kiosk-server: serving {u.render_as_string(hide_password=True)} on http://{args.host}:{args.port}/api/v1",
           file=sys.stderr, flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    # log_config=None: uvicorn's records go to our (masked, rotated) handler instead of its own.
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, log_config=None)
     return 0
 
 

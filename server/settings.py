@@ -34,6 +34,10 @@ class ServerSettings:
     tmp_grace_s: float = 5.0  # a temp file this young may be an upload just starting
     blob_sweep_every_s: float = 3600.0  # blobs no dossier names removed this often
     blob_grace_s: float = 600.0  # … once untouched this long
+    retention_every_s: float = 6 * 3600.0  # the retention job runs this often (and at start)
+    retention_ticket_days: int = 90  # tickets, offline blocks, daily sequences (0 = keep for ever)
+    retention_rating_days: int = 400  # ratings: the satisfaction report reaches back 366 days
+    retention_dossier_days: int = 730  # dossiers with the applicant's data and files
     clock: Callable[[], datetime] = field(default=utc_now)
 
     @property
