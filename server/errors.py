@@ -17,10 +17,39 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kiosk.api import Problem
+
 from server.db import DatabaseBusy
 from server.filestore import StoreBusy
 
 log = logging.getLogger(__name__)
+
+
+WHY = {
+    400: "malformed request (bad Content-Length, unreadable body)",
+    401: "missing or unknown token",
+    403: "not this kiosk's or department's to do",
+    404: "not found (for dossiers: unknown code or wrong secret, told apart by nothing)",
+    409: "conflicts with what the server holds",
+    413: "body or file larger than the server's caps",
+    415: "a file that is not a readable PDF, PNG or JPEG",
+    422: "a field outside its schema, named in `errors`",
+    503: "busy (database lock, file store) or exhausted: retry later (`Retry-After`)",
+}
+COMMON = (400, 413, 422, 503)  # any route: the request-limits middleware, validation, a busy database
+
+
+def problems(*codes: int, html: bool = False) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` of these error codes (and the common ones), each with the Problem body.
+
+    ``html``: for a route that answers HTML, whose errors are still JSON (FastAPI would file the
+    model under the route's own media type).
+    """
+    wanted = sorted(set(codes) | set(COMMON))
+    if html:
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        return {c: {"description": WHY[c], "content": ref} for c in wanted}
+    return {c: {"model": Problem, "description": WHY[c]} for c in wanted}
 
 
 class ApiError(Exception):

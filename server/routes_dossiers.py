@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 import kiosk.api as api
-from server import codes, deps
+from server import codes, deps, errors
 from server.appointments import appointment
 from server.auth import KioskIdentity, current_kiosk
 from server.db import Database
@@ -92,7 +92,9 @@ def _create(s: Session, dossier: api.DossierIn, staged: list[StagedFile], kiosk:
     return _receipt(d, cfg.tz)
 
 
-@router.post("/dossiers", response_model=api.DossierReceipt, status_code=201)
+@router.post("/dossiers", response_model=api.DossierReceipt, status_code=201,
+             responses={200: {"model": api.DossierReceipt, "description": "a replay: the first receipt"},
+                        **errors.problems(401, 403, 415)})
 def submit_dossier(
     request: Request,
     response: Response,
@@ -160,7 +162,7 @@ def submit_dossier(
         store.discard(staged)
 
 
-@router.get("/dossiers/{code}", response_model=api.DossierStatus)
+@router.get("/dossiers/{code}", response_model=api.DossierStatus, responses=errors.problems(401, 404))
 def dossier_status(
     code: str = Path(max_length=64),
     secret: str = Query(max_length=32),

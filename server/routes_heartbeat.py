@@ -7,7 +7,7 @@ import json
 from fastapi import APIRouter, Depends, HTTPException, Path
 
 import kiosk.api as api
-from server import deps
+from server import deps, errors
 from server.auth import KioskIdentity, current_kiosk
 from server.db import Database
 from server.models import Kiosk
@@ -17,7 +17,7 @@ router = APIRouter(tags=["kiosks"])
 MAX_STATUS_BYTES = 64 * 1024
 
 
-@router.post("/kiosks/{kiosk_id}/heartbeat", response_model=api.HeartbeatAck)
+@router.post("/kiosks/{kiosk_id}/heartbeat", response_model=api.HeartbeatAck, responses=errors.problems(401, 403))
 def heartbeat(
     body: api.HeartbeatIn,
     kiosk_id: str = Path(max_length=64),

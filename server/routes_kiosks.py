@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server import deps
+from server import deps, errors
 from server.db import Database
 from server.models import Department, Kiosk
 from server.settings import ServerSettings
@@ -74,7 +74,7 @@ def list_kiosks(s: Session, now: datetime, unit: str | None = None) -> list[Kios
     return out
 
 
-@router.get("/kiosks", response_model=KiosksOut)
+@router.get("/kiosks", response_model=KiosksOut, responses=errors.problems())
 def kiosks_json(
     unit: str | None = Query(None, max_length=40),
     db: Database = Depends(deps.database),
@@ -122,7 +122,7 @@ td,th{{border:1px solid #ccc;padding:.5em;text-align:left;vertical-align:top}}th
 </table></body></html>"""
 
 
-@router.get("/kiosks.html", response_class=HTMLResponse)
+@router.get("/kiosks.html", response_class=HTMLResponse, responses=errors.problems(html=True))
 def kiosks_page(
     unit: str | None = Query(None, max_length=40),
     db: Database = Depends(deps.database),

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import kiosk.api as api
-from server import deps
+from server import deps, errors
 from server.auth import KioskIdentity, current_kiosk
 from server.db import Database
 from server.models import Rating
@@ -28,7 +28,9 @@ def _ack(r: Rating, fp: str, tz, response: Response) -> api.RatingAck:
     return api.RatingAck(id=r.id, received_at=r.received_at.astimezone(tz))
 
 
-@router.post("/ratings", response_model=api.RatingAck, status_code=201)
+@router.post("/ratings", response_model=api.RatingAck, status_code=201,
+             responses={200: {"model": api.RatingAck, "description": "a replay: the first answer"},
+                        **errors.problems(401)})
 def post_rating(
     body: api.RatingIn,
     response: Response,

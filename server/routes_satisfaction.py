@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import kiosk.api as api
-from server import deps
+from server import deps, errors
 from server.db import Database
 from server.models import Department, Rating, Ticket
 from server.settings import ServerSettings
@@ -171,7 +171,7 @@ def _report(db: Database, cfg: ServerSettings, date_from: date | None, date_to: 
     return aggregate(rows, start, end, target)
 
 
-@router.get("/satisfaction", response_model=SatisfactionOut)
+@router.get("/satisfaction", response_model=SatisfactionOut, responses=errors.problems(404))
 def satisfaction(
     date_from: api.Day | None = Query(None, alias="from"),
     date_to: api.Day | None = Query(None, alias="to"),
@@ -184,7 +184,7 @@ def satisfaction(
     return _report(db, cfg, date_from, date_to, days, unit, target)
 
 
-@router.get("/satisfaction.html", response_class=HTMLResponse)
+@router.get("/satisfaction.html", response_class=HTMLResponse, responses=errors.problems(404, html=True))
 def satisfaction_page(
     date_from: api.Day | None = Query(None, alias="from"),
     date_to: api.Day | None = Query(None, alias="to"),

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import kiosk.api as api
-from server import codes, deps
+from server import codes, deps, errors
 from server.auth import KioskIdentity, current_kiosk
 from server.db import Database
 from server.models import CounterState, Ticket, TicketBlock
@@ -55,7 +55,9 @@ def _by_key(s: Session, model, kiosk_id: str, key: str | None):
     return s.execute(select(model).where(model.kiosk_id == kiosk_id, model.idempotency_key == key)).scalar_one_or_none()
 
 
-@router.post("/tickets", response_model=api.TicketOut, status_code=201)
+@router.post("/tickets", response_model=api.TicketOut, status_code=201,
+             responses={200: {"model": api.TicketOut, "description": "a replay or a resent offline ticket"},
+                        **errors.problems(401, 409)})
 def issue_ticket(
     body: api.TicketIn,
     request: Request,
@@ -123,7 +125,8 @@ def _issue(
     return out
 
 
-@router.post("/tickets/blocks", response_model=api.TicketBlock, status_code=201)
+@router.post("/tickets/blocks", response_model=api.TicketBlock, status_code=201,
+             responses={200: {"model": api.TicketBlock, "description": "a replay"}, **errors.problems(401)})
 def reserve_block(
     body: api.TicketBlockIn,
     response: Response,
@@ -160,7 +163,7 @@ def _oldest_waiting(s: Session, dept: int, day, services: list[str], priority: b
 
 
 @router.post("/counters/{counter}/next", response_model=api.TicketOut,
-             responses={204: {"description": "nobody is waiting"}})
+             responses={204: {"description": "nobody is waiting"}, **errors.problems(401)})
 def call_next(
     body: api.CounterNextIn,
     counter: int = Path(ge=1, le=api.MAX_COUNTER, description="the counter's number (1–999)"),
