@@ -114,3 +114,15 @@ def test_a_dossier_failing_after_its_file_is_stored_leaves_no_blob(server, serve
         referenced = set(s.execute(select(DossierFile.sha256)).scalars())
     assert not [p.name for p in blobs if p.name not in referenced]
     assert not list((server.settings.files_dir / "tmp").iterdir())
+
+
+@pytest.mark.parametrize("path", ["/kiosks?unit=%00", "/kiosks.html?unit=A%00", "/satisfaction?unit=%00",
+                                  "/satisfaction.html?unit=%1b%5b2J", "/dossiers/A%00B?secret=x",
+                                  "/dossiers/000.00.01.H22-260101-0001?secret=%00", "/procedures?x=%00"])
+def test_control_characters_in_the_url_are_4xx(server, server_log, path: str):
+    """PostgreSQL refuses NUL in text: found by the fuzzer as a 500 on /kiosks.html?unit=%00."""
+    r = httpx.get(f"{server.url}{path}", headers=AUTH)
+    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+    assert not server_log.records, [rec.getMessage() for rec in server_log.records]
+    r = httpx.post(f"{server.url}/kiosks/KIOSK%00/heartbeat", json={"status": {}}, headers=AUTH)
+    assert 400 <= r.status_code < 500
