@@ -7,7 +7,8 @@ comes too late: an anonymous client could fill the disk. Here, for every request
 - on upload routes (the only ones allowed big bodies) the bearer token is checked first
   → ``401`` at once, nothing read (an anonymous client learns nothing, not even the caps);
 - a ``Content-Length`` above the route's cap → ``413`` at once, nothing read;
-- a body without a length (chunked) is counted as it arrives and cut off at the cap → ``413``.
+- a body without a length (chunked) is counted as it arrives and cut off at the cap → ``413``;
+- a path or query with control or format characters (``%00``, escapes, bidi marks) → ``400``.
 
 Refusals close the connection, so a client does not go on sending the rest.
 """
@@ -17,10 +18,12 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import unquote
 
 from fastapi import HTTPException
 from starlette.datastructures import Headers
 
+from kiosk.api import unclean_char
 from server.auth import bearer_token
 
 Authenticate = Callable[[str], Awaitable[bool]]
@@ -42,6 +45,12 @@ async def _refuse(send: Any, status: int, detail: str, extra: dict[str, str] | N
     await send({"type": "http.response.body", "body": body})
 
 
+def _unclean_url(scope: dict) -> bool:
+    """No request has a reason to carry NUL, escapes or bidi marks in its path or query (PostgreSQL refuses NUL)."""
+    query = unquote(scope.get("query_string", b"").decode("latin-1"), errors="replace")
+    return unclean_char(scope.get("path", "")) is not None or unclean_char(query) is not None
+
+
 class RequestLimits:
     """``uploads`` maps (method, path) of the routes that take big bodies to their cap; others get ``json_limit``."""
 
@@ -52,6 +61,8 @@ class RequestLimits:
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        if _unclean_url(scope):
+            return await _refuse(send, 400, "control or format characters in the URL")
         upload = self.uploads.get((scope["method"], scope["path"]))
         limit = upload if upload is not None else self.json_limit
         headers = Headers(scope=scope)
