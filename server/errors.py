@@ -6,6 +6,7 @@ Validation errors name the field the way a client wrote it (``meta.applicant.ful
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -34,7 +35,7 @@ WHY = {
     413: "body or file larger than the server's caps",
     415: "a file that is not a readable PDF, PNG or JPEG",
     422: "a field outside its schema, named in `errors`",
-    503: "busy (database lock, file store) or exhausted: retry later (`Retry-After`)",
+    503: "busy (database lock, file store), storage full or numbers exhausted: retry later (`Retry-After`)",
 }
 COMMON = (400, 413, 422, 503)  # any route: the request-limits middleware, validation, a busy database
 
@@ -129,6 +130,21 @@ class CatchAll:
             await send({"type": "http.response.body", "body": body})
 
 
+def storage_full(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what caused it) is "no space left" or "quota exceeded"."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _storage_full() -> JSONResponse:
+    log.warning("storage full: a dossier was refused with 503")
+    return JSONResponse({"detail": "storage full, retry later", "errors": []}, status_code=503,
+                        headers={"Retry-After": "30"})
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -154,7 +170,16 @@ def install(app: FastAPI) -> None:
         log.warning("database refused a value: %s", type(exc.orig).__name__)
         return JSONResponse({"detail": "a value the database cannot store", "errors": []}, status_code=422)
 
+    @app.exception_handler(OSError)
+    async def _os(_: Request, exc: OSError) -> JSONResponse:
+        """A full disk is the server's trouble, not the request's: 503, and the kiosk keeps the dossier."""
+        if not storage_full(exc):
+            raise exc
+        return _storage_full()
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and storage_full(exc.__cause__):  # FastAPI's "error parsing the body"
+            return _storage_full()
         return JSONResponse({"detail": str(exc.detail), "errors": []}, status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
