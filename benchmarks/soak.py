@@ -61,7 +61,9 @@ class ServerProc:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/api/v1"
         self.cmd = [sys.executable, "-m", "server.main", "--db", db_url, "--port", str(self.port), "--files", str(files),
-                    "--catalog", str(files.parent / "no-catalog"), "--log-file", str(log), "--log-level", "warning"]
+                    "--catalog", str(files.parent / "no-catalog"), "--log-level", "warning"]
+        if tree == ROOT:  # an older tree (a baseline) may not know the flag
+            self.cmd += ["--log-file", str(log)]
         self.env = dict(os.environ, TMPDIR=str(tmpdir), PYTHONPATH=str(tree))
         self.tree = tree
         self.proc: subprocess.Popen[bytes] | None = None

@@ -22,6 +22,7 @@ from kiosk.api import Problem
 
 from server.db import DatabaseBusy
 from server.filestore import StoreBusy
+from server.limits import TrackedSend, send_problem
 
 log = logging.getLogger(__name__)
 
@@ -110,24 +111,14 @@ class CatchAll:
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        started = False
-
-        async def tracking_send(message: dict) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        tracked = TrackedSend(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, tracked)
         except Exception as exc:  # noqa: BLE001 — the net under every route
             self._log(scope, exc)
-            if started:
+            if tracked.started:
                 raise
-            body = b'{"detail":"internal error","errors":[]}'
-            await send({"type": "http.response.start", "status": 500,
-                        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
+            await send_problem(send, 500, "internal error", close=False)
 
 
 def storage_full(exc: BaseException | None) -> bool:

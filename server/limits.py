@@ -36,10 +36,25 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, f"request body larger than {limit} bytes", headers={"Connection": "close"})
 
 
-async def _refuse(send: Any, status: int, detail: str, extra: dict[str, str] | None = None) -> None:
+class TrackedSend:
+    """An ASGI ``send`` that remembers whether the answer has started (after that, no error can be answered)."""
+
+    def __init__(self, send: Any) -> None:
+        self.send, self.started = send, False
+
+    async def __call__(self, message: dict) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self.send(message)
+
+
+async def send_problem(send: Any, status: int, detail: str, extra: dict[str, str] | None = None,
+                       close: bool = True) -> None:
+    """A Problem answer straight from a middleware; ``close`` ends the connection (the body is not read)."""
     body = json.dumps({"detail": detail, "errors": []}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-               (b"connection", b"close")]
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
     headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (extra or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
@@ -62,20 +77,20 @@ class RequestLimits:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         if _unclean_url(scope):
-            return await _refuse(send, 400, "control or format characters in the URL")
+            return await send_problem(send, 400, "control or format characters in the URL")
         upload = self.uploads.get((scope["method"], scope["path"]))
         limit = upload if upload is not None else self.json_limit
         headers = Headers(scope=scope)
         if upload is not None and not await self.authenticate(bearer_token(headers.get("authorization"))):
-            return await _refuse(send, 401, "invalid or missing token", {"WWW-Authenticate": "Bearer"})
+            return await send_problem(send, 401, "invalid or missing token", {"WWW-Authenticate": "Bearer"})
         length = headers.get("content-length")
         if length is not None:
             if not length.isdigit() or len(length) > 18:
-                return await _refuse(send, 400, "invalid Content-Length")
+                return await send_problem(send, 400, "invalid Content-Length")
             if int(length) > limit:
-                return await _refuse(send, 413, f"request body larger than {limit} bytes")
+                return await send_problem(send, 413, f"request body larger than {limit} bytes")
         received = 0
-        started = False
+        tracked = TrackedSend(send)
 
         async def limited_receive() -> dict:
             nonlocal received
@@ -86,15 +101,9 @@ class RequestLimits:
                     raise BodyTooLarge(limit)
             return message
 
-        async def tracking_send(message: dict) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, tracked)
         except BodyTooLarge:  # raised where no handler turned it into an answer
-            if started:
+            if tracked.started:
                 raise
-            await _refuse(send, 413, f"request body larger than {limit} bytes")
+            await send_problem(send, 413, f"request body larger than {limit} bytes")
