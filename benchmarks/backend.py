@@ -27,6 +27,7 @@ from benchmarks._results import median, write_section  # noqa: E402
 from kiosk import api  # noqa: E402
 from kiosk.backend.client import BackendClient  # noqa: E402
 from kiosk.backend.outbox import Outbox  # noqa: E402
+from server.testing import sample_pdf  # noqa: E402
 
 UNIT = "000.00.01.H22"
 KIOSKS = 16
@@ -169,7 +170,7 @@ def bench_drain(workdir: Path, runs: int, items: int) -> float:
     rates = []
     try:
         pdf = workdir / "scan.pdf"
-        pdf.write_bytes(b"%PDF-1.4\n" + os.urandom(50_000))
+        pdf.write_bytes(sample_pdf(os.urandom(50_000)))  # a real PDF: the server parses what it receives
         meta = api.DossierIn(receiving_unit_id=UNIT, kiosk_id="K00", procedure_code="1.001193",
                              procedure_name="Đăng ký khai sinh", applicant=api.Applicant(full_name="Nguyễn Văn An"),
                              rule=api.ProcessingRule(working_days=3),

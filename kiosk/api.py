@@ -8,12 +8,13 @@ names (``MaHoSo``, ``NgayHenTra`` …, DOMAIN.md §6).
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
 API_PREFIX = "/api/v1"
 
@@ -23,7 +24,6 @@ DOSSIER_CODE_RE = re.compile(r"^(?P<unit>[0-9A-Z.]{3,40})-(?P<day>\d{6})-(?P<seq
 SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 SECRET_LENGTH = 9  # 9 × log2(31) ≈ 44.6 bits (≥ 40, issue 13); receipts of 6 still look up
 RATING_COMMENT_MAX = 500  # the rating screen's comment box holds as much
-_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs"})  # controls, bidi/zero-width, private use, surrogates
 
 RatingLevel = Literal["very_satisfied", "satisfied", "neutral", "unsatisfied"]
 DossierStatusName = Literal["received", "processing", "waiting", "denied", "releasing", "done"]
@@ -39,16 +39,94 @@ STATUS_VI: dict[str, str] = {
 }
 
 
-def plain_text(value: str) -> str:
-    """NFC text with no control, format (bidi overrides, zero-width), private-use or surrogate characters.
+# ------------------------------------------------------------------ bounds shared by every model
+# Every field that crosses the wire has a length or a range: input outside it is a 422 with the
+# field's name, never a 500 further down (a year-9999 date overflowing a time-zone shift, a
+# counter of 2**63 overflowing the database's integer).
 
-    Refused rather than silently cleaned (ValueError), so what is stored is what was sent.
-    """
-    value = unicodedata.normalize("NFC", value)
-    bad = sorted({f"U+{ord(c):04X}" for c in value if unicodedata.category(c) in _HIDDEN_CATEGORIES})
-    if bad:
-        raise ValueError(f"characters not allowed: {', '.join(bad[:5])}")
-    return value
+MIN_YEAR, MAX_YEAR = 2000, 2100  # timestamps of this system's life
+MIN_BIRTH_YEAR = 1900
+MAX_COUNTER = 999
+MAX_FEE_VND = 1_000_000_000  # one billion đồng: far above any administrative fee
+MAX_FORM_FIELDS = 200
+MAX_FORM_INT = 10**15
+
+
+def _in_years(v: date, low: int, high: int) -> date:
+    if not low <= v.year <= high:
+        raise ValueError(f"must be between the years {low} and {high}")
+    return v
+
+
+def _timestamp(v: datetime) -> datetime:
+    return _in_years(v, MIN_YEAR, MAX_YEAR)  # type: ignore[return-value]
+
+
+def _day(v: date) -> date:
+    return _in_years(v, MIN_YEAR, MAX_YEAR)
+
+
+def _birth(v: date) -> date:
+    return _in_years(v, MIN_BIRTH_YEAR, MAX_YEAR)
+
+
+def _hhmm(v: str) -> str:
+    h, m = (int(x) for x in v.split(":"))
+    if h > 23 or m > 59:
+        raise ValueError("must be a time of day from 00:00 to 23:59")
+    return v
+
+
+def _finite(v: float) -> float:
+    if not math.isfinite(v) or abs(v) > MAX_FORM_INT:
+        raise ValueError(f"must be a finite number of at most {MAX_FORM_INT}")
+    return v
+
+
+# Free text is stored only when clean: NFC, and no character of the categories Cc (controls: NUL,
+# ESC of ANSI sequences, CR, LF), Cf (format: bidi overrides such as U+202E, zero-width
+# characters), Co (private use), Cs (surrogates), nor the Unicode line/paragraph separators.
+# Refused with a 422 naming the field — never cleaned silently. Multi-line text may hold \n and \t.
+_UNCLEAN = frozenset({"Cc", "Cf", "Co", "Cs"})
+UNCLEAN_MESSAGE = "must not contain control, format or private-use characters (NUL, escapes, line breaks, bidi marks)"
+
+
+def unclean_char(text: str, allow: str = "") -> str | None:
+    """The first character of ``text`` that clean text may not hold, or None."""
+    for ch in text:
+        if ch in allow:
+            continue
+        if unicodedata.category(ch) in _UNCLEAN or ch in "\u2028\u2029":
+            return ch
+    return None
+
+
+def _line(v: str) -> str:
+    v = unicodedata.normalize("NFC", v)
+    if unclean_char(v) is not None:
+        raise ValueError(UNCLEAN_MESSAGE)
+    return v
+
+
+def _text(v: str) -> str:
+    v = unicodedata.normalize("NFC", v)
+    if unclean_char(v, allow="\n\t") is not None:
+        raise ValueError(UNCLEAN_MESSAGE)
+    return v
+
+
+Line = Annotated[str, AfterValidator(_line)]  # one line of clean text
+Text = Annotated[str, AfterValidator(_text)]  # clean text, \n and \t allowed
+Timestamp = Annotated[datetime, AfterValidator(_timestamp)]
+Day = Annotated[date, AfterValidator(_day)]
+BirthDate = Annotated[date, AfterValidator(_birth)]
+HHMM = Annotated[str, Field(pattern=r"^\d\d:\d\d$"), AfterValidator(_hhmm)]
+Counter = Annotated[int, Field(ge=1, le=MAX_COUNTER)]
+ServiceLetter = Annotated[str, Field(pattern=r"^[A-Z]$")]
+FormKey = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+FormValue = (StrictBool | Annotated[StrictInt, Field(ge=-MAX_FORM_INT, le=MAX_FORM_INT)]
+             | Annotated[float, AfterValidator(_finite)] | Annotated[Text, Field(max_length=2000)] | None)
+FileName = Annotated[Line, Field(min_length=1, max_length=255)]
 
 
 class _Wire(BaseModel):
@@ -78,10 +156,10 @@ class ProceduresOut(_Wire):
 class TicketIn(_Wire):
     """Ask for a ticket. ``seq`` + ``issued_at`` register a ticket the kiosk numbered from its own block."""
 
-    service: str = Field(pattern=r"^[A-Z]$")
+    service: ServiceLetter
     priority: str | None = Field(None, pattern=r"^[a-z_]{2,32}$")
     seq: int | None = Field(None, ge=1, le=99_999)
-    issued_at: datetime | None = None
+    issued_at: Timestamp | None = None
 
 
 class TicketOut(_Wire):
@@ -100,7 +178,7 @@ class TicketOut(_Wire):
 
 
 class TicketBlockIn(_Wire):
-    service: str = Field(pattern=r"^[A-Z]$")
+    service: ServiceLetter
     size: int = Field(ge=1, le=1000)
 
 
@@ -117,7 +195,7 @@ class TicketBlock(_Wire):
 class CounterNextIn(_Wire):
     """A counter asks for its next citizen among the services it serves."""
 
-    services: list[str] = Field(min_length=1)
+    services: list[ServiceLetter] = Field(min_length=1, max_length=26)
 
 
 def ticket_number(service: str, seq: int) -> str:
@@ -135,7 +213,7 @@ class ProcessingRule(_Wire):
     """
 
     working_days: int = Field(0, ge=0, le=365)
-    cutoff: str = Field("15:00", pattern=r"^\d\d:\d\d$")
+    cutoff: HHMM = "15:00"
 
     @property
     def same_day(self) -> bool:
@@ -145,44 +223,44 @@ class ProcessingRule(_Wire):
 class Applicant(_Wire):
     """The person the dossier is for (ChuHoSo). ``id_number`` is never logged unmasked."""
 
-    full_name: str = Field(min_length=1, max_length=200)
+    full_name: Line = Field(min_length=1, max_length=200)
     id_number: str = Field("", pattern=r"^(\d{9}|\d{12})?$")
-    date_of_birth: date | None = None
-    address: str = Field("", max_length=500)
+    date_of_birth: BirthDate | None = None
+    address: Line = Field("", max_length=500)
     phone: str = Field("", pattern=r"^[0-9+ .-]{0,20}$")
-    email: str = Field("", max_length=200)
+    email: Line = Field("", max_length=200)
     kind: Literal["citizen", "business"] = "citizen"
 
 
 class DocumentIn(_Wire):
     """One document received (TaiLieuNop): which file(s) of the upload carry it."""
 
-    key: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=300)
+    key: Line = Field(min_length=1, max_length=64)
+    name: Line = Field(min_length=1, max_length=300)
     original: bool = False
     count: int = Field(1, ge=1, le=100)
-    files: list[str] = Field(default_factory=list)  # upload filenames of this document
+    files: list[FileName] = Field(default_factory=list, max_length=100)  # upload filenames of this document
 
 
 class DossierIn(_Wire):
     """Metadata of a dossier, sent as the ``meta`` JSON part of ``POST /dossiers``."""
 
     receiving_unit_id: str = Field(pattern=r"^[0-9A-Z.]{3,40}$")
-    kiosk_id: str = Field(min_length=1, max_length=64)
-    procedure_code: str = Field(min_length=1, max_length=40)
-    procedure_name: str = Field(min_length=1, max_length=300)
-    field: str = Field("", max_length=200)  # lĩnh vực
+    kiosk_id: Line = Field(min_length=1, max_length=64)
+    procedure_code: Line = Field(min_length=1, max_length=40)
+    procedure_name: Line = Field(min_length=1, max_length=300)
+    field: Line = Field("", max_length=200)  # lĩnh vực
     applicant: Applicant
-    summary: str = Field("", max_length=1000)  # TrichYeuHoSo
-    form: dict[str, Any] = Field(default_factory=dict)
-    documents: list[DocumentIn] = Field(default_factory=list)
+    summary: Text = Field("", max_length=1000)  # TrichYeuHoSo
+    form: dict[FormKey, FormValue] = Field(default_factory=dict, max_length=MAX_FORM_FIELDS)
+    documents: list[DocumentIn] = Field(default_factory=list, max_length=100)
     sets: int = Field(1, ge=1, le=20)
     rule: ProcessingRule
     # Set when the kiosk computed the appointment itself (used only if the server cannot).
-    appointment_at: datetime | None = None
-    accepted_at: datetime | None = None  # when the kiosk took it in (may be earlier, if it was queued)
+    appointment_at: Timestamp | None = None
+    accepted_at: Timestamp | None = None  # when the kiosk took it in (may be earlier, if it was queued)
     collect: Literal["counter", "post"] = "counter"
-    fee: int = Field(0, ge=0)
+    fee: int = Field(0, ge=0, le=MAX_FEE_VND)  # VND
     channel: Literal["kiosk"] = "kiosk"
 
 
@@ -238,21 +316,16 @@ class RatingIn(_Wire):
     """A service-quality rating (Decision 766/QĐ-TTg). A reason is required for ``unsatisfied``."""
 
     level: RatingLevel
-    dossier_code: str | None = Field(None, max_length=80)
-    ticket_number: str | None = Field(None, max_length=16)
-    procedure_code: str | None = Field(None, max_length=40)
-    service: str | None = Field(None, max_length=8)
-    counter: int | None = Field(None, ge=0, le=999)
+    dossier_code: Line | None = Field(None, max_length=80)
+    ticket_number: Line | None = Field(None, max_length=16)
+    procedure_code: Line | None = Field(None, max_length=40)
+    service: Line | None = Field(None, max_length=8)
+    counter: Counter | None = None
     # tags from the configured list ([rating] reasons; the server checks them against its own list)
     reasons: list[Annotated[str, Field(pattern=r"^[a-z_]{2,32}$")]] = Field(default_factory=list, max_length=20)
-    text: str = Field("", max_length=RATING_COMMENT_MAX)  # optional comment: stored, never shown publicly
-    at: datetime
+    text: Line = Field("", max_length=RATING_COMMENT_MAX)  # optional comment: stored, never shown publicly
+    at: Timestamp
     channel: Literal["kiosk"] = "kiosk"
-
-    @field_validator("text")
-    @classmethod
-    def _clean_comment(cls, v: str) -> str:
-        return plain_text(v)
 
     @model_validator(mode="after")
     def _reason_when_unsatisfied(self) -> RatingIn:

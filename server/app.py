@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from kiosk.api import API_PREFIX
-from server import __version__, errors
-from server.auth import TokenCache
-from server.db import make_engine, migrate
+from server import __version__, errors, housekeeping
+from server.auth import TokenCache, identify
+from server.db import Database, make_engine, migrate
 from server.filestore import FileStore
+from server.limits import RequestLimits
 from server.settings import ServerSettings
-from sqlalchemy.orm import sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +38,24 @@ ROUTERS: tuple[tuple[str, str], ...] = (
 )
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The housekeeping thread runs while the server serves."""
+    jobs = housekeeping.build(app.state)
+    jobs.start()
+    try:
+        yield
+    finally:
+        jobs.stop()
+
+
 def create_app(settings: ServerSettings, *, run_migrations: bool = True) -> FastAPI:
     """Build the app on ``settings.db_url`` (schema migrated to the newest revision first)."""
-    engine = make_engine(settings.db_url)
+    engine = make_engine(settings.db_url, lock_timeout_s=settings.db_lock_timeout_s)
     if run_migrations:
         migrate(engine)
     app = FastAPI(
+        lifespan=_lifespan,
         title="motcua-kiosk reference one-stop backend",
         version=__version__,
         description="The kiosk ↔ backend contract (docs/API.md). Bearer token per kiosk; officer login for the office side.",
@@ -49,10 +63,18 @@ def create_app(settings: ServerSettings, *, run_migrations: bool = True) -> Fast
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessions = sessionmaker(engine, expire_on_commit=False)
+    app.state.db = Database(engine)
+    app.state.sessions = app.state.db.writers  # scripts and tests that seed or inspect the database
     app.state.files = FileStore(settings.files_dir)
-    app.state.token_cache = TokenCache()
+    app.state.token_cache = TokenCache(settings.token_cache_ttl_s, settings.token_negative_ttl_s)
     errors.install(app)
+
+    async def _known_kiosk(token: str) -> bool:
+        return await identify(app, token) is not None
+
+    app.add_middleware(errors.CatchAll)  # inner: added first
+    app.add_middleware(RequestLimits, json_limit=settings.max_json_bytes, authenticate=_known_kiosk,
+                       uploads={("POST", f"{API_PREFIX}/dossiers"): settings.max_upload_bytes})
     for spec, prefix in ROUTERS:
         module, _, attr = spec.partition(":")
         app.include_router(getattr(importlib.import_module(module), attr), prefix=prefix)

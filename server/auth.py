@@ -5,12 +5,15 @@ is enough and lets the lookup be an indexed equality instead of scanning bcrypt 
 a token (add, rotate, revoke: :mod:`server.tokens`) raises the one-row credential revision; each request
 reads it and a new value empties this process's cache, so a rotated or revoked token stops at the next
 request in every worker and every server on the same database.
+
+Nothing here blocks the event loop: the revision read and a cache miss run in the threadpool, on a
+reader's snapshot (never the writers' lock); unknown tokens are remembered briefly, so a client
+hammering with a bad token costs one cheap read per request, not a lookup.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -19,12 +22,16 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from server.credentials import WeakCredential, check_token
+from server.db import Database
 from server.models import AuthRevision, Department, Kiosk
 
 _bearer = HTTPBearer(auto_error=False)
 _CACHE_TTL_S = 30.0
+_NEGATIVE_TTL_S = 5.0
+MAX_TOKEN_CHARS = 512
 
 
 @dataclass(frozen=True)
@@ -41,36 +48,39 @@ def hash_token(token: str) -> str:
 
 
 class TokenCache:
-    """token hash → identity for a few seconds (a revoked token stops working within the TTL)."""
+    """token hash → identity for ``ttl_s``; unknown hashes are remembered for ``negative_ttl_s``.
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._items: dict[str, tuple[float, KioskIdentity]] = {}
+    Everything is forgotten when the credential revision moves (:meth:`sync`). Read and written
+    from worker threads without a lock: single dict operations are atomic in CPython, and a lost
+    update only costs one more lookup.
+    """
+
+    def __init__(self, ttl_s: float = _CACHE_TTL_S, negative_ttl_s: float = _NEGATIVE_TTL_S,
+                 max_items: int = 10_000) -> None:
+        self.ttl_s, self.negative_ttl_s, self.max_items = ttl_s, negative_ttl_s, max_items
+        self._items: dict[str, tuple[float, KioskIdentity | None]] = {}
         self._revision: int | None = None
 
     def sync(self, revision: int) -> None:
         """Forget everything when the credential revision moved (a token was added, rotated or revoked)."""
-        with self._lock:
-            if revision != self._revision:
-                self._items.clear()
-                self._revision = revision
+        if revision != self._revision:
+            self._items = {}
+            self._revision = revision
 
-    def get(self, h: str) -> KioskIdentity | None:
-        with self._lock:
-            hit = self._items.get(h)
-            if hit and hit[0] > time.monotonic():
-                return hit[1]
-            return None
+    def get(self, h: str) -> tuple[bool, KioskIdentity | None]:
+        """(known, identity): known=False means "ask the database"; identity None means a bad token."""
+        hit = self._items.get(h)
+        if hit is None or hit[0] <= time.monotonic():
+            return False, None
+        return True, hit[1]
 
-    def put(self, h: str, ident: KioskIdentity) -> None:
-        with self._lock:
-            if len(self._items) > 10_000:
-                self._items.clear()
-            self._items[h] = (time.monotonic() + _CACHE_TTL_S, ident)
+    def put(self, h: str, ident: KioskIdentity | None) -> None:
+        if len(self._items) >= self.max_items:
+            self._items = {}
+        self._items[h] = (time.monotonic() + (self.ttl_s if ident is not None else self.negative_ttl_s), ident)
 
     def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+        self._items = {}
 
 
 def _unauthorized() -> HTTPException:
@@ -110,34 +120,50 @@ def bump_revision(s: Session) -> None:
         row.value += 1
 
 
-def current_kiosk(
-    request: Request, creds: HTTPAuthorizationCredentials | None = Depends(_bearer)
-) -> KioskIdentity:
-    """FastAPI dependency: the calling kiosk, or 401.
+def lookup_kiosk(db: Database, h: str) -> KioskIdentity | None:
+    """The kiosk whose token hashes to ``h`` and is not revoked (one indexed read, no lock); blocking."""
+    with db.read() as s:
+        row = s.execute(
+            select(Kiosk.id, Kiosk.department_id, Department.unit_id)
+            .join(Department, Department.id == Kiosk.department_id)
+            .where(Kiosk.token_hash == h, Kiosk.revoked_at.is_(None))
+        ).first()
+    return None if row is None else KioskIdentity(row[0], row[1], row[2])
 
-    A plain ``def`` (FastAPI runs it in the threadpool): it reads the database, which must never
-    happen on the event loop. One short session, closed here, never held into the route.
-    """
-    if creds is None or creds.scheme.lower() != "bearer" or not creds.credentials:
-        raise _unauthorized()
-    h = hash_token(creds.credentials)
-    cache: TokenCache = request.app.state.token_cache
-    cache.sync(read_revision(request.app.state.engine))
-    ident = cache.get(h)
-    if ident is None:
-        with request.app.state.sessions() as s:
-            row = s.execute(
-                select(Kiosk.id, Kiosk.department_id, Department.unit_id)
-                .join(Department, Department.id == Kiosk.department_id)
-                .where(Kiosk.token_hash == h, Kiosk.revoked_at.is_(None))
-            ).first()
-        if row is None:
-            raise _unauthorized()
-        ident = KioskIdentity(row[0], row[1], row[2])
+
+def _identify_blocking(app: Any, h: str) -> KioskIdentity | None:
+    cache: TokenCache = app.state.token_cache
+    cache.sync(read_revision(app.state.db.engine))
+    known, ident = cache.get(h)
+    if not known:
+        ident = lookup_kiosk(app.state.db, h)
         cache.put(h, ident)
     return ident
 
 
+async def identify(app: Any, token: str) -> KioskIdentity | None:
+    """The kiosk of ``token`` or None; the revision read and any lookup run in the threadpool."""
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        return None
+    return await run_in_threadpool(_identify_blocking, app, hash_token(token))
+
+
+def bearer_token(authorization: str | None) -> str:
+    """The token of an ``Authorization: Bearer …`` header, or ""."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+async def current_kiosk(
+    request: Request, creds: HTTPAuthorizationCredentials | None = Depends(_bearer)
+) -> KioskIdentity:
+    """FastAPI dependency: the calling kiosk, or 401 (no database work on the event loop)."""
+    if creds is None or creds.scheme.lower() != "bearer" or not creds.credentials:
+        raise _unauthorized()
+    ident = await identify(request.app, creds.credentials)
+    if ident is None:
+        raise _unauthorized()
+    return ident
 def seed_kiosk(session: Session, kiosk_id: str, token: str, unit_id: str, department: str = "", *,
                weak_ok: bool = False) -> None:
     """Create or update a kiosk (and its department) with ``token``; used by ``kiosk-server --kiosk``.

@@ -1,14 +1,15 @@
-"""FastAPI dependencies shared by the routers: settings, a transaction per request, fingerprints."""
+"""FastAPI dependencies shared by the routers: settings, the database, fingerprints."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 
 from fastapi import Request
-from sqlalchemy.orm import Session
 
+from server.db import Database
 from server.settings import ServerSettings
+
+IDEMPOTENCY_KEY = r"^[!-~]+$"  # visible ASCII only (8–100 characters)
 
 
 async def settings(request: Request) -> ServerSettings:
@@ -16,14 +17,11 @@ async def settings(request: Request) -> ServerSettings:
     return request.app.state.settings
 
 
-def session(request: Request) -> Iterator[Session]:
-    """One transaction per request; the route commits, anything else rolls back."""
-    s: Session = request.app.state.sessions()
-    try:
-        yield s
-    finally:
-        s.rollback()
-        s.close()
+async def database(request: Request) -> Database:
+    """The app's :class:`~server.db.Database`; a route opens and closes its sessions itself, inside
+    its own body (``with db.write() as s``), never in a dependency's clean-up: the clean-up runs
+    on the event loop's schedule, and a session held until then held the SQLite write lock too."""
+    return request.app.state.db
 
 
 def fingerprint(*parts: str | bytes) -> str:

@@ -15,7 +15,6 @@ to start.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -50,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-priority-in-a-row", type=int, default=2)
     p.add_argument("--max-file-mb", type=float, default=20)
     p.add_argument("--max-files", type=int, default=30)
+    p.add_argument("--keep-tickets-days", type=int, default=90, help="delete tickets older than this (0: never)")
+    p.add_argument("--keep-ratings-days", type=int, default=400, help="delete ratings older than this (0: never)")
+    p.add_argument("--keep-dossiers-days", type=int, default=730,
+                   help="delete dossiers (applicant data and files) older than this (0: never)")
     p.add_argument("--kiosk", metavar="ID", help="create/update this kiosk at start")
     p.add_argument("--token", help="its token (prefer $KIOSK_SERVER_TOKEN: command lines are visible to others)")
     p.add_argument("--unit", default="000.00.01.H22", help="its department's receiving unit id")
@@ -64,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--embedded", action="store_true",
                    help="started by the kiosk for `make run`: loopback only, the example token allowed")
     p.add_argument("--log-level", default="warning")
+    p.add_argument("--log-file", default=os.environ.get("KIOSK_SERVER_LOG") or None,
+                   help="write the log here, rotated (default: stderr); personal data is masked either way")
+    p.add_argument("--log-max-mb", type=float, default=10, help="rotate the log file at this size")
+    p.add_argument("--log-backups", type=int, default=5, help="rotated log files kept")
     return p
 
 
@@ -78,7 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return manage.main(argv)
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from server.logs import configure
+
+    log_file = Path(args.log_file) if args.log_file else None
+    configure(log_file if log_file is None or log_file.is_absolute() else PROJECT_ROOT / log_file, args.log_level,
+              max_bytes=int(args.log_max_mb * 1024 * 1024), backups=args.log_backups)
     return run(args, PROJECT_ROOT)
 
 
@@ -89,7 +100,6 @@ def run(args: argparse.Namespace, root: Path) -> int:
     from server.app import create_app
     from server.auth import seed_kiosk
     from server.credentials import EXAMPLE_TOKEN, WeakCredential
-    from server.db import session_scope
     from server.settings import ServerSettings
 
     if args.embedded and args.host not in LOOPBACK:
@@ -111,12 +121,14 @@ def run(args: argparse.Namespace, root: Path) -> int:
         max_priority_in_a_row=args.max_priority_in_a_row, max_file_bytes=int(args.max_file_mb * 1024 * 1024),
         max_files=args.max_files, priority_categories=_codes(args.priority_categories),
         rating_reasons=_codes(args.rating_reasons), public_satisfaction=args.public_satisfaction,
+        retention_ticket_days=args.keep_tickets_days,
+        retention_rating_days=args.keep_ratings_days, retention_dossier_days=args.keep_dossiers_days,
     )
     app = create_app(settings)
     if args.kiosk:
         token = args.token or os.environ.get("KIOSK_SERVER_TOKEN", "")
         try:
-            with session_scope(app.state.sessions) as s:
+            with app.state.db.write() as s:
                 seed_kiosk(s, args.kiosk, token, args.unit, args.department,
                            weak_ok=args.embedded and token == EXAMPLE_TOKEN)
         except (WeakCredential, ValueError) as e:
@@ -125,7 +137,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
     if args.add_only:
         return 0
     if not args.embedded:
-        with session_scope(app.state.sessions) as s:
+        with app.state.db.read() as s:
             exposed = tokens.example_token_in_use(s)
         if exposed:
             print(f"kiosk-server: kiosk(s) {', '.join(exposed)} still accept the public example token "
@@ -134,7 +146,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
             return 2
     print(f"kiosk-server: serving {u.render_as_string(hide_password=True)} on http://{args.host}:{args.port}/api/v1",
           file=sys.stderr, flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    # log_config=None: uvicorn's records go to our (masked, rotated) handler instead of its own.
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, log_config=None)
     return 0
 
 

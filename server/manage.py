@@ -84,11 +84,11 @@ def _new_password(from_stdin: bool) -> str:
 
 
 def main(argv: Sequence[str]) -> int:
+    from server import tokens, users
     from server.credentials import WeakCredential
     from server.db import make_engine, migrate, session_scope
     from server.main import PROJECT_ROOT, _sqlite_file_url
     from server.settings import utc_now
-    from server import tokens, users
 
     args = build_parser().parse_args(list(argv))
     engine = make_engine(_sqlite_file_url(args.db, PROJECT_ROOT))

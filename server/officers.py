@@ -57,13 +57,13 @@ def unauthorized(detail: str = "officer login required") -> HTTPException:
     return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def new_session(s: Session, user: User, kind: str, now: datetime, hours: float) -> tuple[str, str, datetime]:
+def new_session(s: Session, user_id: int, kind: str, now: datetime, hours: float) -> tuple[str, str, datetime]:
     """(token, csrf token, expiry) of a new session; expired sessions of that user are swept."""
-    s.execute(delete(OfficerSession).where(OfficerSession.user_id == user.id, OfficerSession.expires_at <= now))
+    s.execute(delete(OfficerSession).where(OfficerSession.user_id == user_id, OfficerSession.expires_at <= now))
     token = OFFICER_TOKEN_PREFIX + secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     expires = now + timedelta(hours=hours)
-    s.add(OfficerSession(id=sha256_hex(token), user_id=user.id, kind=kind, csrf_hash=sha256_hex(csrf),
+    s.add(OfficerSession(id=sha256_hex(token), user_id=user_id, kind=kind, csrf_hash=sha256_hex(csrf),
                          created_at=now, expires_at=expires))
     return token, csrf, expires
 
@@ -88,7 +88,7 @@ _LOOKUP = (
 def _lookup(request: Request, token: str, kind: str) -> tuple[Officer, str]:
     if not token.startswith(OFFICER_TOKEN_PREFIX) or len(token) > 200:
         raise unauthorized()  # a kiosk token or garbage: not even worth a query
-    with request.app.state.sessions() as s:
+    with request.app.state.db.read() as s:
         row = s.execute(_LOOKUP.where(OfficerSession.id == sha256_hex(token))).first()
     now = request.app.state.settings.now()
     if row is None or row.kind != kind or row.disabled or row.expires_at <= now or row.role not in RANK:

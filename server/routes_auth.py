@@ -13,11 +13,18 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from server import ratelimit
+from server import errors, ratelimit
 from server.credentials import SCRYPT_N, SCRYPT_P, SCRYPT_R
 from server.models import Department, User
-from server.officers import (CSRF_COOKIE, SESSION_COOKIE, Officer, current_officer, end_session, new_session,
-                             unauthorized)
+from server.officers import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    Officer,
+    current_officer,
+    end_session,
+    new_session,
+    unauthorized,
+)
 from server.settings import ServerSettings
 
 router = APIRouter(tags=["officers"])
@@ -63,7 +70,7 @@ def _officer_out(o: Officer) -> OfficerOut:
     return OfficerOut(username=o.username, full_name=o.full_name, role=o.role, unit_id=o.unit_id)
 
 
-@router.post("/auth/login", response_model=LoginOut, responses={401: {}, 429: {}})
+@router.post("/auth/login", response_model=LoginOut, responses=errors.problems(401, 429))
 def login(body: LoginIn, request: Request, response: Response) -> LoginOut:
     from server import officers  # looked up late so tests can watch verify_password
 
@@ -71,21 +78,22 @@ def login(body: LoginIn, request: Request, response: Response) -> LoginOut:
     per_user, per_client = _limits(request)
     user_key, client_key = body.username.lower(), request.client.host if request.client else "?"
     ratelimit.check((per_user, user_key), (per_client, client_key))
-    with request.app.state.sessions() as s:
-        row = s.execute(select(User, Department.unit_id).outerjoin(Department, Department.id == User.department_id)
+    db = request.app.state.db
+    with db.read() as s:  # the password check (scrypt, ~0.1 s) runs outside any write transaction
+        row = s.execute(select(User.id, User.password_hash, User.disabled, User.username, User.full_name, User.role,
+                               Department.unit_id)
+                        .outerjoin(Department, Department.id == User.department_id)
                         .where(User.username == user_key)).first()
-        user, unit = (row[0], row[1]) if row else (None, None)
-        stored = user.password_hash if user is not None else dummy_hash(cfg.scrypt_n or SCRYPT_N)
-        ok = officers.verify_password(body.password, stored)
-        if not ok or user is None or user.disabled:
-            s.rollback()
-            per_user.fail(user_key)
-            per_client.fail(client_key)
-            raise unauthorized("wrong username or password")
-        kind = "bearer" if body.bearer else "cookie"
-        token, csrf, expires = new_session(s, user, kind, cfg.now(), cfg.session_hours)
-        s.commit()
-        out_user = OfficerOut(username=user.username, full_name=user.full_name, role=user.role, unit_id=unit)
+    stored = row.password_hash if row is not None else dummy_hash(cfg.scrypt_n or SCRYPT_N)
+    ok = officers.verify_password(body.password, stored)
+    if not ok or row is None or row.disabled:
+        per_user.fail(user_key)
+        per_client.fail(client_key)
+        raise unauthorized("wrong username or password")
+    kind = "bearer" if body.bearer else "cookie"
+    with db.write() as s:
+        token, csrf, expires = new_session(s, row.id, kind, cfg.now(), cfg.session_hours)
+    out_user = OfficerOut(username=row.username, full_name=row.full_name, role=row.role, unit_id=row.unit_id)
     per_user.reset(user_key)
     if body.bearer:
         return LoginOut(user=out_user, expires_at=expires, access_token=token, token_type="bearer")
@@ -97,13 +105,12 @@ def login(body: LoginIn, request: Request, response: Response) -> LoginOut:
     return LoginOut(user=out_user, expires_at=expires, csrf_token=csrf)
 
 
-@router.post("/auth/logout", status_code=204, responses={401: {}, 403: {}})
+@router.post("/auth/logout", status_code=204, responses=errors.problems(401, 403))
 def logout(request: Request, officer: Officer = Depends(current_officer())) -> Response:
     token = request.cookies.get(SESSION_COOKIE) if officer.via == "cookie" else \
         request.headers.get("authorization", "").partition(" ")[2].strip()
-    with request.app.state.sessions() as s:
+    with request.app.state.db.write() as s:
         end_session(s, token)
-        s.commit()
     response = Response(status_code=204)
     if officer.via == "cookie":
         response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
@@ -111,6 +118,6 @@ def logout(request: Request, officer: Officer = Depends(current_officer())) -> R
     return response
 
 
-@router.get("/auth/me", response_model=OfficerOut, responses={401: {}})
+@router.get("/auth/me", response_model=OfficerOut, responses=errors.problems(401))
 def me(officer: Officer = Depends(current_officer())) -> OfficerOut:
     return _officer_out(officer)

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 
 import kiosk.api as api
-from server import deps
+from server import deps, errors
 from server.auth import KioskIdentity, current_kiosk
 from server.settings import ServerSettings
 
@@ -19,7 +19,7 @@ router = APIRouter(tags=["catalog"])
 _lock = threading.Lock()
 
 
-@router.get("/health", response_model=api.Health)
+@router.get("/health", response_model=api.Health, responses=errors.problems())
 def health(cfg: ServerSettings = Depends(deps.settings)) -> api.Health:
     from server import __version__
 
@@ -53,7 +53,8 @@ def load_procedures(folder: Path | None) -> list[dict[str, Any]]:
     return [_dump(p) for p in procs]
 
 
-@router.get("/procedures", response_model=api.ProceduresOut)
+@router.get("/procedures", response_model=api.ProceduresOut,
+            responses={304: {"description": "not modified (If-None-Match)"}, **errors.problems(401)})
 def procedures(
     request: Request,
     response: Response,

@@ -17,11 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 import kiosk.api as api
-from server import codes, deps
+from server import codes, deps, errors
 from server.appointments import appointment
 from server.auth import KioskIdentity, current_kiosk
+from server.db import Database
 from server.errors import ApiError, field_errors, unprocessable
-from server.filestore import FileRejected, FileStore, StagedFile
+from server.filecheck import FileRejected, clean_name, name_key
+from server.filestore import FileStore, StagedFile
 from server.models import Dossier, DossierEvent, DossierFile
 from server.settings import ServerSettings
 
@@ -44,6 +46,11 @@ def _existing(s: Session, kiosk_id: str, key: str) -> Dossier | None:
     ).scalar_one_or_none()
 
 
+def _referenced(db: Database, shas: set[str]) -> set[str]:
+    with db.read() as s:
+        return set(s.execute(select(DossierFile.sha256).where(DossierFile.sha256.in_(shas))).scalars())
+
+
 def _replay(d: Dossier, fp: str, tz, response: Response) -> api.DossierReceipt:
     if d.fingerprint != fp:
         raise HTTPException(422, "idempotency key reused with a different request")
@@ -59,15 +66,42 @@ def _parse_meta(raw: str) -> api.DossierIn:
         raise unprocessable(field_errors(e.errors(), prefix=("meta",))) from None
 
 
-@router.post("/dossiers", response_model=api.DossierReceipt, status_code=201)
+def _create(s: Session, dossier: api.DossierIn, staged: list[StagedFile], kiosk: KioskIdentity,
+            cfg: ServerSettings, idempotency_key: str, fp: str) -> api.DossierReceipt:
+    """The one transaction: code from the daily sequence, dossier, files, first event; the receipt before commit."""
+    received = cfg.local_now()
+    day = received.date()
+    seq = codes.next_value(s, codes.dossier_sequence_name(kiosk.unit_id), day)
+    if seq > codes.MAX_DOSSIERS_PER_DAY:
+        raise HTTPException(503, "daily dossier numbers exhausted for this unit")
+    d = Dossier(
+        code=codes.dossier_code(kiosk.unit_id, day, seq), secret=codes.new_secret(),
+        department_id=kiosk.department_id, kiosk_id=kiosk.kiosk_id,
+        procedure_code=dossier.procedure_code, procedure_name=dossier.procedure_name,
+        meta=json.loads(dossier.model_dump_json()), status="received", received_at=received,
+        appointment_at=appointment(received, dossier, cfg.calendar_file), idempotency_key=idempotency_key,
+        fingerprint=fp,
+    )
+    d.files = [DossierFile(name=sf.name, size=sf.size, sha256=sf.sha256, content_type=sf.content_type)
+               for sf in staged]
+    s.add(d)
+    s.flush()
+    s.add(DossierEvent(dossier_id=d.id, at=received, status="received", note=f"kiosk {kiosk.kiosk_id}"))
+    s.flush()
+    return _receipt(d, cfg.tz)
+
+
+@router.post("/dossiers", response_model=api.DossierReceipt, status_code=201,
+             responses={200: {"model": api.DossierReceipt, "description": "a replay: the first receipt"},
+                        **errors.problems(401, 403, 415)})
 def submit_dossier(
     request: Request,
     response: Response,
     meta: str = Form(..., description="DossierIn as JSON"),
     files: list[UploadFile] = File(default_factory=list),
-    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=8, max_length=100),
+    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=8, max_length=100, pattern=deps.IDEMPOTENCY_KEY),
     kiosk: KioskIdentity = Depends(current_kiosk),
-    s: Session = Depends(deps.session),
+    db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> api.DossierReceipt:
     dossier = _parse_meta(meta)
@@ -79,7 +113,12 @@ def submit_dossier(
     staged: list[StagedFile] = []
     try:
         total = 0
+        names: set[str] = set()
         for i, up in enumerate(files):
+            key = name_key(clean_name(up.filename, f"files[{i}]"))
+            if key in names:
+                raise FileRejected(422, "another file of this dossier has the same name", f"files[{i}]")
+            names.add(key)
             sf = store.stage(up.file, up.filename, f"files[{i}]", cfg.max_file_bytes)
             staged.append(sf)
             total += sf.size
@@ -91,39 +130,31 @@ def submit_dossier(
             raise unprocessable([{"field": f"meta.documents[{i}].files", "message": f"no uploaded file {n!r}"}
                                  for i, n in missing])
         fp = deps.fingerprint(dossier.model_dump_json(), *[f"{sf.name}:{sf.sha256}" for sf in staged])
-        old = _existing(s, kiosk.kiosk_id, idempotency_key)
-        if old is not None:
-            return _replay(old, fp, cfg.tz, response)
-        s.rollback()  # end the read: fsyncs below run outside SQLite's write lock (a racing twin → IntegrityError)
-        for sf in staged:  # durable before the transaction that names them
-            store.commit(sf)
-        received = cfg.local_now()
-        day = received.date()
-        seq = codes.next_value(s, codes.dossier_sequence_name(kiosk.unit_id), day)
-        if seq > codes.MAX_DOSSIERS_PER_DAY:
-            raise HTTPException(503, "daily dossier numbers exhausted for this unit")
-        d = Dossier(
-            code=codes.dossier_code(kiosk.unit_id, day, seq), secret=codes.new_secret(),
-            department_id=kiosk.department_id, kiosk_id=kiosk.kiosk_id,
-            procedure_code=dossier.procedure_code, procedure_name=dossier.procedure_name,
-            meta=json.loads(dossier.model_dump_json()), status="received", received_at=received,
-            appointment_at=appointment(received, dossier, cfg.calendar_file), idempotency_key=idempotency_key, fingerprint=fp,
-        )
-        d.files = [DossierFile(name=sf.name, size=sf.size, sha256=sf.sha256, content_type=sf.content_type)
-                   for sf in staged]
-        s.add(d)
-        try:
-            s.flush()
-            s.add(DossierEvent(dossier_id=d.id, at=received, status="received", note=f"kiosk {kiosk.kiosk_id}"))
-            s.commit()
-        except IntegrityError:  # the same key raced in from a resend: answer as a replay
-            s.rollback()
+        with db.read() as s:
             old = _existing(s, kiosk.kiosk_id, idempotency_key)
-            if old is None:
-                raise
-            return _replay(old, fp, cfg.tz, response)
-        s.refresh(d)
-        return _receipt(d, cfg.tz)
+            if old is not None:
+                return _replay(old, fp, cfg.tz, response)
+        created: list[str] = []
+        done = False
+        try:
+            with store.naming():
+                for sf in staged:  # durable before the transaction that names them (fsyncs outside the write lock)
+                    if store.commit(sf):
+                        created.append(sf.sha256)
+                try:
+                    with db.write() as s:
+                        receipt = _create(s, dossier, staged, kiosk, cfg, idempotency_key, fp)
+                    done = True
+                    return receipt
+                except IntegrityError:  # the same key raced in from a resend: answer as a replay
+                    with db.read() as s:
+                        old = _existing(s, kiosk.kiosk_id, idempotency_key)
+                        if old is None:
+                            raise
+                        return _replay(old, fp, cfg.tz, response)
+        finally:
+            if created and not done:  # failed after its files were stored: no blob may stay unnamed
+                store.drop_unreferenced(created, lambda shas: _referenced(db, shas))
     except FileRejected as e:
         raise ApiError(e.status, e.detail, [{"field": e.field, "message": e.detail}]) from None
     finally:

@@ -18,7 +18,8 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server import deps
+from server import deps, errors
+from server.db import Database
 from server.models import Department, Kiosk
 from server.officers import Officer, current_officer, department_scope
 from server.settings import ServerSettings
@@ -73,16 +74,17 @@ def list_kiosks(s: Session, now: datetime, unit: str | None = None) -> list[Kios
     return out
 
 
-@router.get("/kiosks", response_model=KiosksOut)
+@router.get("/kiosks", response_model=KiosksOut, responses=errors.problems(401, 403))
 def kiosks_json(
     unit: str | None = Query(None, max_length=40),
     viewer: Officer = Depends(current_officer("supervisor")),
-    s: Session = Depends(deps.session),
+    db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> KiosksOut:
     unit = department_scope(viewer, unit)
     now = cfg.now()
-    return KiosksOut(time=now, kiosks=list_kiosks(s, now, unit))
+    with db.read() as s:
+        return KiosksOut(time=now, kiosks=list_kiosks(s, now, unit))
 
 
 def _ago(seconds: float | None) -> str:
@@ -122,13 +124,15 @@ td,th{{border:1px solid #ccc;padding:.5em;text-align:left;vertical-align:top}}th
 </table></body></html>"""
 
 
-@router.get("/kiosks.html", response_class=HTMLResponse)
+@router.get("/kiosks.html", response_class=HTMLResponse, responses=errors.problems(401, 403, html=True))
 def kiosks_page(
     unit: str | None = Query(None, max_length=40),
     viewer: Officer = Depends(current_officer("supervisor")),
-    s: Session = Depends(deps.session),
+    db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> HTMLResponse:
     unit = department_scope(viewer, unit)
     now = cfg.now()
-    return HTMLResponse(render_page(list_kiosks(s, now, unit), now, cfg.tz))
+    with db.read() as s:
+        kiosks = list_kiosks(s, now, unit)
+    return HTMLResponse(render_page(kiosks, now, cfg.tz))

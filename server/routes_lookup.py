@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 import kiosk.api as api
-from server import deps, ratelimit
+from server import deps, errors, ratelimit
 from server.auth import KioskIdentity, current_kiosk
 from server.models import Dossier
 from server.settings import ServerSettings
@@ -45,7 +45,7 @@ def _limits(request: Request) -> tuple[ratelimit.FailureLimiter, ...]:
 
 
 @router.get("/dossiers/{code}", response_model=api.DossierStatus,
-            responses={400: {"model": api.Problem}, 404: {"model": api.Problem}, 429: {"model": api.Problem}})
+            responses=errors.problems(401, 404, 429))
 def dossier_status(
     request: Request,
     code: str = Path(max_length=64),
@@ -63,7 +63,7 @@ def dossier_status(
     per_code, per_client = _limits(request)
     code_key, client_key = f"code:{code}", f"kiosk:{kiosk.kiosk_id}"
     ratelimit.check((per_code, code_key), (per_client, client_key))
-    with request.app.state.sessions() as s:
+    with request.app.state.db.read() as s:
         row = s.execute(_FIND, {"code": code}).first()
         stored, dept = (row.secret, row.department_id) if row is not None else (_UNKNOWN_SECRET, None)
         ok = secret_matches(stored, given) & (dept == kiosk.department_id)  # both, never short-circuited

@@ -24,7 +24,9 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server import deps
+import kiosk.api as api
+from server import deps, errors
+from server.db import Database
 from server.models import Department, Rating, Ticket
 from server.officers import Officer, department_scope, satisfaction_viewer
 from server.settings import ServerSettings
@@ -163,40 +165,42 @@ def _range(cfg: ServerSettings, date_from: date | None, date_to: date | None, da
     return date_from, date_to
 
 
-def _report(s: Session, cfg: ServerSettings, date_from: date | None, date_to: date | None, days: int,
+def _report(db: Database, cfg: ServerSettings, date_from: date | None, date_to: date | None, days: int,
             unit: str | None, target: float) -> SatisfactionOut:
     start, end = _range(cfg, date_from, date_to, days)
-    return aggregate(load_rows(s, cfg, start, end, unit), start, end, target)
+    with db.read() as s:
+        rows = load_rows(s, cfg, start, end, unit)
+    return aggregate(rows, start, end, target)
 
 
-@router.get("/satisfaction", response_model=SatisfactionOut)
+@router.get("/satisfaction", response_model=SatisfactionOut, responses=errors.problems(401, 403, 404))
 def satisfaction(
-    date_from: date | None = Query(None, alias="from"),
-    date_to: date | None = Query(None, alias="to"),
+    date_from: api.Day | None = Query(None, alias="from"),
+    date_to: api.Day | None = Query(None, alias="to"),
     days: int = Query(14, ge=1, le=MAX_DAYS),
     unit: str | None = Query(None, max_length=40),
     target: float = Query(DEFAULT_TARGET, gt=0, le=100),
     viewer: Officer | None = Depends(satisfaction_viewer),
-    s: Session = Depends(deps.session),
+    db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> SatisfactionOut:
     unit = department_scope(viewer, unit) if viewer else unit
-    return _report(s, cfg, date_from, date_to, days, unit, target)
+    return _report(db, cfg, date_from, date_to, days, unit, target)
 
 
-@router.get("/satisfaction.html", response_class=HTMLResponse)
+@router.get("/satisfaction.html", response_class=HTMLResponse, responses=errors.problems(401, 403, 404, html=True))
 def satisfaction_page(
-    date_from: date | None = Query(None, alias="from"),
-    date_to: date | None = Query(None, alias="to"),
+    date_from: api.Day | None = Query(None, alias="from"),
+    date_to: api.Day | None = Query(None, alias="to"),
     days: int = Query(14, ge=1, le=MAX_DAYS),
     unit: str | None = Query(None, max_length=40),
     target: float = Query(DEFAULT_TARGET, gt=0, le=100),
     viewer: Officer | None = Depends(satisfaction_viewer),
-    s: Session = Depends(deps.session),
+    db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
 ) -> HTMLResponse:
     unit = department_scope(viewer, unit) if viewer else unit
-    report = _report(s, cfg, date_from, date_to, days, unit, target)
+    report = _report(db, cfg, date_from, date_to, days, unit, target)
     return HTMLResponse(render_page(report, unit or ""))
 
 

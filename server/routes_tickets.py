@@ -17,10 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import kiosk.api as api
-from server import codes, deps, ticket_rules
+from server import codes, deps, errors, ticket_rules
 from server.auth import KioskIdentity, current_kiosk
-from server.officers import Officer, current_officer, require_department
+from server.db import Database
 from server.models import CounterState, Ticket, TicketBlock
+from server.officers import Officer, current_officer, require_department
 from server.settings import ServerSettings
 
 router = APIRouter(tags=["tickets"])
@@ -55,12 +56,14 @@ def _by_key(s: Session, model, kiosk_id: str, key: str | None):
     return s.execute(select(model).where(model.kiosk_id == kiosk_id, model.idempotency_key == key)).scalar_one_or_none()
 
 
-@router.post("/tickets", response_model=api.TicketOut, status_code=201)
+@router.post("/tickets", response_model=api.TicketOut, status_code=201,
+             responses={200: {"model": api.TicketOut, "description": "a replay or a resent offline ticket"},
+                        **errors.problems(401, 409)})
 def issue_ticket(
     body: api.TicketIn,
     request: Request,
     kiosk: KioskIdentity = Depends(current_kiosk),
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=8, max_length=100, pattern=deps.IDEMPOTENCY_KEY),
 ) -> Response:
     """Number a ticket (or register one from the kiosk's block when ``seq`` is given).
 
@@ -68,7 +71,7 @@ def issue_ticket(
     thread hops) and the answer serialised once, straight from the model.
     """
     response = Response(media_type="application/json", status_code=201)
-    with request.app.state.sessions() as s:
+    with request.app.state.db.write() as s:
         out = _issue(s, body, kiosk, request.app.state.settings, idempotency_key, response)
     response.body = response.render(out.model_dump_json())
     response.init_headers()
@@ -123,29 +126,30 @@ def _issue(
     return out
 
 
-@router.post("/tickets/blocks", response_model=api.TicketBlock, status_code=201)
+@router.post("/tickets/blocks", response_model=api.TicketBlock, status_code=201,
+             responses={200: {"model": api.TicketBlock, "description": "a replay"}, **errors.problems(401)})
 def reserve_block(
     body: api.TicketBlockIn,
     response: Response,
     kiosk: KioskIdentity = Depends(current_kiosk),
-    s: Session = Depends(deps.session),
+    db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=8, max_length=100, pattern=deps.IDEMPOTENCY_KEY),
 ) -> api.TicketBlock:
     """Reserve ``size`` numbers of today's sequence for this kiosk's offline tickets."""
-    old = _by_key(s, TicketBlock, kiosk.kiosk_id, idempotency_key)
-    if old is None:
-        day = cfg.local_now().date()
-        end = codes.next_value(s, codes.ticket_sequence_name(kiosk.department_id, body.service), day, body.size)
-        old = TicketBlock(
-            department_id=kiosk.department_id, service=body.service, day=day, start=end - body.size + 1,
-            end=end, kiosk_id=kiosk.kiosk_id, created_at=cfg.now(), idempotency_key=idempotency_key,
-        )
-        s.add(old)
-        s.commit()
-    else:
-        response.status_code = 200
-    return api.TicketBlock(service=old.service, day=old.day, start=old.start, end=old.end, kiosk_id=old.kiosk_id)
+    with db.write() as s:
+        old = _by_key(s, TicketBlock, kiosk.kiosk_id, idempotency_key)
+        if old is None:
+            day = cfg.local_now().date()
+            end = codes.next_value(s, codes.ticket_sequence_name(kiosk.department_id, body.service), day, body.size)
+            old = TicketBlock(
+                department_id=kiosk.department_id, service=body.service, day=day, start=end - body.size + 1,
+                end=end, kiosk_id=kiosk.kiosk_id, created_at=cfg.now(), idempotency_key=idempotency_key,
+            )
+            s.add(old)
+        else:
+            response.status_code = 200
+        return api.TicketBlock(service=old.service, day=old.day, start=old.start, end=old.end, kiosk_id=old.kiosk_id)
 
 
 def _oldest_waiting(s: Session, dept: int, day, services: list[str], priority: bool | None) -> Ticket | None:
@@ -160,12 +164,12 @@ def _oldest_waiting(s: Session, dept: int, day, services: list[str], priority: b
 
 
 @router.post("/counters/{counter}/next", response_model=api.TicketOut,
-             responses={204: {"description": "nobody is waiting"}})
+             responses={204: {"description": "nobody is waiting"}, **errors.problems(401, 403)})
 def call_next(
     body: api.CounterNextIn,
-    counter: int = Path(ge=1, le=999),
+    counter: int = Path(ge=1, le=api.MAX_COUNTER, description="the counter's number (1–999)"),
     officer: Officer = Depends(current_officer("officer")),
-    s: Session = Depends(deps.session),
+    db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
 ):
     """The next ticket for ``counter``: priority first, at most N priority calls in a row if others wait.
@@ -173,13 +177,22 @@ def call_next(
     An officer's call (cookie + CSRF, or officer bearer), for the officer's own department; never a kiosk's.
     """
     dept = require_department(officer)
+    with db.write() as s:
+        return _call_next(s, counter, body, dept, cfg)
+
+
+def _call_next(s: Session, counter: int, body: api.CounterNextIn, dept: int, cfg: ServerSettings):
     day = cfg.local_now().date()
     for _ in range(20):  # another counter may take the same ticket first; then pick again
         state = s.get(CounterState, (dept, counter))
         if state is None:
             state = CounterState(department_id=dept, counter=counter, priority_streak=0)
             s.add(state)
-            s.flush()
+            try:
+                s.flush()
+            except IntegrityError:  # the same counter's first call raced in twice (PostgreSQL)
+                s.rollback()
+                continue
         prio = _oldest_waiting(s, dept, day, body.services, True)
         ordinary = _oldest_waiting(s, dept, day, body.services, False)
         if prio is not None and (ordinary is None or state.priority_streak < cfg.max_priority_in_a_row):
@@ -187,7 +200,6 @@ def call_next(
         elif ordinary is not None:
             pick, streak = ordinary, 0
         else:
-            s.commit()
             return Response(status_code=204)
         now = cfg.now()
         taken = s.execute(
@@ -197,8 +209,8 @@ def call_next(
         ).rowcount
         if taken == 1:
             state.priority_streak = streak
-            s.commit()
-            s.refresh(pick)
-            return _out(s, pick, cfg.tz)
+            s.expunge(pick)  # a detached copy shows what the UPDATE wrote, without writing it again
+            pick.status, pick.called_at, pick.counter = "called", now, counter
+            return _out(s, pick, cfg.tz)  # answered before the commit: no read after it
         s.rollback()
     raise HTTPException(503, "too much contention, try again")

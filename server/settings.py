@@ -30,6 +30,8 @@ class ServerSettings:
     max_files: int = 30
     max_file_bytes: int = 20 * 1024 * 1024
     max_total_bytes: int = 100 * 1024 * 1024
+    max_meta_bytes: int = 256 * 1024  # the dossier's metadata JSON
+    max_json_bytes: int = 128 * 1024  # any other request body
     max_priority_in_a_row: int = 2
     priority_categories: tuple[str, ...] = PRIORITY_CATEGORIES
     rating_reasons: tuple[str, ...] = RATING_REASONS
@@ -42,7 +44,23 @@ class ServerSettings:
     login_window_s: float = 900.0
     session_hours: float = 12.0  # an officer's login lasts a working day
     scrypt_n: int | None = None  # None: the strong default; the test harness lowers it for speed
+    token_cache_ttl_s: float = 30.0  # how long a token lookup is trusted (tests shorten it)
+    token_negative_ttl_s: float = 5.0  # how long an unknown token is remembered as unknown
+    db_lock_timeout_s: float = 10.0  # longest wait for the database write lock, then 503
+    sweep_every_s: float = 60.0  # temp files of dead uploads removed this often (and at start)
+    tmp_grace_s: float = 5.0  # a temp file this young may be an upload just starting
+    blob_sweep_every_s: float = 3600.0  # blobs no dossier names removed this often
+    blob_grace_s: float = 600.0  # … once untouched this long
+    retention_every_s: float = 6 * 3600.0  # the retention job runs this often (and at start)
+    retention_ticket_days: int = 90  # tickets, offline blocks, daily sequences (0 = keep for ever)
+    retention_rating_days: int = 400  # ratings: the satisfaction report reaches back 366 days
+    retention_dossier_days: int = 730  # dossiers with the applicant's data and files
     clock: Callable[[], datetime] = field(default=utc_now)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """Cap of a whole ``POST /dossiers`` body: files, metadata and the multipart framing."""
+        return self.max_total_bytes + self.max_meta_bytes + 4096 * (self.max_files + 2)
 
     @property
     def tz(self) -> ZoneInfo:

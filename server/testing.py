@@ -12,6 +12,7 @@ harness only: kiosks may have short tokens here, and officers' passwords a cheap
 from __future__ import annotations
 
 import asyncio
+import io
 import socket
 import threading
 import time
@@ -26,7 +27,6 @@ import uvicorn
 
 from server.app import create_app
 from server.auth import seed_kiosk
-from server.db import session_scope
 from server.settings import ServerSettings, utc_now
 
 DEFAULT_UNIT = "000.00.01.H22"
@@ -40,6 +40,38 @@ class OfficerCookie:
 
     header: str
     csrf: str
+
+
+def sample_pdf(padding: bytes = b"") -> bytes:
+    """A real one-page PDF (pypdf opens it); ``padding`` rides along as an embedded file to vary size and hash."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    if padding:
+        writer.add_attachment("padding.bin", padding)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def sample_image(fmt: str = "PNG", size: tuple[int, int] = (32, 24), colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    """A real PNG or JPEG (Pillow opens it)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, fmt)
+    return out.getvalue()
+
+
+def counter_call(http: httpx.Client, base_url: str, counter: int, services: list[str], credential: str) -> httpx.Response:
+    """A counter calls its next citizen (``POST /counters/{n}/next``).
+
+    The one place tests and the soak benchmark make a counter call, so the credential a
+    counter presents (an officer's bearer, ``ServerThread.add_officer``) changes here only.
+    """
+    return http.post(f"{base_url}/counters/{counter}/next", json={"services": services},
+                     headers={"Authorization": f"Bearer {credential}"})
 
 
 def free_port() -> int:
@@ -174,7 +206,7 @@ class ServerThread:
 
     def __enter__(self) -> ServerThread:
         self.app = create_app(self.settings)
-        with session_scope(self.app.state.sessions) as s:
+        with self.app.state.db.write() as s:
             for kiosk_id, token, unit in self.kiosks:
                 seed_kiosk(s, kiosk_id, token, unit, f"Bộ phận Một cửa {unit}", weak_ok=True)
         asgi: Any = FaultMiddleware(self.app, self.faults) if self.faults is not None else self.app
@@ -196,7 +228,7 @@ class ServerThread:
         """Create an officer account (as ``kiosk-server user add`` does) and return a bearer for it."""
         from server.users import add_user
 
-        with session_scope(self.app.state.sessions) as s:
+        with self.app.state.db.write() as s:
             add_user(s, username, password, role, unit, utc_now(), full_name, scrypt_n=self.settings.scrypt_n)
         self._passwords[username] = password
         return self._login(username, bearer=True).json()["access_token"]

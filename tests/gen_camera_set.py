@@ -27,9 +27,8 @@ import tempfile
 from pathlib import Path
 
 import cv2
-import numpy as np
-
 import gen_hard_pages as hp
+import numpy as np
 
 VERSION = 2
 N_PHOTOS = 32

@@ -17,10 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import gen_documents as g
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
-
-import gen_documents as g
 
 DPI = 300
 MM = DPI / 25.4

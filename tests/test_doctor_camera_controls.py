@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from uvc_capture import UvcLikeCapture, write_clip
 
 from devices.camera_opencv import OpenCVCamera
 from devices.factory import open_camera
 from kiosk.ops import camera_controls
-from uvc_capture import UvcLikeCapture, write_clip
 
 
 def test_files_and_none_cameras_have_no_controls(tmp_path):

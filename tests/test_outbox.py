@@ -13,11 +13,11 @@ from kiosk import api
 from kiosk.backend.client import BackendClient
 from kiosk.backend.outbox import Outbox
 from kiosk.cli.main import main as kiosk_main
-from server.testing import ServerThread
+from server.testing import ServerThread, sample_pdf
 
 TOKEN = "token-for-outbox-tests"
 UNIT = "000.00.01.H22"
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = sample_pdf()  # a real PDF: the server parses what it receives
 
 
 def _meta(files: list[str], kiosk_id: str = "KIOSK-01") -> api.DossierIn:

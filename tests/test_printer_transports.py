@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from devices.escpos_decode import decode
+from devices.factory import open_printer, parse_printer_uri
 from devices.loopback_printer import (
     STATUS_COVER_OPEN,
     STATUS_OK,
     STATUS_PAPER_OUT,
     LoopbackPrinter,
 )
-from devices.factory import open_printer, parse_printer_uri
 from devices.printer import PrinterError
 from kiosk.queue.service import QueueService
 from kiosk.queue.slips import print_ticket, qr_payload, render_ticket

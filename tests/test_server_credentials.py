@@ -6,8 +6,16 @@ import secrets
 
 import pytest
 
-from server.credentials import (EXAMPLE_TOKEN, SCRYPT_N, WeakCredential, check_password, check_token, hash_password,
-                                new_token, verify_password)
+from server.credentials import (
+    EXAMPLE_TOKEN,
+    SCRYPT_N,
+    WeakCredential,
+    check_password,
+    check_token,
+    hash_password,
+    new_token,
+    verify_password,
+)
 from server.ratelimit import FailureLimiter
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.orm import sessionmaker
 
@@ -14,7 +15,7 @@ from server import codes
 from server.appointments import appointment
 from server.auth import hash_token, seed_kiosk
 from server.db import make_engine, migrate, session_scope
-from server.filestore import safe_name, sniff
+from server.filecheck import FileRejected, clean_name, sniff
 from server.main import main as server_main
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -68,9 +69,13 @@ def test_file_types_are_told_by_content_and_names_are_made_safe():
     assert sniff(b"\x89PNG\r\n\x1a\n....") == "image/png"
     assert sniff(b"\xff\xd8\xff\xe0") == "image/jpeg"
     assert sniff(b"GIF89a") is None and sniff(b"<html>") is None and sniff(b"") is None
-    assert safe_name("../../etc/passwd") == "passwd"
-    assert safe_name("C:\\Users\\a\\Tờ khai.pdf") == "Tờ khai.pdf"
-    assert safe_name("\x00\x1f") == "file"
+    assert clean_name("../../etc/passwd", "f") == "passwd"
+    assert clean_name("C:\\Users\\a\\Tờ khai.pdf", "f") == "Tờ khai.pdf"
+    assert clean_name("", "f") == clean_name(" . ", "f") == "file"
+    for bad in ("\x00\x1f", "a\u202efdp.exe", "a\u200b.pdf", "x" * 201):
+        with pytest.raises(FileRejected) as e:
+            clean_name(bad, "files[3]")
+        assert (e.value.status, e.value.field) == (422, "files[3]")
 
 
 def _meta(rule: api.ProcessingRule) -> api.DossierIn:
@@ -112,3 +117,86 @@ def test_uploads_left_by_a_crashed_server_are_swept_at_start(tmp_path: Path):
     os.utime(old, (time.time() - 7200, time.time() - 7200))
     FileStore(tmp_path)
     assert not old.exists() and fresh.exists()
+
+
+def test_a_live_upload_is_never_swept_and_a_dead_one_is(tmp_path: Path):
+    import io
+    import os
+    import time
+
+    from server.filestore import FileStore
+    from server.testing import sample_pdf
+
+    store = FileStore(tmp_path)
+    staged = store.stage(io.BytesIO(sample_pdf()), "a.pdf", "files[0]", 10**6)
+    old = time.time() - 3600
+    os.utime(staged.tmp, (old, old))
+    assert store.sweep_tmp(grace_s=1) == 0 and staged.tmp.exists()  # its upload holds the lock
+    dead = tmp_path / "tmp" / "tmp-dead"
+    dead.write_bytes(b"partial")
+    os.utime(dead, (old, old))
+    assert store.sweep_tmp(grace_s=1) == 1 and not dead.exists()
+    store.discard([staged])
+    assert not staged.tmp.exists()
+
+
+def test_unreferenced_blobs_are_swept_after_their_grace(tmp_path: Path):
+    import io
+    import os
+    import time
+    from types import SimpleNamespace
+
+    from server.db import Database
+    from server.filestore import FileStore
+    from server.housekeeping import sweep_blobs
+    from server.models import DossierFile
+    from server.settings import ServerSettings
+    from server.testing import sample_pdf
+
+    engine = make_engine(f"sqlite:///{tmp_path / 's.db'}")
+    migrate(engine)
+    store = FileStore(tmp_path / "files")
+    shas = []
+    for pad in (b"named", b"orphan", b"young orphan"):
+        sf = store.stage(io.BytesIO(sample_pdf(pad)), "a.pdf", "files[0]", 10**6)
+        with store.naming():
+            store.commit(sf)
+        shas.append(sf.sha256)
+    old = time.time() - 3600
+    for sha in shas[:2]:
+        os.utime(store.blob_path(sha), (old, old))
+    db = Database(engine)
+    with db.write() as s:
+        s.execute(text("INSERT INTO departments (id, unit_id, name) VALUES (1, 'U', 'U')"))
+        s.execute(text("INSERT INTO dossiers (id, code, secret, department_id, kiosk_id, procedure_code, procedure_name,"
+                       " meta, status, received_at, appointment_at, idempotency_key, fingerprint) VALUES (1, 'C', 'S', 1,"
+                       " 'K', 'P', 'P', '{}', 'received', '2026-01-01', '2026-01-02', 'key', 'fp')"))
+        s.add(DossierFile(dossier_id=1, name="a.pdf", size=1, sha256=shas[0], content_type="application/pdf"))
+    state = SimpleNamespace(files=store, db=db, settings=ServerSettings(blob_grace_s=600))
+    assert sweep_blobs(state) == 1
+    assert [store.blob_path(s).exists() for s in shas] == [True, False, True]
+    engine.dispose()
+
+
+def test_no_route_holds_a_session_in_a_dependency():
+    """A session released in a dependency's clean-up held SQLite's write lock until the event loop ran it:
+    every dependency of every route returns at once (no ``yield``); routes open their sessions themselves."""
+    import importlib
+    import inspect as pyinspect
+
+    from server.app import ROUTERS
+
+    offenders, seen = [], 0
+
+    def walk(dependant, path):
+        for dep in dependant.dependencies:
+            if pyinspect.isgeneratorfunction(dep.call) or pyinspect.isasyncgenfunction(dep.call):
+                offenders.append(f"{path}: {dep.call.__qualname__}")
+            walk(dep, path)
+
+    for spec, _prefix in ROUTERS:
+        module, _, attr = spec.partition(":")
+        for route in getattr(importlib.import_module(module), attr).routes:
+            seen += 1
+            walk(route.dependant, route.path)
+    assert seen >= 12 and not offenders, offenders

@@ -116,7 +116,7 @@ class KioskApp(App):
         register_fonts()
         load_kv(widgets.__file__)
         self._apply_window_size()
-        Window.bind(size=self._on_window_size, on_touch_down=self._on_activity, on_key_down=self._on_activity)
+        Window.bind(size=self._on_window_size, on_resize=self._on_window_size, on_touch_down=self._on_activity, on_key_down=self._on_activity)
         Window.clearcolor = self.theme.bg
         sm = ScreenManager(transition=NoTransition())
         self.sm = sm
@@ -158,7 +158,7 @@ class KioskApp(App):
         if getattr(self, "_lockdown_off", None):
             self._lockdown_off()
             self._lockdown_off = None
-        Window.unbind(size=self._on_window_size, on_touch_down=self._on_activity, on_key_down=self._on_activity)
+        Window.unbind(size=self._on_window_size, on_resize=self._on_window_size, on_touch_down=self._on_activity, on_key_down=self._on_activity)
 
     def _on_window_size(self, *_args: Any) -> None:
         self._apply_window_size()

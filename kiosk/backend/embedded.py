@@ -64,6 +64,7 @@ class EmbeddedServer:
             "--priority-categories", ",".join(p.code for p in c.queue.priority_categories),
             "--rating-reasons", ",".join(r.code for r in c.rating.reasons),
             "--embedded",  # loopback only; the packaged example token is accepted in this mode alone
+            "--log-file", str(c.data_path("log", "server.log")),  # rotated and masked by the server
         ]
 
     def start(self) -> None:
@@ -71,10 +72,10 @@ class EmbeddedServer:
         if _answers(url):
             log.info("embedded backend: a server already answers at %s; using it", url)
             return
-        logfile = self.config.data_path("log", "server.log")
+        logfile = self.config.data_path("log", "server-console.log")  # only what escapes the log: this start's
         logfile.parent.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, KIOSK_SERVER_TOKEN=self.config.backend.token)
-        with logfile.open("ab") as out:
+        with logfile.open("wb") as out:
             self.proc = subprocess.Popen(self.command(), cwd=paths.PROJECT_ROOT, env=env, stdout=out,
                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                          preexec_fn=_die_with_parent if sys.platform == "linux" else None)

@@ -11,7 +11,7 @@ import pytest
 
 from kiosk import api
 from kiosk.backend.client import BackendClient
-from server.testing import DEFAULT_UNIT, Faults, MovableClock, ServerThread
+from server.testing import DEFAULT_UNIT, Faults, MovableClock, ServerThread, sample_image, sample_pdf
 
 TOKEN = "token-kiosk-01-abcdef"
 OTHER_TOKEN = "token-kiosk-02-ghijkl"
@@ -79,9 +79,9 @@ def client(server: ServerThread) -> Iterator[BackendClient]:
         yield c
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
-JPEG = b"\xff\xd8\xff\xe0" + bytes(64)
+PDF = sample_pdf()  # real files: the server parses what it receives
+PNG = sample_image("PNG")
+JPEG = sample_image("JPEG")
 
 
 def make_meta(kiosk_id: str = "KIOSK-01", unit: str = DEFAULT_UNIT, files: list[str] | None = None,

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import event
 
 from kiosk import api
-from kiosk.backend.client import BackendClient, BackendRejected
 from kiosk.aftercare.tracking import TrackingService, format_payload
+from kiosk.backend.client import BackendClient, BackendRejected
 
 from .conftest import FOREIGN_TOKEN, OTHER_TOKEN, TOKEN, make_meta
 

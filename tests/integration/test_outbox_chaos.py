@@ -21,7 +21,7 @@ import pytest
 from helpers.ports import free_port
 
 from kiosk.backend.outbox import Outbox
-from server.testing import DEFAULT_UNIT
+from server.testing import DEFAULT_UNIT, sample_pdf
 
 from .conftest import make_meta
 
@@ -97,7 +97,7 @@ def test_200_dossiers_survive_sigkilled_senders_and_server_restarts(tmp_path: Pa
             names = []
             for j in range(rng.choice([1, 2])):
                 name = f"d{i}-{j}.pdf"
-                (src / name).write_bytes(b"%PDF-1.4\n" + rng.randbytes(rng.randint(1_000, 40_000)))
+                (src / name).write_bytes(sample_pdf(rng.randbytes(rng.randint(1_000, 40_000))))
                 names.append(name)
             expected[i] = sorted(hashlib.sha256((src / n).read_bytes()).hexdigest() for n in names)
             meta = make_meta(files=names).model_copy(update={"form": {"n": i}})

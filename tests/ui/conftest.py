@@ -58,6 +58,11 @@ def kivy_window() -> Iterator[Any]:
         _xvfb.terminate()
 
 
+def _window_is(window: Any, size: tuple[int, int]) -> bool:
+    """Kivy's idea of the window size and SDL's real one both at ``size``."""
+    return tuple(window.size) == size and tuple(window._win.window_size) == size
+
+
 @pytest.fixture
 def make_driver(kivy_window: Any, kiosk_config: Any) -> Iterator[Callable[..., Any]]:
     """``make_driver(orientation="portrait", config=…)`` → a KioskDriver on a fresh app."""
@@ -68,11 +73,16 @@ def make_driver(kivy_window: Any, kiosk_config: Any) -> Iterator[Callable[..., A
     drivers: list[Any] = []
 
     def make(orientation: str = "landscape", config: Any = None, services: Any = None) -> Any:
-        kivy_window.size = ORIENTATION_SIZES[orientation]
+        wanted = ORIENTATION_SIZES[orientation]
+        kivy_window.size = wanted
         svc = services or build_services(config or kiosk_config)
         driver = KioskDriver(KioskApp(svc))
         drivers.append((driver, svc))
-        driver.pump(0.2)
+        # SDL resizes the X window asynchronously: a late resize event from the previous test's size
+        # would lay the screen out (and place the touches) for the wrong orientation.
+        driver.wait_for(lambda: _window_is(kivy_window, wanted), what=f"window at {wanted}")
+        driver.pump(0.2)  # Kivy delays its own resize handling by 0.1 s
+        driver.wait_for(lambda: driver.app.portrait == (orientation == "portrait"), what="app orientation")
         return driver
 
     yield make

@@ -8,10 +8,10 @@ made on the Kivy main thread, where a V4L2 ioctl would stall the screen.
 from __future__ import annotations
 
 import pytest
+from uvc_capture import UvcLikeCapture, write_clip
 
 from devices.camera_opencv import OpenCVCamera
 from kiosk.ops.technician import hash_pin
-from uvc_capture import UvcLikeCapture, write_clip
 
 pytestmark = pytest.mark.ui
 

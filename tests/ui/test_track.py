@@ -15,9 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "assets" / "samples" / "receipts"))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from helpers.cards import CHIP_CCCD as ID_QR  # noqa: E402
 from make_sample import render_receipt_frame  # noqa: E402
 from test_tracking_server import set_status, submit_sample_dossier  # noqa: E402
-from helpers.cards import CHIP_CCCD as ID_QR  # noqa: E402
 
 
 @pytest.fixture
