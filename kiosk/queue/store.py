@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.base.sqlite import connect, prepare
 from kiosk.queue.tickets import Ticket, ticket_number
 
 _SCHEMA = """
@@ -39,17 +40,13 @@ class TicketStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._db().executescript(_SCHEMA)  # executescript manages its own transaction
+        prepare(self.path, _SCHEMA)  # WAL switch and schema under a file lock (many openers at once)
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute("PRAGMA busy_timeout=30000")
+            db = connect(self.path, check_same_thread=False)
             self._local.db = db
         return db
 
