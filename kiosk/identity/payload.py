@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from kiosk.base import paths
 from kiosk.base.i18n import tr
-from kiosk.base.privacy import mask_id, mask_name
+from kiosk.base.privacy import mask_id, mask_name, remember_personal
 
 CAN_CUOC_FROM = date(2024, 7, 1)  # Circular 16/2024/TT-BCA: cards issued from this day are "Căn cước"
 MIN_FIELDS = 7
@@ -205,6 +205,7 @@ def parse_payload(payload: str | bytes, today: date | None = None) -> CitizenIde
     if issued < born:
         raise IdentityError("issue_before_birth")
     check_number(id_number, sex, born)
+    remember_personal(full_name, address)  # masked in every log line until the visit is wiped
     return CitizenIdentity(
         id_number=id_number,
         old_id_number=old or None,
@@ -229,6 +230,7 @@ def identity_from_manual(id_number: str, full_name: str, date_of_birth: str, tod
     born = _date(dob_digits, today)
     sex = sex_from_number(number)
     check_number(number, sex, born)
+    remember_personal(name)
     return CitizenIdentity(
         id_number=number,
         old_id_number=None,
