@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
+from kiosk.base.tokens import backend_token_problem
 from kiosk.ops.device_checks import check_camera, check_document_camera, check_printer
 from kiosk.ops.health import Check, Context, Report, State, process_uptime
 
@@ -42,11 +43,11 @@ def check_config(ctx: Context) -> Check:
     cfg = ctx.config
     file = getattr(ctx.services, "config_file", None) if ctx.services else None
     details = {"kiosk_id": cfg.kiosk.id, "site_file": str(file) if file else None}
+    weak_token = backend_token_problem(cfg.backend.url, cfg.backend.token)
+    if weak_token:  # the kiosk refuses to start like this (kiosk.services.build)
+        return Check("config", "red", weak_token, details)
     if not cfg.technician.pin_hash:
         return Check("config", "amber", "valid; technician PIN not set (kiosk set-pin)", details)
-    loopback = "://127.0.0.1" in cfg.backend.url or "://localhost" in cfg.backend.url
-    if cfg.backend.token == "dev-kiosk-token" and not loopback:
-        return Check("config", "amber", "valid; the backend token is still the development default", details)
     return Check("config", "green", "valid", details)
 
 
