@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 PRIVATE_UMASK = 0o077
+MAX_REMEMBERED = 32
 
 # 12-digit personal ID numbers and 9-digit old CMND numbers, also inside QR payloads.
 _ID_RE = re.compile(r"(?<!\d)(\d{9}|\d{12})(?!\d)")
@@ -70,13 +71,19 @@ def _rebuild() -> None:
 
 
 def remember_personal(name: str | None = None, address: str | None = None, *others: str | None) -> None:
-    """Mask ``name`` (as initials), ``address`` and ``others`` in every log line until :func:`forget_personal`."""
+    """Mask ``name`` (as initials), ``address`` and ``others`` in every log line until :func:`forget_personal`.
+
+    At most :data:`MAX_REMEMBERED` values are held (a stream of cards shown to the camera cannot grow it).
+    """
     with _lock:
+        changed = False
         for value, bucket in ((name, _names), (address, _others), *((o, _others) for o in others)):
             text = unicodedata.normalize("NFC", " ".join((value or "").split()))
-            if len(text) >= 3:  # shorter strings would mask ordinary words
-                bucket.add(text)
-        _rebuild()
+            if len(text) >= 3 and text not in bucket and len(_names) + len(_others) < MAX_REMEMBERED:
+                bucket.add(text)  # shorter strings would mask ordinary words
+                changed = True
+        if changed:
+            _rebuild()
 
 
 def forget_personal() -> None:
