@@ -31,7 +31,8 @@ def test_control_invisible_and_direction_characters_are_refused_in_words(field, 
 
 
 @pytest.mark.parametrize("field, value", [
-    (NUMBER, "３"), (NUMBER, "٣"), (ID, "０３６０８９００１２３４"), (ID, "03608900123٤"), (PHONE, "０９１２３４５６７８"),
+    (NUMBER, "３"), (NUMBER, "٣"), (ID, "０３６０８９００１２３４"), (ID, "03608900123٤"),
+    (PHONE, "０９１２３４５６７８"),
 ])
 def test_numbers_take_ascii_digits_only(field, value):
     assert check_value(field, value) is not None

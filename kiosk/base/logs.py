@@ -11,9 +11,9 @@ import logging
 import logging.handlers
 import sys
 import threading
-from typing import IO
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO
 
 from kiosk.base.privacy import MaskingFilter, mask_text
 
