@@ -323,7 +323,7 @@ class RatingIn(_Wire):
     counter: Counter | None = None
     # tags from the configured list ([rating] reasons; the server checks them against its own list)
     reasons: list[Annotated[str, Field(pattern=r"^[a-z_]{2,32}$")]] = Field(default_factory=list, max_length=20)
-    text: Line = Field("", max_length=RATING_COMMENT_MAX)  # optional comment: stored, never shown publicly
+    text: Text = Field("", max_length=RATING_COMMENT_MAX)  # optional comment: stored, never shown publicly
     at: Timestamp
     channel: Literal["kiosk"] = "kiosk"
 

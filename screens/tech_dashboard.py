@@ -12,10 +12,12 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.utils import escape_markup
 
 from screens.background import run_in_background
 from screens.base import load_kv
 from screens.tech_base import TechScreen, alive
+from screens.widgets import KLabel
 
 load_kv(__file__)
 
@@ -26,10 +28,15 @@ class CheckRow(BoxLayout):
     reason = StringProperty("")
 
 
+class RejectedRow(KLabel):
+    """One outbox item the server refused: kind, when, procedure or level, the server's reason."""
+
+
 class TechDashboardScreen(TechScreen):
     checks = ListProperty([])
     checking = BooleanProperty(False)
     heartbeat_text = StringProperty("")
+    rejected_text = StringProperty("")  # "N items refused by the server — …" (empty when none)
 
     def prepare(self, **params: Any) -> None:
         self.refresh()
@@ -57,7 +64,21 @@ class TechDashboardScreen(TechScreen):
             row = CheckRow(name=c.name, state=c.state, reason=c.reason)
             rows.add_widget(row)
             self.ids[f"row_{c.name}"] = row
+        self._show_rejected(next((c for c in report.checks if c.name == "outbox"), None))
         self._heartbeat_line()
+
+    def _show_rejected(self, check: Any) -> None:
+        """The outbox items nothing will send again (4xx): their count and list, for the technician to act on."""
+        items = (check.details or {}).get("rejected_items", []) if check is not None else []
+        count = (check.details or {}).get("rejected", 0) if check is not None else 0
+        self.rejected_text = self.t("outbox.rejected_count", n=count) if count else ""
+        rows = self.ids.rejected_rows
+        rows.clear_widgets()
+        for item in items:
+            when = datetime.fromtimestamp(item["created_at"]).strftime("%d/%m %H:%M")
+            kind = self.t(f"tech.outbox_kind.{item['kind']}")
+            text = f"{kind} · {when} · {item['summary']} · {item['error']}  [{item['id'][:8]}]"
+            rows.add_widget(RejectedRow(text=escape_markup(text)))
 
     @alive
     def _failed(self, exc: BaseException) -> None:

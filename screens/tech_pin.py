@@ -74,6 +74,8 @@ class TechPinScreen(TechScreen):
             self.app.go("tech_dashboard", remember=False)
         elif attempt.reason == "no_pin":
             self.say("tech.pin_not_set", "warn")
+        elif attempt.reason == "pin_too_short":
+            self.say("tech.pin_too_short", "warn")
         elif attempt.locked:
             self._refresh_lock()
         else:

@@ -57,3 +57,24 @@ def _rating():
 
     from kiosk import api
     return api.RatingIn(level="satisfied", at=datetime.now(timezone.utc))
+
+
+def test_the_embedded_server_outlives_the_thread_that_started_it(kiosk_config, tmp_path):
+    """PR_SET_PDEATHSIG fires when the *thread* that forked the child ends: the starter must live as long
+    as the server, or the server gets SIGTERM right after it first answered."""
+    import time
+
+    port = free_port()
+    kiosk_config.backend.embedded = True
+    kiosk_config.backend.url = f"http://127.0.0.1:{port}/api/v1"
+    kiosk_config.backend.embedded_db = f"sqlite:///{tmp_path / 'server.db'}"
+    started = embedded_server.start_embedded(kiosk_config)
+    try:
+        assert started.wait(60) and started.error is None
+        for _ in range(20):  # two seconds of a server that must stay up
+            time.sleep(0.1)
+            assert started.server.proc is not None and started.server.proc.poll() is None
+        assert embedded_server._answers(kiosk_config.backend.url)
+    finally:
+        started.stop()
+    assert not embedded_server._answers(kiosk_config.backend.url)

@@ -13,7 +13,7 @@ from kiosk.ops.technician import hash_pin
 
 def test_bundle_has_no_secrets_and_masks_id_numbers(kiosk_config, tmp_path):
     kiosk_config.backend.token = "super-secret-token"
-    kiosk_config.technician.pin_hash = hash_pin("4321")
+    kiosk_config.technician.pin_hash = hash_pin("432100")
     kiosk_config.camera.uri = kiosk_config.camera.document_uri = "none:"
     log_file = kiosk_config.path(kiosk_config.logging.file)
     setup_logging(log_file, "INFO", stderr=False)

@@ -62,11 +62,11 @@ def test_services_list_replaced_as_a_whole(kiosk_config, site):
 
 
 def test_set_pin_stores_only_the_hash(kiosk_config, site):
-    new = set_pin(kiosk_config, "97531", site, environ={})
+    new = set_pin(kiosk_config, "975310", site, environ={})
     text = site.read_text()
-    assert "97531" not in text
-    assert verify_pin("97531", new.technician.pin_hash)
-    assert verify_pin("97531", load_config(site, environ={}).technician.pin_hash)
+    assert "975310" not in text
+    assert verify_pin("975310", new.technician.pin_hash)
+    assert verify_pin("975310", load_config(site, environ={}).technician.pin_hash)
 
 
 @pytest.mark.slow
@@ -114,7 +114,7 @@ def test_kiosk_set_pin_cli_writes_only_a_hash(tmp_path):
         input=pin + "\n", capture_output=True, text=True, env=env, cwd=root, timeout=60,
     )
     bad = run("12")
-    assert bad.returncode == 2 and "4 to 12 digits" in bad.stderr and "pin_hash" not in site.read_text()
+    assert bad.returncode == 2 and "6 to 12 digits" in bad.stderr and "pin_hash" not in site.read_text()
     ok = run("864200")
     assert ok.returncode == 0, ok.stderr
     assert "864200" not in site.read_text()

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from kiosk.api import RATING_COMMENT_MAX, RatingIn
+from kiosk.base import text_rules
 from kiosk.base.i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,9 @@ class RatingService:
             raise RatingError("unknown_level")
         known = {code for code, _ in self.reasons()}
         tags = [r for r in dict.fromkeys(reasons or []) if r in known]
-        text = (text or "").strip()
+        text = text_rules.nfc(text or "").strip()
+        if text_rules.free_text_problem(text, multiline=True):  # NUL, ESC, zero-width, bidi: refused, not cleaned
+            raise RatingError("bad_text")
         if self.needs_reason(level) and not tags:
             raise RatingError("reason_required")
         if not self.needs_reason(level):

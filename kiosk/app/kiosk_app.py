@@ -347,8 +347,10 @@ class KioskApp(App):
 def run_app(config: Any, config_file: Any = None, exit_after: float | None = None) -> int:
     """Build the services and run the app until it is closed (``kiosk run``)."""
     from kiosk.base.logs import setup_logging
+    from kiosk.base.privacy import PRIVATE_UMASK
     from kiosk.services import build_services
 
+    os.umask(PRIVATE_UMASK)  # the kiosk's files are its user's only (also when started without `kiosk`)
     setup_logging(config.path(config.logging.file), config.logging.level)
     services = build_services(config, config_file)
     from kiosk.ops.heartbeat import start_heartbeat

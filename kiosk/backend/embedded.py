@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from kiosk.base import paths
+from kiosk.base.logs import pipe_to_log
 
 log = logging.getLogger(__name__)
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -72,13 +73,14 @@ class EmbeddedServer:
         if _answers(url):
             log.info("embedded backend: a server already answers at %s; using it", url)
             return
-        logfile = self.config.data_path("log", "server-console.log")  # only what escapes the log: this start's
-        logfile.parent.mkdir(parents=True, exist_ok=True)
+        logfile = self.config.data_path("log", "server-console.log")  # only what escapes the server's own log
         env = dict(os.environ, KIOSK_SERVER_TOKEN=self.config.backend.token)
-        with logfile.open("wb") as out:
-            self.proc = subprocess.Popen(self.command(), cwd=paths.PROJECT_ROOT, env=env, stdout=out,
-                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+        self.proc = subprocess.Popen(self.command(), cwd=paths.PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+        # Its console goes through the kiosk: size-capped, rotated and masked like the kiosk's own log.
+        assert self.proc.stdout is not None
+        pipe_to_log(self.proc.stdout, logfile, self.config.logging.max_bytes, self.config.logging.backups)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -126,8 +128,14 @@ class BackgroundStart:
         except (RuntimeError, OSError) as e:  # the kiosk still runs: offline mode
             log.error("embedded backend not started: %s", e)
             self.error = str(e)
+            return
         finally:
             self.done.set()
+        # Stay alive as long as the child: Linux sends the parent-death signal when the *thread* that
+        # started the child ends, so this thread must outlive the server (it still dies with the kiosk).
+        proc = self.server.proc
+        if proc is not None:
+            proc.wait()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the server answered or failed (tests, the CLI); True when finished."""

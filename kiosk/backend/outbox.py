@@ -36,6 +36,7 @@ from kiosk.backend.outbox_items import (
     summary,
 )
 from kiosk.base.config_schema import KioskConfig
+from kiosk.base.sqlite import connect, prepare
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +64,8 @@ class Outbox:
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
         self.poll_s = poll_s
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.files_root.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
+        prepare(self.path, SCHEMA)  # WAL switch and schema under a file lock (many openers at once)
         self._send_lock = threading.Lock()  # one send at a time per process (flush vs sender thread)
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -89,9 +87,7 @@ class Outbox:
 
     def _db(self) -> Closing:
         """A fresh connection (cheap; safe across threads and processes). Use as a context manager."""
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA busy_timeout=30000")
+        db = connect(self.path)
         db.row_factory = sqlite3.Row
         return Closing(db)
 

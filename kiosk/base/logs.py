@@ -1,4 +1,8 @@
-"""Structured logging: JSON lines to a rotating file, ID numbers masked, stderr for humans."""
+"""Structured logging: JSON lines to a rotating file, personal data masked, stderr for humans.
+
+Every file the kiosk logs to is size-capped and rotated: its own JSON log (:func:`setup_logging`) and
+the output of child processes such as the embedded server (:func:`pipe_to_log`), masked the same way.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import json
 import logging
 import logging.handlers
 import sys
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO
 
 from kiosk.base.privacy import MaskingFilter, mask_text
 
@@ -59,3 +65,35 @@ def setup_logging(
         sh.setLevel(max(logging.getLevelName(level), logging.WARNING))
         sh._kiosk = True  # type: ignore[attr-defined]
         root.addHandler(sh)
+
+
+class _QuietRotatingHandler(logging.handlers.RotatingFileHandler):
+    """A rotating file that keeps going when the disk is full (drops the line, no traceback per line)."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 — logging's API
+        pass
+
+
+def pipe_to_log(stream: IO[bytes], file: Path, max_bytes: int = 5_000_000, backups: int = 5) -> threading.Thread:
+    """Copy a child process's output, line by line, into ``file`` — rotated at ``max_bytes``, masked.
+
+    Runs on a daemon thread until the stream ends (the child exited). The thread keeps reading even
+    when writing fails, so the child never blocks on a full pipe.
+    """
+    file.parent.mkdir(parents=True, exist_ok=True)
+    handler = _QuietRotatingHandler(file, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(MaskingFilter())
+
+    def copy() -> None:
+        try:
+            for raw in iter(stream.readline, b""):
+                line = raw.decode("utf-8", "replace").rstrip("\r\n")
+                handler.handle(logging.LogRecord(file.stem, logging.INFO, "", 0, line, None, None))
+        finally:
+            handler.close()
+            stream.close()
+
+    thread = threading.Thread(target=copy, name=f"log-{file.name}", daemon=True)
+    thread.start()
+    return thread

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from kiosk import __version__
 from kiosk.base.config import ConfigError
+from kiosk.base.privacy import private_umask
 from kiosk.cli import declare, ocr, ops, outbox, read_id, run, ticket
 from kiosk.cli.common import EXIT_USAGE, UsageError, eprint
 
@@ -41,7 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return int(args.func(args) or 0)
+        with private_umask():  # everything the kiosk writes is for its own user (0600 / 0700)
+            return int(args.func(args) or 0)
     except ConfigError as e:
         eprint(f"kiosk: {e}")
         return EXIT_USAGE

@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("usb", help="list USB devices, printers first")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_usb)
-    p = sub.add_parser("set-pin", help="set the technician PIN (4–12 digits; stored only as a scrypt hash)")
+    p = sub.add_parser("set-pin",
+                       help="set the technician PIN (6–12 digits; stored only as a scrypt hash; clears a lockout)")
     p.add_argument("--pin-stdin", action="store_true", help="read the PIN from the first line of stdin (scripts)")
     p.set_defaults(func=cmd_set_pin)
 
@@ -85,7 +86,7 @@ def _read_pin(args: argparse.Namespace) -> str:
         return sys.stdin.readline().strip()
     if not sys.stdin.isatty():
         raise UsageError("no terminal to ask for the PIN; use --pin-stdin")
-    pin = getpass.getpass("New technician PIN (4–12 digits): ")
+    pin = getpass.getpass("New technician PIN (6–12 digits): ")
     if getpass.getpass("Again: ") != pin:
         raise UsageError("the two PINs differ; nothing changed")
     return pin

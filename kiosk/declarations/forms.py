@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from kiosk.base import text_rules
 from kiosk.base.i18n import Translator
 from kiosk.declarations.procedure import FormField, FormSchema
 
 Source = Literal["identity", "default", "typed", "empty"]
 
-PHONE_RE = re.compile(r"^(\+84|0)\d{9,10}$")
+PHONE_RE = re.compile(r"^(\+84|0)[0-9]{9,10}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
 DATE_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 
@@ -73,6 +74,8 @@ def check_value(f: FormField, raw: str, today: date | None = None) -> FieldError
         return FieldError(f.key, "choice" if f.type == "select" else "required")
     if len(value) > f.max_length:
         return FieldError(f.key, "too_long", (("n", f.max_length),))
+    if text_rules.free_text_problem(raw):  # control, invisible, direction characters: refused, not cleaned
+        return FieldError(f.key, "bad_char")
     t = f.type
     if t == "date":
         d = parse_date(value)
@@ -86,7 +89,7 @@ def check_value(f: FormField, raw: str, today: date | None = None) -> FieldError
             return FieldError(f.key, "date")
     elif t == "number":
         digits = _digits(value)
-        if not re.fullmatch(r"-?\d+", digits):
+        if not re.fullmatch(r"-?[0-9]+", digits):
             return FieldError(f.key, "number")
         n = int(digits)
         if f.min is not None and n < f.min:
@@ -95,7 +98,7 @@ def check_value(f: FormField, raw: str, today: date | None = None) -> FieldError
             return FieldError(f.key, "max", (("n", _num(f.max)),))
     elif t == "id_number":
         digits = _digits(value)
-        if not re.fullmatch(r"\d{12}", digits):
+        if not text_rules.is_ascii_digits(digits, 12):
             return FieldError(f.key, "id12")
         from kiosk.identity.payload import province_codes
 
@@ -265,7 +268,7 @@ class FormState:
             elif f.type == "id_number":
                 out[f.key] = _digits(raw)
             else:
-                out[f.key] = raw
+                out[f.key] = text_rules.nfc(raw)  # one form for every text the kiosk sends
         return out
 
     def display(self, f: FormField, lang: str = "vi") -> str:

@@ -7,6 +7,11 @@ registration, a digit coding sex and century, the last two digits of the birth y
 Everything the kiosk is handed is untrusted (any QR code can be held to the camera), so
 :func:`parse_payload` accepts only what a real card could carry and raises one typed
 :class:`IdentityError` for anything else — never another exception, never a half identity.
+The characters allowed are a whitelist (:mod:`kiosk.base.text_rules`): ASCII digits in numbers and
+dates, Latin letters, spaces and ``' - .`` in names, and ``, . / - ( )`` and digits too in addresses;
+a payload with anything else (a full-width digit, NUL, a newline inside a field, a zero-width or bidi
+character, a shell metacharacter) is rejected, never cleaned. Only NFC, the reader's framing (BOM,
+AIM/ECI prefix, a final line ending) and a label like ``CCCD:`` are taken off.
 Error messages never contain the number or the name (they go to logs).
 """
 
@@ -14,15 +19,14 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Any, Literal
 
-from kiosk.base import paths
+from kiosk.base import paths, text_rules
 from kiosk.base.i18n import tr
-from kiosk.base.privacy import mask_id, mask_name
+from kiosk.base.privacy import mask_id, mask_name, remember_personal
 
 CAN_CUOC_FROM = date(2024, 7, 1)  # Circular 16/2024/TT-BCA: cards issued from this day are "Căn cước"
 MIN_FIELDS = 7
@@ -36,7 +40,8 @@ CardType = Literal["cccd_chip", "can_cuoc", "unknown"]
 ERROR_CODES: tuple[str, ...] = (
     "empty", "not_utf8", "too_long", "not_id_card", "bad_id_number", "unknown_province", "bad_old_id",
     "missing_name", "bad_name", "bad_date", "future_date", "issue_before_birth", "bad_sex",
-    "sex_mismatch", "century_mismatch", "year_mismatch", "no_qr", "unreadable_image",
+    "sex_mismatch", "century_mismatch", "year_mismatch", "no_qr", "unreadable_image", "bad_characters",
+    "bad_address",
 )  # messages: kiosk/locales/identify.toml "identify.error.<code>" (en is for logs; no personal data)
 
 
@@ -104,12 +109,21 @@ def province_codes() -> dict[str, str]:
 
 # ---------------------------------------------------------------- normalisation
 
-_PREFIX_RE = re.compile(r"^[^\d|]{0,24}?[:：\s]\s*(?=\d{12}\|)")
-_NUMBER_RE = re.compile(r"\d{12}")
+# Transport framing a reader may add around the card's text — not part of it, so taken off:
+# a BOM, an AIM symbology identifier (``]Q1``…``]Q6``), the ECI designator of UTF-8 (``\000026``),
+# and one line ending at the very end (a scanner's Enter).
+_FRAMING_HEAD_RE = re.compile(r"^\ufeff?(?:\][Qq][0-6])?(?:\\000026)?")
+_FRAMING_TAIL_RE = re.compile(r"(?:\r\n|\n|\r)$")
+# A label in front of the number, as seen in the wild: "CCCD:", "cccd ", "Căn cước: ".
+_LABEL_RE = re.compile(r"^(?:[^\W\d_]+ ?){1,3}[:：]? ?(?=[0-9]{12}\|)")
 
 
 def normalise(payload: str | bytes) -> str:
-    """Text as a card would give it: UTF-8, NFKC digits, NFC letters, no control chars or labels."""
+    """The card's text: UTF-8, framing and label taken off, NFC — nothing else changed.
+
+    Whatever else is odd (a control or invisible character, a full-width digit) stays in and is
+    rejected by :func:`parse_payload`: a cleaned payload would be one no card carries.
+    """
     if isinstance(payload, (bytes, bytearray, memoryview)):
         try:
             payload = bytes(payload).decode("utf-8")
@@ -119,22 +133,19 @@ def normalise(payload: str | bytes) -> str:
         raise IdentityError("not_id_card")
     if len(payload) > MAX_PAYLOAD_CHARS:
         raise IdentityError("too_long")
-    text = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", payload))
-    text = text.lstrip("\ufeff")
-    text = "".join(" " if ch in "\t" else ch for ch in text if unicodedata.category(ch)[0] != "C" or ch == "\t")
-    text = text.strip()
-    text = _PREFIX_RE.sub("", text, count=1)
-    if not text:
+    text = _FRAMING_TAIL_RE.sub("", _FRAMING_HEAD_RE.sub("", payload, count=1), count=1)
+    text = _LABEL_RE.sub("", text_rules.nfc(text), count=1)
+    if not text.strip():
         raise IdentityError("empty")
     return text
 
 
-def _clean(value: str) -> str:
-    return " ".join(value.split())
+def _collapse(value: str) -> str:
+    return " ".join(part for part in value.split(" ") if part)
 
 
 def _date(value: str, today: date) -> date:
-    if not re.fullmatch(r"\d{8}", value):
+    if not text_rules.is_ascii_digits(value, 8):
         raise IdentityError("bad_date")
     try:
         d = date(int(value[4:]), int(value[2:4]), int(value[:2]))
@@ -148,7 +159,7 @@ def _date(value: str, today: date) -> date:
 
 
 def _sex(value: str) -> Sex:
-    v = value.strip().casefold()
+    v = value.strip(" ").casefold()
     if v == "nam":
         return "male"
     if v in {"nữ", "nu"}:
@@ -157,17 +168,26 @@ def _sex(value: str) -> Sex:
 
 
 def _name(value: str) -> str:
-    name = _clean(value)
+    name = _collapse(value)
     if not name:
         raise IdentityError("missing_name")
-    if len(name) > 80 or not all(ch.isalpha() or ch in " '-." for ch in name) or not any(ch.isalpha() for ch in name):
-        raise IdentityError("bad_name")
+    problem = text_rules.name_problem(name)
+    if problem is not None or len(name) > 80:
+        raise IdentityError(problem if problem == text_rules.BAD_CHARACTERS else "bad_name")
     return name
+
+
+def _address(value: str) -> str:
+    address = _collapse(value)
+    problem = text_rules.address_problem(address)
+    if problem is not None:
+        raise IdentityError(problem)
+    return address
 
 
 def check_number(id_number: str, sex: Sex, born: date) -> None:
     """The checks DOMAIN.md §2 allows: digits, province, sex/century digit, year digits."""
-    if not re.fullmatch(r"\d{12}", id_number):
+    if not text_rules.is_ascii_digits(id_number, 12):
         raise IdentityError("bad_id_number")
     if id_number[:3] not in province_codes():
         raise IdentityError("unknown_province")
@@ -189,22 +209,30 @@ def parse_payload(payload: str | bytes, today: date | None = None) -> CitizenIde
     today = today or date.today()
     text = normalise(payload)
     fields = text.split("|")
-    if not (MIN_FIELDS <= len(fields) <= MAX_FIELDS) or not _NUMBER_RE.fullmatch(fields[0].strip()):
-        if MIN_FIELDS <= len(fields) <= MAX_FIELDS and re.fullmatch(r"\w{1,20}", fields[0].strip()):
+    if not (MIN_FIELDS <= len(fields) <= MAX_FIELDS):
+        raise IdentityError("bad_characters" if text_rules.forbidden_characters(text) else "not_id_card")
+    id_number = fields[0]
+    if not text_rules.is_ascii_digits(id_number, 12):
+        if re.fullmatch(r"\w{1,20}", id_number):
             raise IdentityError("bad_id_number")
-        raise IdentityError("not_id_card")
-    id_number = fields[0].strip()
-    old = fields[1].strip()
-    if old and not re.fullmatch(r"\d{9}", old):
+        raise IdentityError("bad_characters" if text_rules.forbidden_characters(id_number) else "not_id_card")
+    if text_rules.forbidden_characters(text):  # NUL, newline, zero-width, bidi, private use… anywhere
+        raise IdentityError("bad_characters")
+    old = fields[1]
+    if old and not text_rules.is_ascii_digits(old, 9):
         raise IdentityError("bad_old_id")
     full_name = _name(fields[2])
-    born = _date(fields[3].strip(), today)
+    born = _date(fields[3], today)
     sex = _sex(fields[4])
-    address = _clean(fields[5])
-    issued = _date(fields[6].strip(), today)
+    address = _address(fields[5])
+    issued = _date(fields[6], today)
     if issued < born:
         raise IdentityError("issue_before_birth")
+    extra = tuple(_collapse(f) for f in fields[7:])
+    if any(text_rules.address_problem(f) for f in extra):
+        raise IdentityError("not_id_card")
     check_number(id_number, sex, born)
+    remember_personal(full_name, address)  # masked in every log line until the visit is wiped
     return CitizenIdentity(
         id_number=id_number,
         old_id_number=old or None,
@@ -214,21 +242,22 @@ def parse_payload(payload: str | bytes, today: date | None = None) -> CitizenIde
         address=address,
         issue_date=issued,
         card_type="can_cuoc" if issued >= CAN_CUOC_FROM else "cccd_chip",
-        extra=tuple(f.strip() for f in fields[7:]),
+        extra=extra,
     )
 
 
 def identity_from_manual(id_number: str, full_name: str, date_of_birth: str, today: date | None = None) -> CitizenIdentity:
     """What a citizen typed (number, name, ``dd/mm/yyyy`` or ``ddmmyyyy``) → identity, same checks."""
     today = today or date.today()
-    number = unicodedata.normalize("NFKC", id_number or "").strip().replace(" ", "")
-    if not re.fullmatch(r"\d{12}", number):
+    number = (id_number or "").strip(" ").replace(" ", "")  # typed in groups: "036 089 001 234"
+    if not text_rules.is_ascii_digits(number, 12):
         raise IdentityError("bad_id_number")
-    name = _name(unicodedata.normalize("NFC", full_name or ""))
-    dob_digits = re.sub(r"[\s/.\-]", "", unicodedata.normalize("NFKC", date_of_birth or ""))
+    name = _name(text_rules.nfc(full_name or ""))
+    dob_digits = re.sub(r"[ /.\-]", "", date_of_birth or "")
     born = _date(dob_digits, today)
     sex = sex_from_number(number)
     check_number(number, sex, born)
+    remember_personal(name)
     return CitizenIdentity(
         id_number=number,
         old_id_number=None,

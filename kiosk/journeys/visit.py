@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.base.privacy import forget_personal
+
 log = logging.getLogger(__name__)
 
 
@@ -98,4 +100,5 @@ class Visit:
             shutil.rmtree(workdir, ignore_errors=True)
         self.visit_id = uuid.uuid4().hex
         self.started_at = datetime.now()
+        forget_personal()  # the log masking forgets this citizen; render caches are emptied
         log.info("visit wiped")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
+from kiosk.base.tokens import backend_token_problem
 from kiosk.ops.device_checks import check_camera, check_document_camera, check_printer
 from kiosk.ops.health import Check, Context, Report, State, process_uptime
 
@@ -33,6 +34,7 @@ DISK_AMBER_BYTES = 2 * 1024**3
 SLOW_BACKEND_MS = 1000.0
 OUTBOX_AMBER_S = 3600.0
 OUTBOX_RED_S = 24 * 3600.0
+MAX_REJECTED_LISTED = 20
 
 
 
@@ -41,11 +43,11 @@ def check_config(ctx: Context) -> Check:
     cfg = ctx.config
     file = getattr(ctx.services, "config_file", None) if ctx.services else None
     details = {"kiosk_id": cfg.kiosk.id, "site_file": str(file) if file else None}
+    weak_token = backend_token_problem(cfg.backend.url, cfg.backend.token)
+    if weak_token:  # the kiosk refuses to start like this (kiosk.services.build)
+        return Check("config", "red", weak_token, details)
     if not cfg.technician.pin_hash:
         return Check("config", "amber", "valid; technician PIN not set (kiosk set-pin)", details)
-    loopback = "://127.0.0.1" in cfg.backend.url or "://localhost" in cfg.backend.url
-    if cfg.backend.token == "dev-kiosk-token" and not loopback:
-        return Check("config", "amber", "valid; the backend token is still the development default", details)
     return Check("config", "green", "valid", details)
 
 
@@ -81,38 +83,50 @@ def check_backend(ctx: Context) -> Check:
     return Check("backend", "green", f"reachable, {ms:.0f} ms", details)
 
 
-def _outbox_stats(ctx: Context) -> tuple[int, float | None]:
-    """(pending count, age in seconds of the oldest pending item)."""
+def _outbox_items(ctx: Context) -> list[Any]:
+    """What is not acknowledged (waiting or refused), from the app's outbox or the file on disk."""
     outbox = ctx.service("outbox")
     if outbox is None:
-        path = ctx.config.data_path("outbox", "outbox.db")  # where kiosk.backend.outbox.build keeps it
+        path = ctx.config.data_path("outbox", "outbox.db")  # where Outbox.for_kiosk keeps it
         if not path.exists():
-            return 0, None
-        from kiosk.backend.outbox import (
-            Outbox,  # issue 4; without a client it only reads
-        )
+            return []
+        from kiosk.backend.outbox import Outbox  # without a client it only reads
 
         outbox = Outbox(path)
-    items = list(outbox.pending())
-    if not items:
-        return 0, None
-    stamps = [float(it.created_at) for it in items if getattr(it, "created_at", None)]
-    return len(items), (time.time() - min(stamps)) if stamps else None
+    return list(outbox.pending())
+
+
+def _rejected_row(item: Any) -> dict[str, Any]:
+    """One refused item for the dashboard: kind, time, the server's reason, procedure or level — no citizen."""
+    from kiosk.base.privacy import mask_text
+
+    return {"id": item.id, "kind": item.kind, "created_at": item.created_at, "summary": item.summary,
+            "error": mask_text(item.last_error or "")[:200]}
 
 
 def check_outbox(ctx: Context) -> Check:
     try:
-        count, age = _outbox_stats(ctx)
+        items = _outbox_items(ctx)
     except ImportError:
         return Check("outbox", "amber", "outbox not available on this kiosk")
     except Exception as e:
         return Check("outbox", "red", f"outbox unreadable: {type(e).__name__}: {e}")
-    details = {"pending": count, "oldest_age_s": round(age) if age is not None else None}
-    if count == 0:
+    waiting = [i for i in items if i.state == "pending"]
+    rejected = [i for i in items if i.state == "rejected"]
+    age = time.time() - min(float(i.created_at) for i in waiting) if waiting else None
+    details: dict[str, Any] = {
+        "pending": len(waiting), "rejected": len(rejected), "oldest_age_s": round(age) if age is not None else None,
+        "rejected_items": [_rejected_row(i) for i in rejected[-MAX_REJECTED_LISTED:]],
+    }
+    if not items:
         return Check("outbox", "green", "nothing waiting", details)
-    when = f", oldest {_human_age(age)}" if age is not None else ""
-    state: State = "red" if age and age > OUTBOX_RED_S else "amber"
-    return Check("outbox", state, f"{count} waiting to be sent{when}", details)
+    parts = []
+    if rejected:  # nothing will send these again: a technician must look (kiosk outbox list / retry ID)
+        parts.append(f"{len(rejected)} refused by the server")
+    if waiting:
+        parts.append(f"{len(waiting)} waiting to be sent, oldest {_human_age(age)}")
+    state: State = "red" if rejected or (age and age > OUTBOX_RED_S) else "amber"
+    return Check("outbox", state, "; ".join(parts), details)
 
 
 def check_disk(ctx: Context) -> Check:

@@ -115,10 +115,16 @@ def apply_changes(
 
 
 def set_pin(config: KioskConfig, pin: str, config_file: str | Path | None = None, **kw: Any) -> KioskConfig:
-    """Hash ``pin`` and save it (the PIN itself is never written anywhere)."""
-    from kiosk.ops.technician import hash_pin
+    """Hash ``pin`` and save it (the PIN itself is never written anywhere); a lockout is cleared with it.
 
-    return apply_changes(config, {"technician": {"pin_hash": hash_pin(pin)}}, config_file, **kw)
+    Whoever may write the site file (``kiosk set-pin`` in a shell) is the way back into a kiosk whose
+    technician is locked out or still has a PIN from before the 6-digit rule.
+    """
+    from kiosk.ops.technician import gate_for, hash_pin
+
+    new = apply_changes(config, {"technician": {"pin_hash": hash_pin(pin)}}, config_file, **kw)
+    gate_for(new).reset(source="set_pin")
+    return new
 
 
 def apply_to_services(services: Services, new_config: KioskConfig, changes: Mapping[str, Any]) -> list[str]:

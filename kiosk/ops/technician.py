@@ -1,9 +1,20 @@
 """Technician access: a PIN kept only as a slow hash, a lockout that survives restarts, an audit trail.
 
-Why scrypt: it is in the standard library (no extra wheel on the kiosk) and
-memory-hard, so a stolen config file does not give the PIN away cheaply.
-Why the lockout is persisted in the data dir: pulling the plug must not reset
-the counter, or a 4-digit PIN could be brute-forced by rebooting.
+Why scrypt: it is in the standard library (no extra wheel on the kiosk) and memory-hard, so a
+stolen config file does not give the PIN away cheaply. Why 6 to 12 digits: with scrypt at about
+50 ms a guess, 10^4 PINs fall to a stolen config in minutes, 10^6 take more than half a day.
+
+The lockout state lives in ``<data>/technician/lockout.json`` so pulling the plug does not reset the
+counter; every check reads, decides and writes it under a file lock, so simultaneous guesses (threads,
+the PIN screen and ``kiosk`` commands) count one by one. The clock of a lockout:
+
+- it runs on the monotonic clock of the boot it started in (stored with the Linux boot id), which no
+  wall-clock change can move — setting the date ahead does not shorten it, setting it back does not
+  stretch it beyond its delay;
+- after a reboot the monotonic clock starts again near zero, and the elapsed time across the power cut is
+  unknowable without trusting the wall clock; so the lock restarts, counted from the new boot: a reboot
+  can lengthen a lockout (by the time the kiosk was off) and never shortens it;
+- the wall-clock unlock time is stored too, for people (the audit, the PIN screen), never to decide.
 """
 
 from __future__ import annotations
@@ -13,29 +24,37 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from dataclasses import asdict, dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from kiosk.base.config import atomic_write_bytes
+from kiosk.base.filelock import LockTimeout, file_lock
+from kiosk.ops.audit import AUDIT_MAX_BYTES, read_audit, write_audit
+
+__all__ = [
+    "AUDIT_MAX_BYTES", "Attempt", "CornerTaps", "LockState", "PinError", "TechnicianGate", "gate_for", "hash_pin",
+    "lock_delay", "read_audit", "state_dir", "validate_pin", "verify_pin", "write_audit",
+]
 
 log = logging.getLogger(__name__)
 
 SCRYPT_N = 2**14
 SCRYPT_R = 8
 SCRYPT_P = 1
-PIN_MIN, PIN_MAX = 4, 12
+PIN_MIN, PIN_MAX = 6, 12
 BASE_LOCK_S = 30.0  # first lockout; doubles with each further lockout
 MAX_LOCK_S = 3600.0
+STATE_LOCK_WAIT_S = 30.0
+BOOT_ID_FILE = Path("/proc/sys/kernel/random/boot_id")
 
 
 class PinError(ValueError):
-    """A PIN that cannot be set (not 4–12 digits)."""
+    """A PIN that cannot be set (not 6–12 ASCII digits)."""
 
 
 def validate_pin(pin: str) -> str:
@@ -72,6 +91,15 @@ def verify_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(got, want)
 
 
+@lru_cache(maxsize=1)
+def current_boot_id() -> str:
+    """This boot's id (Linux); "" where unknown — a lock then restarts at every start of the kiosk."""
+    try:
+        return BOOT_ID_FILE.read_text().strip()
+    except OSError:
+        return ""
+
+
 # ---------------------------------------------------------------- lockout
 
 
@@ -81,7 +109,19 @@ class LockState:
 
     failures: int = 0  # consecutive wrong PINs since the last success or lockout
     lockouts: int = 0  # lockouts since the last success: the delay grows with it
-    locked_until: float = 0.0  # wall-clock seconds
+    locked_until: float = 0.0  # wall clock — for people only
+    lock_s: float = 0.0  # length of the current lock
+    boot_id: str = ""  # the boot the lock started in …
+    locked_until_mono: float = 0.0  # … and its end on that boot's monotonic clock
+
+    def remaining(self, wall: float, mono: float, boot: str) -> float:
+        """Seconds left: on the monotonic clock of the same boot; after a reboot counted from the boot."""
+        if self.lock_s <= 0:  # a state written before the monotonic clock: trust the wall clock once
+            if self.locked_until <= wall:
+                return 0.0
+            return min(lock_delay(max(1, self.lockouts)), self.locked_until - wall)
+        left = self.locked_until_mono - mono if boot and self.boot_id == boot else self.lock_s - mono
+        return max(0.0, min(self.lock_s, left))
 
 
 @dataclass(frozen=True)
@@ -92,12 +132,16 @@ class Attempt:
     locked: bool = False
     retry_after_s: float = 0.0
     attempts_left: int = 0
-    reason: str = ""  # ok | wrong | locked | no_pin
+    reason: str = ""  # ok | wrong | locked | no_pin | pin_too_short
 
 
 def lock_delay(lockouts: int) -> float:
     """30 s, 60 s, 120 s … up to an hour."""
     return min(MAX_LOCK_S, BASE_LOCK_S * 2 ** max(0, lockouts - 1))
+
+
+class _Damaged(Exception):
+    pass
 
 
 class TechnicianGate:
@@ -109,11 +153,15 @@ class TechnicianGate:
         state_dir: Path,
         max_attempts: int = 5,
         clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+        boot_id: Callable[[], str] = current_boot_id,
     ) -> None:
         self.pin_hash = pin_hash
         self.state_dir = Path(state_dir)
         self.max_attempts = max_attempts
         self.clock = clock
+        self.monotonic = monotonic
+        self.boot_id = boot_id
 
     @property
     def state_file(self) -> Path:
@@ -128,33 +176,68 @@ class TechnicianGate:
         """No PIN set = technician mode is off (only `kiosk set-pin` can turn it on)."""
         return bool(self.pin_hash)
 
-    def load_state(self) -> LockState:
+    def _read(self) -> LockState:
         try:
             data = json.loads(self.state_file.read_text(encoding="utf-8"))
-            return LockState(**{k: data[k] for k in ("failures", "lockouts", "locked_until") if k in data})
+            names = {f.name for f in fields(LockState)}
+            return LockState(**{k: v for k, v in data.items() if k in names})
         except FileNotFoundError:
             return LockState()
-        except (ValueError, TypeError, OSError):
-            # A damaged state file must not unlock the kiosk: treat it as one full lockout.
+        except (ValueError, TypeError, AttributeError, OSError):
+            raise _Damaged from None
+
+    def _arm(self, state: LockState, delay: float) -> LockState:
+        state.lock_s = delay
+        state.boot_id = self.boot_id()
+        state.locked_until_mono = self.monotonic() + delay
+        state.locked_until = self.clock() + delay
+        return state
+
+    def load_state(self) -> LockState:
+        """The persisted state; a damaged file reads as one full lockout (it must not unlock the kiosk)."""
+        try:
+            return self._read()
+        except _Damaged:
             log.warning("technician lockout state unreadable; locking")
-            return LockState(failures=0, lockouts=1, locked_until=self.clock() + lock_delay(1))
+            return self._arm(LockState(lockouts=1), lock_delay(1))
 
     def _save_state(self, state: LockState) -> None:
         atomic_write_bytes(self.state_file, json.dumps(asdict(state)).encode())
 
+    def _remaining(self, state: LockState) -> float:
+        return state.remaining(self.clock(), self.monotonic(), self.boot_id())
+
     def remaining_lock(self) -> float:
-        return max(0.0, self.load_state().locked_until - self.clock())
+        """Seconds until the next PIN may be tried (a read: no lock taken, cheap for a countdown)."""
+        return self._remaining(self.load_state())
 
     def check(self, pin: str, source: str = "screen") -> Attempt:
         """Verify ``pin`` unless locked; count failures; lock for a growing delay after ``max_attempts``."""
         if not self.enabled:
             self.audit("entry_refused", source=source, reason="no_pin")
             return Attempt(ok=False, reason="no_pin")
-        state = self.load_state()
-        now = self.clock()
-        if state.locked_until > now:
+        if pin.isascii() and pin.isdigit() and len(pin) < PIN_MIN:
+            # Never a valid PIN now; kiosks set up before the 6-digit rule get told how to set a new one.
+            self.audit("entry_refused", source=source, reason="pin_too_short")
+            return Attempt(ok=False, reason="pin_too_short")
+        try:
+            with file_lock(self.state_dir / "lockout.lock", timeout_s=STATE_LOCK_WAIT_S):
+                return self._check_locked(pin, source)
+        except LockTimeout:
+            log.warning("technician lockout state busy for %.0f s; refusing the entry", STATE_LOCK_WAIT_S)
+            return Attempt(ok=False, locked=True, retry_after_s=5.0, reason="locked")
+
+    def _check_locked(self, pin: str, source: str) -> Attempt:
+        try:
+            state = self._read()
+        except _Damaged:
+            log.warning("technician lockout state unreadable; locking")
+            state = self._arm(LockState(lockouts=1), lock_delay(1))
+            self._save_state(state)  # so that the lock runs out like any other
+        left = self._remaining(state)
+        if left > 0:
             self.audit("entry_refused", source=source, reason="locked")
-            return Attempt(ok=False, locked=True, retry_after_s=state.locked_until - now, reason="locked")
+            return Attempt(ok=False, locked=True, retry_after_s=left, reason="locked")
         if verify_pin(pin, self.pin_hash):
             self._save_state(LockState())
             self.audit("entry", source=source)
@@ -164,8 +247,7 @@ class TechnicianGate:
             state.lockouts += 1
             state.failures = 0
             delay = lock_delay(state.lockouts)
-            state.locked_until = now + delay
-            self._save_state(state)
+            self._save_state(self._arm(state, delay))
             self.audit("lockout", source=source, seconds=delay)
             log.warning("technician mode locked for %.0f s after %d wrong PINs", delay, self.max_attempts)
             return Attempt(ok=False, locked=True, retry_after_s=delay, reason="locked")
@@ -173,35 +255,15 @@ class TechnicianGate:
         self.audit("wrong_pin", source=source, failures=state.failures)
         return Attempt(ok=False, attempts_left=self.max_attempts - state.failures, reason="wrong")
 
+    def reset(self, source: str = "cli") -> None:
+        """Forget failures and any lock (a new PIN was set from a shell: the way back in)."""
+        with file_lock(self.state_dir / "lockout.lock", timeout_s=STATE_LOCK_WAIT_S):
+            self._save_state(LockState())
+        self.audit("lockout_cleared", source=source)
+
     def audit(self, event: str, **details: Any) -> None:
         """Append one JSON line (never the PIN) to the audit log."""
         write_audit(self.audit_file, event, **details)
-
-
-def write_audit(path: Path, event: str, **details: Any) -> None:
-    """One line per event; fsync'd so a power cut keeps what a technician did."""
-    entry = {"ts": datetime.now(timezone.utc).isoformat(timespec="seconds"), "event": event, **details}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as f:
-        f.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    log.info("technician audit: %s", event, extra={"event": f"tech.{event}"})
-
-
-def read_audit(path: Path, limit: int = 200) -> list[dict[str, Any]]:
-    """The last ``limit`` audit entries (oldest first); broken lines are skipped."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()[-limit:]
-    except FileNotFoundError:
-        return []
-    out = []
-    for line in lines:
-        try:
-            out.append(json.loads(line))
-        except ValueError:
-            continue
-    return out
 
 
 def state_dir(config: Any) -> Path:

@@ -24,6 +24,7 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.base import paths
+from kiosk.base.privacy import is_personal, on_forget
 
 Align = Literal["left", "center", "right"]
 PAPER_WIDTHS: dict[str, int] = {"80mm": 576, "58mm": 384}
@@ -156,6 +157,9 @@ def _text_block(
     return img
 
 
+on_forget(_text_block.cache_clear)  # at the end of every visit: nothing of it stays in the cache
+
+
 @dataclass
 class _Block:
     image: Image.Image  # L
@@ -188,7 +192,10 @@ class Slip:
         invert: bool = False,
     ) -> "Slip":
         """Wrapped text; ``invert`` draws white on a black band (e.g. a priority mark)."""
-        img = _text_block(unicodedata.normalize("NFC", text), size, bold, align, line_gap, invert, self.inner_width)
+        text = unicodedata.normalize("NFC", text)
+        # The visit's own lines (name, address) are drawn afresh, never cached for the next citizen.
+        block = _text_block.__wrapped__ if is_personal(text) else _text_block
+        img = block(text, size, bold, align, line_gap, invert, self.inner_width)
         if img is not None:
             self._blocks.append(_Block(img, "center" if invert else align, space_after))
         return self

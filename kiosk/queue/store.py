@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from kiosk.base.sqlite import connect, prepare
 from kiosk.queue.tickets import Ticket, ticket_number
 
 _SCHEMA = """
@@ -29,27 +30,35 @@ CREATE INDEX IF NOT EXISTS tickets_day_service ON tickets(day, service);
 """
 
 
+KEEP_TICKET_DAYS = 1  # tickets of today and yesterday (wait estimates, print records)
+KEEP_UNSYNCED_DAYS = 7  # an offline ticket the backend has not registered yet waits this long
+KEEP_BLOCK_DAYS = 30  # blocks are a few rows a day; kept so a clock set back never reuses a number
+
+
 class TicketStore:
     """SQLite (WAL, synchronous=FULL) record of number blocks and issued tickets.
 
     One connection per thread; every allocation is one ``BEGIN IMMEDIATE``
     transaction, so threads and processes sharing the file never get the same
     number, and a number once handed out is never handed out again.
+
+    Retention: old tickets are deleted at open and at the first ticket of a new day, counted on
+    the kiosk's own timeline (the newest ticket day), not the wall clock of the moment.
     """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._db().executescript(_SCHEMA)  # executescript manages its own transaction
+        prepare(self.path, _SCHEMA)  # WAL switch and schema under a file lock (many openers at once)
+        self._pruned_for: date | None = None
+        newest = self._db().execute("SELECT MAX(day) FROM tickets").fetchone()[0]
+        if newest:
+            self.prune(date.fromisoformat(newest))
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute("PRAGMA busy_timeout=30000")
+            db = connect(self.path, check_same_thread=False)
             self._local.db = db
         return db
 
@@ -72,6 +81,20 @@ class TicketStore:
         if db is not None:
             db.close()
             self._local.db = None
+
+    def prune(self, today: date) -> None:
+        """Delete tickets older than :data:`KEEP_TICKET_DAYS` (unregistered offline ones after a week), old blocks."""
+        cut = (today - timedelta(days=KEEP_TICKET_DAYS)).isoformat()
+        cut_unsynced = (today - timedelta(days=KEEP_UNSYNCED_DAYS)).isoformat()
+        cut_blocks = (today - timedelta(days=KEEP_BLOCK_DAYS)).isoformat()
+        with self._tx() as db:
+            db.execute("DELETE FROM tickets WHERE day < ? AND (synced = 1 OR day < ?)", (cut, cut_unsynced))
+            db.execute("DELETE FROM blocks WHERE day < ?", (cut_blocks,))
+        self._pruned_for = today
+
+    def _prune_for(self, day: date) -> None:
+        if self._pruned_for is None or day > self._pruned_for:
+            self.prune(day)
 
     # -- blocks --------------------------------------------------------------
 
@@ -104,6 +127,7 @@ class TicketStore:
 
     def issue_local(self, ticket: Ticket, block_size: int, base: int) -> Ticket:
         """Take the next free number from this kiosk's blocks (making one from ``base`` if none) and record it."""
+        self._prune_for(ticket.day)
         day, service = ticket.day.isoformat(), ticket.service
         with self._tx() as db:
             row = db.execute(
@@ -129,6 +153,7 @@ class TicketStore:
 
     def record_online(self, ticket: Ticket) -> None:
         """Remember a ticket the backend numbered (for the wait estimate and the print record)."""
+        self._prune_for(ticket.day)
         with self._tx() as db:
             self._insert(db, ticket, synced=True, replace=True)
 

@@ -9,6 +9,7 @@ but opened lazily by their users, so building is quick and never blocks on hardw
 from __future__ import annotations
 
 import logging
+import weakref
 from pathlib import Path
 
 from kiosk.aftercare.rating import RatingService
@@ -16,7 +17,10 @@ from kiosk.aftercare.tracking import TrackingService
 from kiosk.backend.client import BackendClient
 from kiosk.backend.embedded import start_embedded
 from kiosk.backend.outbox import Outbox
+from kiosk.base.config import ConfigError
 from kiosk.base.config_schema import KioskConfig
+from kiosk.base.leftovers import clear_stale_visits
+from kiosk.base.tokens import backend_token_problem
 from kiosk.declarations.catalog import catalog_for_kiosk
 from kiosk.journeys.visit import Visit
 from kiosk.queue.service import QueueService
@@ -28,9 +32,17 @@ log = logging.getLogger(__name__)
 
 
 def build_services(config: KioskConfig, config_file: Path | None = None) -> Services:
-    """The kiosk's services for ``config``; on any failure what was built is closed again."""
-    config.data_path().mkdir(parents=True, exist_ok=True)
+    """The kiosk's services for ``config``; on any failure what was built is closed again.
+
+    Refuses (:class:`ConfigError`) a backend across the network with a weak or example token.
+    """
+    if problem := backend_token_problem(config.backend.url, config.backend.token):
+        raise ConfigError(f"{problem} (the kiosk does not start with it)")
+    config.data_path().mkdir(parents=True, exist_ok=True, mode=0o700)
+    claim = clear_stale_visits(config.data_path("visits"))  # a visit a crash left behind is deleted
     visit = Visit(language=config.ui.default_language, _base_dir=config.data_path("visits"))
+    if claim is not None:
+        weakref.finalize(visit, claim.release)
     s = Services(config=config, visit=visit, config_file=config_file)
     try:
         s.embedded = start_embedded(config)

@@ -9,7 +9,7 @@ from kiosk.ops.technician import hash_pin, read_audit
 
 pytestmark = pytest.mark.ui
 
-PIN = "2468"
+PIN = "246810"
 
 
 @pytest.fixture
@@ -71,6 +71,16 @@ def test_gesture_and_pin_open_the_dashboard(tech_driver, artifacts):
     d.wait_screen("home")
 
 
+def test_a_pin_shorter_than_6_digits_says_how_to_set_a_new_one(tech_driver):
+    d = tech_driver
+    corner_taps(d)
+    wait_screen(d, "tech_pin")
+    screen = d.app.screen("tech_pin")
+    enter_pin(d, "2468")  # the old 4-digit PIN of a kiosk set up before the 6-digit rule
+    d.wait_for(lambda: not screen.checking, what="check")
+    assert screen.status == d.app.tr("tech.pin_too_short") and not screen.locked
+
+
 def test_key_combination_opens_the_pin_pad(tech_driver):
     from kivy.core.window import Window
 
@@ -84,10 +94,10 @@ def test_wrong_pin_five_times_locks(tech_driver, artifacts):
     wait_screen(d, "tech_pin")
     screen = d.app.screen("tech_pin")
     for i in range(4):
-        enter_pin(d, "1111")
+        enter_pin(d, "111111")
         d.wait_for(lambda: not screen.checking, what="check")
         assert d.app.tr("tech.pin_wrong", left=4 - i) == screen.status
-    enter_pin(d, "1111")
+    enter_pin(d, "111111")
     d.wait_for(lambda: screen.locked, what="lockout")
     assert d.find("pad").disabled
     assert "30" in screen.status or "29" in screen.status

@@ -23,7 +23,7 @@ def site(tmp_path):
 def tdriver(make_driver, kiosk_config, site):
     from kiosk.services import build_services
 
-    kiosk_config.technician.pin_hash = hash_pin("1357")
+    kiosk_config.technician.pin_hash = hash_pin("135700")
     kiosk_config.camera.uri = kiosk_config.camera.document_uri = "none:"
     return make_driver(services=build_services(kiosk_config, site))
 
