@@ -256,7 +256,7 @@ class DossierIn(_Wire):
     documents: list[DocumentIn] = Field(default_factory=list, max_length=100)
     sets: int = Field(1, ge=1, le=20)
     rule: ProcessingRule
-    # Set when the kiosk computed the appointment itself (used only if the server cannot).
+    # Ignored: the server computes the appointment (kiosk.declarations.workdays). Kept so older kiosks still validate.
     appointment_at: Timestamp | None = None
     accepted_at: Timestamp | None = None  # when the kiosk took it in (may be earlier, if it was queued)
     collect: Literal["counter", "post"] = "counter"

@@ -22,14 +22,17 @@ def load_kv(py_file: str) -> None:
 
 
 class KioskScreen(Screen):
-    """A screen with the services handed to it by the app.
+    """A screen with the services and the journeys handed to it by the app.
 
-    Subclasses override :meth:`prepare` to receive navigation parameters
-    (``app.go("ticket_priority", service="A")``) and :meth:`reset` to drop
+    A journey's screen renders its journey's state and forwards the citizen's touches to it
+    (``self.journeys.ticket.choose_priority(…)``); it never names the next screen nor changes the
+    visit itself. Subclasses override :meth:`prepare` (called before the screen is shown) to read
+    that state, :meth:`on_journeys` to watch it, and :meth:`reset` to drop widgets holding
     anything of the citizen's when the visit is wiped.
     """
 
     services = ObjectProperty(None, allownone=True)
+    journeys = ObjectProperty(None, allownone=True)  # kiosk.journeys.Journeys
     journey = StringProperty("")  # which home journey this screen belongs to
 
     @property
@@ -40,8 +43,12 @@ class KioskScreen(Screen):
     def visit(self) -> Any:
         return self.services.visit
 
+    @property
+    def is_current(self) -> bool:
+        return self.manager is not None and self.manager.current == self.name
+
     def prepare(self, **params: Any) -> None:
-        """Called by ``app.go`` before the screen is shown, with the navigation params."""
+        """Called before the screen is shown (by a journey's step, or ``app.go`` with params)."""
 
     def reset(self) -> None:
         """Forget anything of the current visit (called on wipe)."""

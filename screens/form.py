@@ -1,9 +1,11 @@
 """Submit journey, step 4: the declaration, one group of fields per page, big inputs.
 
-Fields the ID card already answered are filled and marked "Lấy từ thẻ căn cước"; the
-citizen types the rest on the kiosk's keyboard (Vietnamese text, or digits for dates,
-numbers, phones and ID numbers). "Tiếp tục" checks the page and shows plain Vietnamese
-messages under the fields to fix. Values live in ``visit.form_values`` (wiped with the visit).
+Fields the ID card answered are filled, marked "Lấy từ thẻ căn cước" and locked (shown, not
+editable: the applicant is built from the form, and the card's values on it are the card's); the
+citizen types the rest on the kiosk's keyboard (Vietnamese text, or digits for dates, numbers,
+phones and ID numbers). "Tiếp tục" asks the submit journey, which either names the fields to fix
+(shown in plain Vietnamese under them) or moves on. The values live in the journey's form
+(``visit.submit.form``), wiped with the visit.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from kivy.properties import (
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
-from kiosk.declarations import FormState
+from kiosk.declarations import FieldError, FieldLocked, FormState
 from screens.base import KioskScreen, load_kv
 from screens.keyboard import KioskTextInput, VirtualKeyboard  # noqa: F401  (kv rules)
 from screens.widgets import KButton
@@ -29,18 +31,6 @@ load_kv(__file__)
 
 NUMERIC_TYPES = {"date", "number", "phone", "id_number"}
 TEXT_TYPES = NUMERIC_TYPES | {"text", "address", "email"}
-
-
-def form_state(visit: Any, procedure: Any) -> FormState:
-    """The visit's form for ``procedure`` (started from the ID card the first time)."""
-    state = visit.notes.get("form")
-    if state is None or state.schema is not procedure.form:
-        state = FormState.start(procedure.form, visit.identity)
-        visit.form_values.clear()
-        visit.form_values.update(state.values)
-        state.values = visit.form_values
-        visit.notes["form"] = state
-    return state
 
 
 class FieldRow(BoxLayout):
@@ -64,17 +54,35 @@ class FormScreen(KioskScreen):
     banner = StringProperty("")
     keyboard_open = BooleanProperty(False)
 
-    def prepare(self, code: str = "", page: int = 0, **_: Any) -> None:
-        catalog = self.services.catalog
-        self.procedure = catalog.get(code or self.visit.procedure_code or "")
+    @property
+    def state(self) -> FormState | None:
+        """The form being filled (the submit journey's)."""
+        return self.journeys.submit.form if self.journeys else None
+
+    def on_journeys(self, _inst: Any, journeys: Any) -> None:
+        journeys.submit.watch(self._journey_changed)
+
+    def prepare(self, **_: Any) -> None:
+        submit = self.journeys.submit
+        self.procedure = submit.procedure if submit.form is not None else None
+        self.banner = ""
         if self.procedure is None:
             return
-        self.visit.procedure_code = self.procedure.code
-        self.state = form_state(self.visit, self.procedure)
         self.page_count = len(self.procedure.form.pages)
-        self.page_index = max(0, min(int(page), self.page_count - 1))
-        self.banner = ""
+        self.page_index = submit.page
         self.build_page()
+        self._show_errors(submit.part.errors)
+
+    def _journey_changed(self) -> None:
+        """The journey moved to another page, or named fields to fix."""
+        submit = self.journeys.submit
+        if not self.is_current or self.procedure is None or submit.step != "form":
+            return
+        if submit.page != self.page_index:
+            self.page_index = submit.page
+            self.banner = ""
+            self.build_page()
+        self._show_errors(submit.part.errors)
 
     def reset(self) -> None:
         self.procedure = None
@@ -95,7 +103,7 @@ class FormScreen(KioskScreen):
     def build_page(self, *_args: Any) -> None:
         if self.procedure is None or "fields" not in self.ids:
             return
-        tr, lang = self.app.tr, self.lang
+        lang = self.lang
         page = self.procedure.form.pages[self.page_index]
         self.page_title = page.title(lang)
         box = self.ids.fields
@@ -103,16 +111,15 @@ class FormScreen(KioskScreen):
             del self.ids[key]
         box.clear_widgets()
         self._inputs: list[Any] = []
-        for f in self.state.page_fields(self.page_index):
-            row = FieldRow(
-                key=f.key, label=f.label(lang), help=f.help(lang), required=f.required,
-                from_card=self.state.sources.get(f.key) == "identity",
-            )
+        state = self.state
+        for f in state.page_fields(self.page_index):
+            locked = state.locked(f.key)
+            row = FieldRow(key=f.key, label=f.label(lang), help=f.help(lang), required=f.required, from_card=locked)
             self.ids[f"row_{f.key}"] = row
             self.ids[f"err_{f.key}"] = row.ids.lbl_error
             holder = row.ids.holder
             if f.type in TEXT_TYPES:
-                ti = KioskTextInput(text=self.state.get(f.key), max_chars=f.max_length, unfocus_on_touch=False)
+                ti = KioskTextInput(text=state.get(f.key), max_chars=f.max_length, unfocus_on_touch=False, readonly=locked)
                 ti.field_key, ti.field_type = f.key, f.type
                 ti.bind(text=lambda w, value: self._typed(w.field_key, value))
                 ti.bind(focus=lambda w, focused: self._focused(w) if focused else None)
@@ -125,7 +132,8 @@ class FormScreen(KioskScreen):
                 grid = GridLayout(cols=cols, spacing=self.app.sz.pad * 0.4, size_hint_y=None)
                 grid.bind(minimum_height=grid.setter("height"))
                 for o in f.options:
-                    btn = KButton(text=o.label(lang), font_size=self.app.sz.body * 0.9)
+                    btn = KButton(text=o.label(lang), font_size=self.app.sz.body * 0.9,
+                                  disabled=locked and o.value != state.get(f.key))
                     btn.field_key, btn.value = f.key, o.value
                     btn.bind(on_release=lambda b: self.select(b.field_key, b.value))
                     self.ids[f"opt_{f.key}_{o.value}"] = btn
@@ -168,16 +176,28 @@ class FormScreen(KioskScreen):
 
     # ------------------------------------------------------------ input
 
+    def _set(self, key: str, value: str) -> bool:
+        """Hand a value to the journey; False for a value read from the card (it stays as it was)."""
+        try:
+            self.journeys.submit.set_value(key, value)
+        except FieldLocked:
+            return False
+        return True
+
     def _typed(self, key: str, value: str) -> None:
-        self.state.set(key, value)
+        if not self._set(key, value):
+            self.ids[f"in_{key}"].text = self.state.get(key)
+            return
         row = self.ids.get(f"row_{key}")
-        if row is not None:
-            row.from_card = self.state.sources.get(key) == "identity"
-            if row.error:
-                row.error = ""
-                self.ids[f"in_{key}"].invalid = False
+        if row is not None and row.error:
+            row.error = ""
+            self.ids[f"in_{key}"].invalid = False
 
     def _focused(self, ti: Any) -> None:
+        if ti.readonly:  # read from the card: nothing to type
+            ti.focus = False
+            self.close_keyboard()
+            return
         kb = self.ids.keyboard
         kb.target = ti
         kb.layout = "numeric" if ti.field_type in NUMERIC_TYPES else "text"
@@ -204,14 +224,14 @@ class FormScreen(KioskScreen):
 
     def focus_field(self, key: str) -> None:
         ti = self.ids.get(f"in_{key}")
-        if ti is not None:
+        if ti is not None and not ti.readonly:
             ti.focus = True
             self._focused(ti)
 
     def next_input(self) -> None:
         """The keyboard's "Xong": go to the next text field, or close the keyboard after the last."""
         current = self.ids.keyboard.target
-        inputs = getattr(self, "_inputs", [])
+        inputs = [ti for ti in getattr(self, "_inputs", []) if not ti.readonly]
         if current in inputs and inputs.index(current) + 1 < len(inputs):
             self.focus_field(inputs[inputs.index(current) + 1].field_key)
         else:
@@ -223,7 +243,8 @@ class FormScreen(KioskScreen):
             ti.focus = False
 
     def select(self, key: str, value: str) -> None:
-        self.state.set(key, value)
+        if not self._set(key, value):
+            return
         row = self.ids.get(f"row_{key}")
         if row is not None:
             row.error = ""
@@ -233,13 +254,16 @@ class FormScreen(KioskScreen):
             self._restyle()
 
     def toggle(self, key: str) -> None:
-        self.state.set(key, "" if self.state.get(key) == "1" else "1")
+        self._set(key, "" if self.state.get(key) == "1" else "1")
         self._restyle()
 
     # ------------------------------------------------------------ pages
 
     def show_errors(self) -> bool:
-        errors = self.state.check_page(self.page_index)
+        """Check the page shown (the journey keeps the errors); True when it has none."""
+        return not self.journeys.submit.check_page()
+
+    def _show_errors(self, errors: dict[str, FieldError]) -> None:
         for f in self.state.page_fields(self.page_index):
             row = self.ids.get(f"row_{f.key}")
             err = errors.get(f.key)
@@ -250,35 +274,16 @@ class FormScreen(KioskScreen):
                 ti.invalid = err is not None
         if errors:
             self.banner = self.app.tr["declare.fix_page"]
-            first = next(iter(errors))
-            self._scroll_to(first)
+            self._scroll_to(next(iter(errors)))
         else:
             self.banner = ""
-        return not errors
 
     def next_page(self) -> None:
+        """"Tiếp tục": the journey shows the errors, the next page, or the next step."""
         self.close_keyboard()
-        if not self.show_errors():
-            return
-        if self.page_index + 1 < self.page_count:
-            self.page_index += 1
-            self.build_page()
-            return
-        self.finish()
+        self.journeys.submit.next_page()
 
     def prev_page(self) -> None:
         self.close_keyboard()
         self.banner = ""
-        if self.page_index > 0:
-            self.page_index -= 1
-            self.build_page()
-        else:
-            self.app.go_back()
-
-    def finish(self) -> None:
-        """All pages valid: scan the papers (if the kiosk can and there are any), then review."""
-        proc = self.procedure
-        if proc.scannable_documents and self.app.has_screen("scan"):
-            self.app.go("scan", procedure_code=proc.code, next_screen="review")
-        else:
-            self.app.go("review")
+        self.journeys.submit.prev_page()

@@ -4,10 +4,9 @@ The citizen holds the card to the camera inside a card-shaped guide; pictures sh
 side carries the QR (front of a chip CCCD, back of a Căn cước card). Frames are decoded on a
 worker, one at a time (:class:`kiosk.identity.qr.LiveScanner`), with short hints while searching
 ("Đưa thẻ lại gần hơn", "Giữ yên thẻ"). A valid card opens a confirmation with the name and
-the masked number; "Đúng" stores the identity in the visit and goes to the next step
-(``prepare(next_screen=…)``, default ``procedure_search``). Typing instead is the
-``manual_id`` screen. With no card after ``scan_timeout_s`` the camera stops and the citizen
-chooses again: try again or type.
+the masked number; "Đúng" hands the identity to the submit journey, which moves on. Typing
+instead is the journey's ``identify_manual`` step. With no card after ``scan_timeout_s`` the
+camera stops and the citizen chooses again: try again or type.
 """
 
 from __future__ import annotations
@@ -61,8 +60,6 @@ class IdentifyScreen(KioskScreen):
     hint_text = StringProperty("")
     hint_kind = StringProperty("info")
     scan_timeout_s = NumericProperty(60.0)
-    next_screen = StringProperty("procedure_search")
-    next_params = ObjectProperty({})
     found = ObjectProperty(None, allownone=True)  # the identity waiting for confirmation
     guide_color = ListProperty([1, 1, 1, 0.95])
 
@@ -78,10 +75,6 @@ class IdentifyScreen(KioskScreen):
         self._dialog: Any = None
 
     # ------------------------------------------------------------ navigation
-
-    def prepare(self, next_screen: str = "procedure_search", **params: Any) -> None:
-        self.next_screen = next_screen
-        self.next_params = params
 
     def on_pre_enter(self, *_args: Any) -> None:
         self.start_scan()
@@ -144,8 +137,8 @@ class IdentifyScreen(KioskScreen):
         )
 
     def _on_scan(self, result: Any, generation: int) -> None:
-        if generation != self._generation:
-            return  # the citizen left, or scanning restarted, meanwhile
+        if generation != self._generation or not self.is_current:
+            return  # the citizen left (or the journey moved on), or scanning restarted, meanwhile
         self._decoding = False
         if result is None or self.app is None:
             return
@@ -224,15 +217,13 @@ class IdentifyScreen(KioskScreen):
         log.info("ID card read (%s, %s)", identity.card_type, identity.masked_id)
 
     def confirm(self) -> None:
-        """"Đúng, tiếp tục": the identity joins the visit; on to the next step."""
+        """"Đúng, tiếp tục": the identity goes to the submit journey, which moves on."""
         identity = self.found
         self._close_dialog()
         if identity is None:
             return
-        self.visit.identity = identity
-        self.visit.journey = self.visit.journey or "submit"
         self.found = None
-        self.app.go_next_or_explain(self.next_screen, **dict(self.next_params))
+        self.journeys.submit.identified(identity)
 
     def read_again(self) -> None:
         self._close_dialog()
@@ -241,7 +232,7 @@ class IdentifyScreen(KioskScreen):
 
     def type_instead(self) -> None:
         self._close_dialog()
-        self.app.go("manual_id", next_screen=self.next_screen, **dict(self.next_params))
+        self.journeys.submit.type_identity()
 
     def _close_dialog(self) -> None:
         if self._dialog is not None:

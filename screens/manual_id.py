@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.properties import StringProperty
 
 from screens.base import KioskScreen, load_kv
 from screens.keyboard import KioskTextInput, VirtualKeyboard  # noqa: F401  (kv)
@@ -33,12 +33,6 @@ class ManualIdScreen(KioskScreen):
 
     error_text = StringProperty("")
     active_field = StringProperty("txt_id_number")
-    next_screen = StringProperty("procedure_search")
-    next_params = ObjectProperty({})
-
-    def prepare(self, next_screen: str = "procedure_search", **params: Any) -> None:
-        self.next_screen = next_screen
-        self.next_params = params
 
     def on_pre_enter(self, *_args: Any) -> None:
         self.error_text = ""
@@ -82,12 +76,14 @@ class ManualIdScreen(KioskScreen):
             self.submit()
 
     def submit(self) -> None:
-        from kiosk.identity import IdentityError, identity_from_manual
+        """"Xác nhận": the submit journey checks the identity and moves on, or the field to fix is shown."""
+        from kiosk.identity import IdentityError
 
         for name in FIELDS:
             self.ids[name].invalid = False
         try:
-            identity = identity_from_manual(self.ids.txt_id_number.text, self.ids.txt_full_name.text, self.ids.txt_dob.text)
+            self.journeys.submit.identify_by_hand(
+                self.ids.txt_id_number.text, self.ids.txt_full_name.text, self.ids.txt_dob.text)
         except IdentityError as e:
             self.error_text = e.message(self.app.lang)
             field = FIELD_FOR_ERROR.get(e.code, "txt_id_number")
@@ -96,6 +92,3 @@ class ManualIdScreen(KioskScreen):
             log.info("manual identity refused: %s", e.code)
             return
         self.error_text = ""
-        self.visit.identity = identity
-        self.visit.journey = self.visit.journey or "submit"
-        self.app.go_next_or_explain(self.next_screen, **dict(self.next_params))

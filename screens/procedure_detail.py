@@ -40,9 +40,8 @@ class ProcedureDetailScreen(KioskScreen):
     agency = StringProperty("")
     where = StringProperty("")
 
-    def prepare(self, code: str = "", **_: Any) -> None:
-        catalog = self.services.catalog
-        self.procedure = catalog.get(code) if code else catalog.get(self.visit.procedure_code or "")
+    def prepare(self, **_: Any) -> None:
+        self.procedure = self.journeys.submit.procedure
         self.code = self.procedure.code if self.procedure else ""
         self.relabel()
 
@@ -84,12 +83,5 @@ class ProcedureDetailScreen(KioskScreen):
         return row
 
     def start(self) -> None:
-        p = self.procedure
-        if p is None:
-            return
-        if self.visit.procedure_code != p.code:
-            self.visit.form_values.clear()
-            self.visit.notes.pop("form", None)
-            self.visit.attachments.clear()
-        self.visit.procedure_code = p.code
-        self.app.go("form", code=p.code, page=0)
+        """"Bắt đầu khai"."""
+        self.journeys.submit.start_form()

@@ -44,7 +44,6 @@ class ProcedureSearchScreen(KioskScreen):
     count = NumericProperty(0)
 
     def prepare(self, **params: Any) -> None:
-        self.visit.journey = self.visit.journey or "submit"
         self.refresh()
 
     def reset(self) -> None:
@@ -81,7 +80,7 @@ class ProcedureSearchScreen(KioskScreen):
 
     def choose(self, code: str) -> None:
         self.close_keyboard()
-        self.app.go("procedure_detail", code=code)
+        self.journeys.submit.choose_procedure(code)
 
     # ------------------------------------------------------------ lists
 

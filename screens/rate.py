@@ -1,8 +1,9 @@
 """Đánh giá, step 1: one tap on the configured scale (Rất hài lòng / Hài lòng / Không hài lòng).
 
-The rating is about the visit's dossier or ticket when the kiosk knows it (after a
+The rating journey rates the visit's dossier or ticket when the kiosk knows it (after a
 submission, a ticket or a lookup); from the home screen the citizen may type a dossier
-code or ticket number, or leave it empty. "Không hài lòng" leads to the reasons screen.
+code or ticket number, or leave it empty. "Không hài lòng" leads to the reasons step; once the
+rating is in the outbox the citizen is thanked and the visit ends.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
-from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
 from screens.widgets import Tile, show_message
 
@@ -29,40 +29,42 @@ def _rating(screen: KioskScreen) -> Any:
     return screen.services.rating if screen.services else None
 
 
-def send_rating(screen: Any, rating_in: Any) -> None:
-    """Queue the rating in the background; thank the citizen (then end the visit) or say what failed."""
-    from kiosk.aftercare import RatingError
+class RateStepScreen(KioskScreen):
+    """What both rating screens share: the journey's message, busy while sending, the thanks."""
 
-    service = _rating(screen)
-    screen.busy = True
+    message = StringProperty("")
+    message_kind = StringProperty("info")
+    busy = BooleanProperty(False)
+    _thanked: Any = None  # the visit part last thanked (one dialog per rating)
 
-    def done(_result: Any) -> None:
-        screen.busy = False
-        app = screen.app
+    def on_journeys(self, _inst: Any, journeys: Any) -> None:
+        journeys.rate.watch(self.render)
+
+    def render(self) -> None:
+        part, app = self.visit.rate, self.app
         if app is None:
             return
-        if app.voice is not None:
-            app.voice.say("voice.rate_thanks", app.lang)
-        show_message(app.tr["rate.thanks_title"], app.tr["rate.thanks_body"], kind="ok", on_ok=app.finish_visit)
+        self.busy = part.state == "sending"
+        if part.error:
+            self.message, self.message_kind = app.tr[f"rate.error.{part.error}"], "error"
+        else:
+            self.message = ""
+        if part.state == "sent" and self.is_current and self._thanked is not part:
+            self._thanked = part
+            if app.voice is not None:
+                app.voice.say("voice.rate_thanks", app.lang)
+            show_message(app.tr["rate.thanks_title"], app.tr["rate.thanks_body"], kind="ok", on_ok=app.finish_visit)
 
-    def failed(exc: BaseException) -> None:
-        screen.busy = False
-        if screen.app is None:
-            return
-        key = exc.key if isinstance(exc, RatingError) else "unavailable"
-        screen.message, screen.message_kind = screen.app.tr[f"rate.error.{key}"], "error"
-
-    run_in_background(service.submit, rating_in, on_result=done, on_error=failed)
+    def reset(self) -> None:
+        self.message = ""
+        self.busy = False
 
 
-class RateScreen(KioskScreen):
+class RateScreen(RateStepScreen):
     """The question and one big tile per level of ``[rating] scale``."""
 
     ref = ObjectProperty(None, allownone=True)  # kiosk.aftercare.rating.RatingRef
     ref_text = StringProperty("")
-    message = StringProperty("")
-    message_kind = StringProperty("info")
-    busy = BooleanProperty(False)
 
     def on_services(self, _inst: Any, _services: Any) -> None:
         self.build_tiles()
@@ -90,19 +92,12 @@ class RateScreen(KioskScreen):
         label = self.ref.label if self.ref else ""
         self.ref_text = self.app.tr("rate.ref_from_visit", ref=label) if label else ""
 
-    def prepare(self, **params: Any) -> None:
-        from kiosk.aftercare import RatingRef
+    def render(self) -> None:
+        super().render()
+        self.ref = self.visit.rate.ref
 
-        self.message = ""
-        visit = self.visit
-        dossier = params.get("dossier_code") or visit.dossier_code
-        ticket = params.get("ticket_number") or getattr(visit.ticket, "number", None)
-        if dossier:
-            self.ref = RatingRef(dossier_code=dossier)
-        elif ticket:
-            self.ref = RatingRef(ticket_number=ticket, service=ticket[:1] if ticket[:1].isalpha() else None)
-        else:
-            self.ref = None
+    def prepare(self, **_params: Any) -> None:
+        self.render()
 
     def on_pre_enter(self, *args: Any) -> None:
         if self.app and not getattr(self, "_bound", False):
@@ -116,35 +111,13 @@ class RateScreen(KioskScreen):
     def enter_ref(self) -> None:
         from screens.text_entry import ask_text
 
-        ask_text(self.app.tr["rate.ref_label"], self._set_ref, text=self.ref.label if self.ref else "",
+        ask_text(self.app.tr["rate.ref_label"], self.journeys.rate.set_ref, text=self.ref.label if self.ref else "",
                  method="off", max_chars=40)
 
-    def _set_ref(self, text: str) -> None:
-        from kiosk.aftercare import RatingError
-
-        try:
-            self.ref = _rating(self).parse_ref(text) if text else None
-            self.message = ""
-        except RatingError as e:
-            self.message, self.message_kind = e.message(self.app.lang), "error"
-
     def choose(self, level: str) -> None:
-        from kiosk.aftercare import RatingError
-
-        service = _rating(self)
-        if self.busy or service is None:
-            return
-        if service.needs_reason(level):
-            self.app.go("rate_reason", level=level, ref=self.ref)
-            return
-        try:
-            rating_in = service.build(level, ref=self.ref, procedure_code=self.visit.procedure_code)
-        except RatingError as e:
-            self.message, self.message_kind = e.message(self.app.lang), "error"
-            return
-        send_rating(self, rating_in)
+        """A tap on the scale (the journey asks for reasons when unsatisfied, else sends)."""
+        self.journeys.rate.choose(level)
 
     def reset(self) -> None:
+        super().reset()
         self.ref = None
-        self.message = ""
-        self.busy = False

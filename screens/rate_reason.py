@@ -1,37 +1,29 @@
 """Đánh giá, step 2 (only for "Không hài lòng"): at least one reason tag, an optional comment.
 
 The reason is required (Decision 766/QĐ-TTg practice): "Gửi đánh giá" without a tag
-explains what is missing instead of sending. Tags are toggles — one tap on, one tap off.
+explains what is missing instead of sending (the rate journey checks it). Tags are toggles — one
+tap on, one tap off.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import (
-    BooleanProperty,
-    ListProperty,
-    ObjectProperty,
-    StringProperty,
-)
+from kivy.properties import ListProperty, StringProperty
 
-from screens.base import KioskScreen, load_kv
-from screens.rate import send_rating
+from screens.base import load_kv
+from screens.rate import RateStepScreen
 from screens.widgets import Tile
 
 load_kv(__file__)
 
 
-class RateReasonScreen(KioskScreen):
+class RateReasonScreen(RateStepScreen):
     """One toggle tile per ``[rating] reasons`` entry, a comment button and "Gửi đánh giá"."""
 
     level = StringProperty("unsatisfied")
-    ref = ObjectProperty(None, allownone=True)
     chosen = ListProperty([])
     comment = StringProperty("")
-    message = StringProperty("")
-    message_kind = StringProperty("info")
-    busy = BooleanProperty(False)
 
     def on_services(self, _inst: Any, _services: Any) -> None:
         self.build_tiles()
@@ -63,12 +55,15 @@ class RateReasonScreen(KioskScreen):
                 tile.selected = code in self.chosen
                 tile.icon_name = "checkbox-marked" if tile.selected else "checkbox-blank-outline"
 
-    def prepare(self, **params: Any) -> None:
-        self.level = params.get("level", "unsatisfied")
-        self.ref = params.get("ref")
-        self.chosen = []
-        self.comment = ""
-        self.message = ""
+    def render(self) -> None:
+        super().render()
+        part = self.visit.rate
+        self.level = part.level or "unsatisfied"
+        self.chosen = list(part.reasons)
+        self.comment = part.comment
+
+    def prepare(self, **_params: Any) -> None:
+        self.render()
 
     def on_pre_enter(self, *args: Any) -> None:
         if self.app and not getattr(self, "_bound", False):
@@ -78,37 +73,20 @@ class RateReasonScreen(KioskScreen):
 
     def on_chosen(self, *_args: Any) -> None:
         self.relabel()
-        if self.chosen and self.message_kind == "error":
-            self.message = ""
 
     def toggle(self, code: str) -> None:
-        self.chosen = [c for c in self.chosen if c != code] if code in self.chosen else [*self.chosen, code]
+        self.journeys.rate.toggle_reason(code)
 
     def write_comment(self) -> None:
         from screens.text_entry import ask_text
 
-        ask_text(self.app.tr["rate.reason_text_label"], self._set_comment, text=self.comment, max_chars=500)
-
-    def _set_comment(self, text: str) -> None:
-        self.comment = text
+        ask_text(self.app.tr["rate.reason_text_label"], self.journeys.rate.set_comment, text=self.comment, max_chars=500)
 
     def send(self) -> None:
-        from kiosk.aftercare import RatingError
-
-        service = self._service()
-        if self.busy or service is None:
-            return
-        try:
-            rating_in = service.build(self.level, list(self.chosen), self.comment, ref=self.ref,
-                                      procedure_code=self.visit.procedure_code)
-        except RatingError as e:
-            self.message, self.message_kind = e.message(self.app.lang), "error"
-            return
-        send_rating(self, rating_in)
+        """"Gửi đánh giá" (the journey says when a reason is missing)."""
+        self.journeys.rate.send()
 
     def reset(self) -> None:
+        super().reset()
         self.chosen = []
         self.comment = ""
-        self.ref = None
-        self.message = ""
-        self.busy = False

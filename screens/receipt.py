@@ -1,7 +1,8 @@
 """Submit journey, last step: the dossier code (or the provisional receipt) on screen, and the slip printed.
 
-The slip is printed off the UI thread; if the printer fails, the code stays on the screen
-and "In lại" tries again — the dossier itself is already safe in the outbox either way.
+The submit journey prints the slip off the UI thread; if the printer fails, the code stays on the
+screen and "In lại" asks the journey to try again — the dossier itself is already safe in the
+outbox either way.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from kivy.properties import (
     StringProperty,
 )
 
-from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
 
 load_kv(__file__)
@@ -42,10 +42,21 @@ class ReceiptScreen(KioskScreen):
     appointment = StringProperty("")
     slip_texture = ObjectProperty(None, allownone=True)
 
-    def prepare(self, submission: Any = None, print_now: bool = True, **_: Any) -> None:
-        sub = submission or self.visit.receipt
+    def on_journeys(self, _inst: Any, journeys: Any) -> None:
+        journeys.submit.watch(self.render)
+
+    def prepare(self, **_: Any) -> None:
+        self.render()
+
+    def render(self) -> None:
+        part = self.visit.submit
+        sub = part.submission
+        self.state = part.print_state
+        if sub is self.submission:
+            return
         self.submission = sub
         if sub is None:
+            self.reset()
             return
         r = sub.receipt
         self.queued = sub.status != "acknowledged"
@@ -53,10 +64,6 @@ class ReceiptScreen(KioskScreen):
         self.secret = r.secret or ""
         self.appointment = r.appointment_at.strftime("%H:%M  %d/%m/%Y")
         self.slip_texture = pil_texture(sub.slip)
-        if print_now:
-            self.print_slip()
-        else:
-            self.state = "printed" if sub.printed else ("print_failed" if sub.print_error else "idle")
 
     def reset(self) -> None:
         self.submission = None
@@ -65,17 +72,8 @@ class ReceiptScreen(KioskScreen):
         self.slip_texture = None
 
     def print_slip(self) -> None:
-        if self.submission is None or self.state == "printing":
-            return
-        from kiosk.declarations import print_receipt
-
-        self.state = "printing"
-        run_in_background(print_receipt, self.services, self.submission, on_result=self._printed,
-                          on_error=lambda _e: setattr(self, "state", "print_failed"))
-
-    def _printed(self, ok: bool) -> None:
-        self.state = "printed" if ok else "print_failed"
+        """"In lại"."""
+        self.journeys.submit.print_receipt()
 
     def rate(self) -> None:
-        code = self.submission.code if self.submission else None
-        self.app.go_next_or_explain("rate", dossier_code=code)
+        self.journeys.submit.rate()

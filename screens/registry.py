@@ -2,12 +2,15 @@
 
 ``kiosk/app/kiosk_app.py`` builds the home screen before the first frame and the rest right
 after it (or on first use), so a screen module and what it imports cost nothing at start-up.
-``kiosk screenshots`` and the large-text test walk :data:`SCREENS` in order.
+``kiosk screenshots`` and the large-text test walk :data:`SCREENS` in order. Which screen shows
+which step of a journey is not here but in the flow table, :mod:`kiosk.journeys.flow`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from kiosk.journeys import FLOW, first_screen
 
 if TYPE_CHECKING:
     from screens.base import KioskScreen
@@ -100,10 +103,5 @@ def screen_class(name: str) -> type[KioskScreen]:
     return screen
 
 
-# The first screen of each journey on the home screen.
-JOURNEYS: dict[str, str] = {
-    "ticket": "ticket_service",
-    "submit": "identify",
-    "track": "track",
-    "rate": "rate",
-}
+# The first screen of each journey on the home screen (the flow table says which).
+JOURNEYS: dict[str, str] = {journey: first_screen(journey) for journey in FLOW}

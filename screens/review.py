@@ -1,7 +1,8 @@
 """Submit journey, step 6: everything declared and every paper, the consent, and "Nộp hồ sơ".
 
-Submission runs off the UI thread (outbox write + up to a few seconds for the backend);
-then the receipt screen shows the code (or the provisional receipt) and prints it.
+The submit journey submits off the UI thread (outbox write + up to a few seconds for the backend)
+and moves on to the receipt — or back to the form's page with fields to fix, or stays here with a
+message. The screen renders the journey's form, papers and consent and forwards the touches.
 """
 
 from __future__ import annotations
@@ -11,16 +12,13 @@ from typing import Any
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from screens.background import run_in_background
+from kiosk.declarations import FormState
 from screens.base import KioskScreen, load_kv
-from screens.form import form_state
 from screens.icons import ICON_FONT, icon
 from screens.procedure_detail import document_status
 from screens.widgets import IconLabel, KButton, KLabel, show_message
 
 load_kv(__file__)
-
-SUBMIT_WAIT_S = 8.0
 
 
 class ReviewScreen(KioskScreen):
@@ -31,13 +29,30 @@ class ReviewScreen(KioskScreen):
     busy = BooleanProperty(False)
     summary = StringProperty("")
 
+    @property
+    def state(self) -> FormState | None:
+        return self.journeys.submit.form if self.journeys else None
+
+    _shown_error: Any = None  # the submission error last shown in a dialog
+
+    def on_journeys(self, _inst: Any, journeys: Any) -> None:
+        journeys.submit.watch(self._journey_changed)
+
     def prepare(self, **_: Any) -> None:
-        self.procedure = self.services.catalog.get(self.visit.procedure_code or "")
-        self.consent = False
-        self.busy = False
+        submit = self.journeys.submit
+        self.procedure = submit.procedure if submit.form is not None else None
+        self._shown_error = submit.part.error
+        self._journey_changed()
         if self.procedure is not None:
-            self.state = form_state(self.visit, self.procedure)
             self.rebuild()
+
+    def _journey_changed(self) -> None:
+        part = self.visit.submit
+        self.consent = part.consent
+        self.busy = part.state == "submitting"
+        if part.error is not None and part.error is not self._shown_error and self.is_current and self.app:
+            self._shown_error = part.error
+            show_message(self.app.tr["declare.title"], part.error.message(self.app.lang), kind="error")
 
     def reset(self) -> None:
         self.procedure = None
@@ -49,8 +64,8 @@ class ReviewScreen(KioskScreen):
     def rebuild(self, *_args: Any) -> None:
         if self.procedure is None or "lines" not in self.ids or not self.app:
             return
-        tr, lang, sz = self.app.tr, self.app.lang, self.app.sz
-        r = self.state.report()
+        tr, lang, sz, state = self.app.tr, self.app.lang, self.app.sz, self.state
+        r = state.report()
         self.summary = tr("declare.prefill_summary", prefilled=r.from_identity + r.from_default, total=r.total, typed=r.to_declare)
         box = self.ids.lines
         for key in [k for k in self.ids if k.startswith("btn_edit_")]:
@@ -66,13 +81,13 @@ class ReviewScreen(KioskScreen):
             self.ids[f"btn_edit_{i}"] = edit
             head.add_widget(edit)
             box.add_widget(head)
-            for f in self.state.page_fields(i):
-                value = self.state.display(f, lang) or "—"
-                mark = f"  [color=1e7b34][font={ICON_FONT}]{icon('account-card-details')}[/font][/color]" if self.state.sources.get(f.key) == "identity" else ""
+            for f in state.page_fields(i):
+                value = state.display(f, lang) or "—"
+                mark = f"  [color=1e7b34][font={ICON_FONT}]{icon('account-card-details')}[/font][/color]" if state.locked(f.key) else ""
                 box.add_widget(KLabel(text=f"{f.label(lang)}: [b]{value}[/b]{mark}", font_size=sz.body * 0.9))
         box.add_widget(KLabel(text=f"[b]{tr['declare.review_docs']}[/b]", font_size=sz.heading))
         for n, d in enumerate(self.procedure.documents, 1):
-            att = self.visit.attachments.get(d.key)
+            att = self.visit.submit.attachments.get(d.key)
             if att is not None and getattr(att, "pages", None):
                 icon_name, status = "check-circle", tr("declare.pages_scanned", n=len(att.pages))
             else:
@@ -87,38 +102,11 @@ class ReviewScreen(KioskScreen):
         self.ids.scroll.scroll_y = 1
 
     def edit(self, page: int) -> None:
-        self.app.go("form", code=self.procedure.code, page=page)
+        self.journeys.submit.edit_page(page)
 
     def toggle_consent(self) -> None:
-        self.consent = not self.consent
+        self.journeys.submit.set_consent(not self.consent)
 
     def submit(self) -> None:
-        if self.busy or not self.consent or self.procedure is None:
-            return
-        from kiosk.declarations import submit
-        self.busy = True
-        visit = self.visit
-        run_in_background(
-            submit, self.services, self.procedure, self.state, visit.identity,
-            attachments=dict(visit.attachments), workdir=visit.workdir(), wait_s=SUBMIT_WAIT_S,
-            lang=self.app.lang, print_slip=False,
-            on_result=self._submitted, on_error=self._failed,
-        )
-
-    def _submitted(self, sub: Any) -> None:
-        self.busy = False
-        self.visit.receipt = sub
-        self.visit.dossier_code = sub.code
-        self.app.go("receipt", submission=sub, remember=False)
-
-    def _failed(self, exc: BaseException) -> None:
-        from kiosk.declarations import DeclarationError, DeclarationInvalid
-
-        self.busy = False
-        if isinstance(exc, DeclarationInvalid):
-            page = self.state.first_invalid_page() or 0
-            self.app.go("form", code=self.procedure.code, page=page)
-            self.app.screen("form").show_errors()
-            return
-        msg = exc.message(self.app.lang) if isinstance(exc, DeclarationError) else self.app.tr["declare.submit_failed"]
-        show_message(self.app.tr["declare.title"], msg, kind="error")
+        """"Nộp hồ sơ" (the journey ignores it without consent or while a submission runs)."""
+        self.journeys.submit.submit()

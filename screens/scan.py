@@ -1,10 +1,10 @@
 """Submit journey: lay each paper under the document camera; OCR and PDFs in the background.
 
-``app.go("scan", procedure_code=…, next_screen="review")``. Left: the procedure's papers to
+The submit journey's ``scan`` step, for the journey's procedure. Left: the procedure's papers to
 scan (tap one to scan it). Middle: the live preview with the page outlined (green = good,
 orange = a reason to fix) — the photo is taken by itself when the page is still, or with
 the shutter. Right: the pages taken for the chosen paper (retake, delete). "Tiếp tục" reads
-every page (progress bar), stores ``visit.attachments`` and goes to ``next_screen``.
+every page (progress bar) and hands the attachments to the journey, which moves on to the review.
 """
 
 from __future__ import annotations
@@ -93,7 +93,6 @@ class ScanScreen(KioskScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.batch = ScanBatch([])
-        self.next_screen = "review"
         self.procedure_code = ""
         self._auto = AutoCapture()
         self._checking = False
@@ -106,16 +105,15 @@ class ScanScreen(KioskScreen):
 
     # ------------------------------------------------------------ navigation
 
-    def prepare(self, procedure_code: str = "", next_screen: str = "review", **_: Any) -> None:
+    def prepare(self, **_: Any) -> None:
         """Called on entry from the journey; returning from corner editing keeps everything."""
+        procedure = self.journeys.submit.procedure if self.journeys else None
+        procedure_code = procedure.code if procedure is not None else ""
         if not procedure_code or procedure_code == self.procedure_code:
             return
         self.reset()
         self.procedure_code = procedure_code
-        self.next_screen = next_screen
         lang = self.app.lang if self.app else "vi"
-        catalog = self.services.catalog if self.services else None
-        procedure = catalog.get(procedure_code) if catalog is not None else None
         docs = procedure.scannable_documents if procedure is not None else []
         self.procedure_name = procedure.name(lang) if procedure is not None else ""
         self.batch = ScanBatch([Paper(d.key, d.name_vi, d.required) for d in docs])
@@ -365,7 +363,7 @@ class ScanScreen(KioskScreen):
         self.busy = True
         self.progress = 0
         self.progress_text = self.app.tr["scan.saving"]
-        folder = self.visit.workdir() / "scan"
+        folder = self.journeys.submit.workdir() / "scan"
         proc = self.procedure_code
         run_in_background(
             self.batch.finish, folder, self._report_progress,
@@ -384,11 +382,9 @@ class ScanScreen(KioskScreen):
         if self.app is None:  # the app closed while the work ran
             return
         self.busy = False
-        self.visit.attachments.update(attachments)
-        suggestions = self.batch.suggestions()
-        if any(suggestions.values()):
-            self.visit.notes["scan_suggestions"] = suggestions
-        self.app.go_next_or_explain(self.next_screen)
+        # Field suggestions read on the papers go to the journey (journeys.submit.offer_suggestions) once
+        # kiosk.documents extracts them per form field.
+        self.journeys.submit.scanned(attachments)
 
     def _finish_failed(self, exc: BaseException) -> None:
         if self.app is None:  # the app closed while the work ran

@@ -1,10 +1,9 @@
-"""Ticket journey, step 3: the number, large — issued and printed off the UI thread.
+"""Ticket journey, step 3: the number, large — issued and printed by the ticket journey, off the UI thread.
 
-The ticket is issued (backend or this kiosk's block) and printed on a worker
-(:func:`screens.background.run_in_background`). The number is on screen as soon
-as it exists, with the people ahead, the estimated wait and where to go. If the
-print fails, the screen says so in plain Vietnamese, keeps the number and a QR
-on screen, and offers "In lại"; the ticket is recorded as not printed.
+The number is on screen as soon as the ticket exists, with the people ahead, the estimated wait
+and where to go. If the print fails, the screen says so in plain Vietnamese, keeps the number and a
+QR on screen, and offers "In lại" (the same ticket); the ticket is recorded as not printed. The
+screen only renders :class:`kiosk.journeys.TicketPart` and forwards "In lại" and "Xong".
 """
 
 from __future__ import annotations
@@ -16,8 +15,7 @@ from typing import Any
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from kiosk.printing import PrintOutcome
-from kiosk.queue import print_ticket, priority_name, qr_payload
-from screens.background import run_in_background
+from kiosk.queue import priority_name, qr_payload
 from screens.base import KioskScreen, load_kv
 
 log = logging.getLogger(__name__)
@@ -57,66 +55,29 @@ class TicketIssuedScreen(KioskScreen):
     outcome = ObjectProperty(None, allownone=True)
 
     def on_kv_post(self, base_widget: object) -> None:
-        self._job = 0
         self.app.bind(lang=self.relabel) if self.app else None
 
-    # -- flow ------------------------------------------------------------------
+    def on_journeys(self, _inst: object, journeys: Any) -> None:
+        journeys.ticket.watch(self.render)
 
-    def prepare(self, service: str = "", priority: str | None = None, **_params: Any) -> None:
-        self.reset()
-        if not service or self.services.queue is None:
-            self.state = "issue_failed"
-            self.relabel()
-            return
-        self.state = "issuing"
-        self.relabel()
-        job = self._job
-        run_in_background(
-            self.services.queue.issue, service, priority,
-            on_result=lambda t: self._issued(job, t), on_error=lambda e: self._issue_failed(job, e),
-        )
+    def prepare(self, **_params: Any) -> None:
+        self.render()
 
-    def _issued(self, job: int, ticket: Any) -> None:
-        if job != self._job:
-            return  # the visit ended meanwhile
-        self.visit.ticket = ticket
-        self.show(ticket)
-        self._print()
-
-    def _issue_failed(self, job: int, error: BaseException) -> None:
-        if job != self._job:
-            return
-        log.warning("no ticket issued: %s", error)
-        self.state = "issue_failed"
+    def render(self) -> None:
+        """Show the ticket journey's state (called on every change of it)."""
+        part = self.visit.ticket
+        if part.ticket is not None and part.ticket is not self.ticket:
+            self.show(part.ticket)
+        elif part.ticket is None:
+            self.reset()
+        self.outcome = part.outcome
+        self.state = "idle" if part.state == "choosing" else part.state
         self.relabel()
 
-    def _print(self) -> None:
-        self.state = "printing"
-        self.relabel()
-        job, s = self._job, self.services
-        run_in_background(
-            print_ticket, self.ticket, s.config, s.printer, s.queue,
-            on_result=lambda outcome: self._printed(job, outcome),
-            on_error=lambda e: self._printed(job, PrintOutcome(False, error_kind="io", error=str(e))),
-        )
-
-    def _printed(self, job: int, outcome: PrintOutcome) -> None:
-        if job != self._job:
-            return
-        self.outcome = outcome
-        self.state = "printed" if outcome.printed else "print_failed"
-        self.relabel()
-        if outcome.printed:
-            voice = self.services.voice
-            if voice is not None:
-                try:
-                    voice.chime()
-                except Exception:
-                    log.exception("chime failed")
+    # -- touches ---------------------------------------------------------------
 
     def reprint(self) -> None:
-        if self.ticket is not None and self.state == "print_failed":
-            self._print()
+        self.journeys.ticket.reprint()
 
     def done(self) -> None:
         self.app.finish_visit()
@@ -159,7 +120,6 @@ class TicketIssuedScreen(KioskScreen):
         self.status_text, self.status_kind = texts.get(self.state, ("", "info"))
 
     def reset(self) -> None:
-        self._job = getattr(self, "_job", 0) + 1
         self.state = "idle"
         self.ticket = None
         self.outcome = None

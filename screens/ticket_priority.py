@@ -1,9 +1,9 @@
 """Ticket journey, step 2: "Bạn thuộc diện ưu tiên?" — one tap on a category (or "no") prints.
 
 Categories come from ``[queue] priority_categories``. When the citizen's ID card was
-read earlier in the visit and they are at least ``priority_age``, "elderly" is
-highlighted and explained. Choosing a priority turns large text on when
-``[accessibility] large_text_for_priority`` says so.
+read earlier in the visit and they are at least ``priority_age``, the ticket journey suggests
+"elderly": it is highlighted and explained. Choosing a priority turns large text on (the app, when
+``[accessibility] large_text_for_priority`` says so).
 """
 
 from __future__ import annotations
@@ -65,8 +65,7 @@ class TicketPriorityScreen(KioskScreen):
                 svc = self.services.config.service(self.service_code)
                 name = svc.name_vi if lang == "vi" else svc.name_en
                 self.service_label = app.tr("ticket.priority.service", service=f"{svc.code} · {name}") if app else name
-                queue = self.services.queue
-                if app and queue is not None and not queue.is_open(svc.code):
+                if app and self.journeys and not self.journeys.ticket.is_open():
                     self.closed_text = app.tr("ticket.issued.closed", opens=svc.opens, closes=svc.closes)
             except KeyError:
                 self.service_label = ""
@@ -75,26 +74,19 @@ class TicketPriorityScreen(KioskScreen):
         else:
             self.suggestion_text = ""
 
-    def prepare(self, service: str = "", **_params: Any) -> None:
-        self.service_code = service or (self.visit.service_code or "")
-        self.busy = False
-        queue = self.services.queue
-        self.suggestion = (queue.suggested_priority(self.visit.identity) if queue else None) or ""
+    def prepare(self, **_params: Any) -> None:
+        part = self.visit.ticket
+        self.service_code = part.service_code or ""
+        self.suggestion = part.suggestion or ""
+        self.busy = self.journeys.ticket.busy if self.journeys else False
         self.relabel()
 
     def on_pre_enter(self, *args: object) -> None:
         self.relabel()
 
     def choose(self, priority: str | None) -> None:
-        """Issue and print at once: the citizen made their last choice."""
-        if self.busy:
-            return  # a second tap must not take a second ticket
-        self.busy = True
-        self.visit.priority = priority
-        acc = self.services.config.accessibility
-        if priority and acc.large_text_for_priority and not self.app.large_text:
-            self.app.toggle_large_text()
-        self.app.go_next_or_explain("ticket_issued", service=self.service_code, priority=priority)
+        """Issue and print at once (the journey takes no second ticket for a second tap)."""
+        self.journeys.ticket.choose_priority(priority)
 
     def reset(self) -> None:
         self.service_code = ""

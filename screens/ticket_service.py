@@ -45,9 +45,7 @@ class TicketServiceScreen(KioskScreen):
         self.relabel()
 
     def choose(self, code: str) -> None:
-        self.visit.journey = "ticket"
-        self.visit.service_code = code
-        self.app.go_next_or_explain("ticket_priority", service=code)
+        self.journeys.ticket.choose_service(code)
 
 
 _ICONS = {"family": "human-male-female", "stamp": "certificate", "house": "home-modern", "shop": "store", "id": "account-card-details"}

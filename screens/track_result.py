@@ -23,8 +23,9 @@ class TrackResultScreen(KioskScreen):
     received_text = StringProperty("")
     appointment_text = StringProperty("")
 
-    def prepare(self, **params: Any) -> None:
-        self.result = params.get("result")
+    def prepare(self, result: Any = None, **_params: Any) -> None:
+        """The track journey's result (a scene may hand one to show)."""
+        self.result = result or self.journeys.track.result
 
     def on_result(self, _inst: Any, result: Any) -> None:
         self.received_text = _when(result.received_at) if result else ""
@@ -38,12 +39,10 @@ class TrackResultScreen(KioskScreen):
             box.add_widget(KLabel(text=text))
 
     def rate(self) -> None:
-        code = self.result.code if self.result else None
-        self.app.go("rate", dossier_code=code)
+        self.journeys.track.rate()
 
     def again(self) -> None:
-        self.result = None
-        self.app.go("track", remember=False)
+        self.journeys.track.again()
 
     def reset(self) -> None:
         self.result = None

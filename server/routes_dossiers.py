@@ -66,7 +66,7 @@ def _parse_meta(raw: str) -> api.DossierIn:
         raise unprocessable(field_errors(e.errors(), prefix=("meta",))) from None
 
 
-def _create(s: Session, dossier: api.DossierIn, staged: list[StagedFile], kiosk: KioskIdentity,
+def _create(s: Session, dossier: api.DossierIn, meta_json: str, staged: list[StagedFile], kiosk: KioskIdentity,
             cfg: ServerSettings, idempotency_key: str, fp: str) -> api.DossierReceipt:
     """The one transaction: code from the daily sequence, dossier, files, first event; the receipt before commit."""
     received = cfg.local_now()
@@ -78,7 +78,7 @@ def _create(s: Session, dossier: api.DossierIn, staged: list[StagedFile], kiosk:
         code=codes.dossier_code(kiosk.unit_id, day, seq), secret=codes.new_secret(),
         department_id=kiosk.department_id, kiosk_id=kiosk.kiosk_id,
         procedure_code=dossier.procedure_code, procedure_name=dossier.procedure_name,
-        meta=json.loads(dossier.model_dump_json()), status="received", received_at=received,
+        meta=json.loads(meta_json), status="received", received_at=received,
         appointment_at=appointment(received, dossier, cfg.calendar_file), idempotency_key=idempotency_key,
         fingerprint=fp,
     )
@@ -129,7 +129,8 @@ def submit_dossier(
         if missing:
             raise unprocessable([{"field": f"meta.documents[{i}].files", "message": f"no uploaded file {n!r}"}
                                  for i, n in missing])
-        fp = deps.fingerprint(dossier.model_dump_json(), *[f"{sf.name}:{sf.sha256}" for sf in staged])
+        meta_json = dossier.model_dump_json()  # once: fingerprinted and stored
+        fp = deps.fingerprint(meta_json, *[f"{sf.name}:{sf.sha256}" for sf in staged])
         with db.read() as s:
             old = _existing(s, kiosk.kiosk_id, idempotency_key)
             if old is not None:
@@ -143,7 +144,7 @@ def submit_dossier(
                         created.append(sf.sha256)
                 try:
                     with db.write() as s:
-                        receipt = _create(s, dossier, staged, kiosk, cfg, idempotency_key, fp)
+                        receipt = _create(s, dossier, meta_json, staged, kiosk, cfg, idempotency_key, fp)
                     done = True
                     return receipt
                 except IntegrityError:  # the same key raced in from a resend: answer as a replay

@@ -49,7 +49,7 @@ def test_birth_declaration_is_received_and_the_receipt_printed(kiosk_config, ser
         identity = parse_payload(PAYLOAD)
         form = FormState.start(proc.form, identity)
         form.update(BIRTH)
-        sub = submit(services, proc, form, identity, attachments=_scan(tmp_path), workdir=tmp_path / "visit", wait_s=10)
+        sub = submit(services, proc, form, attachments=_scan(tmp_path), workdir=tmp_path / "visit", wait_s=10)
         assert sub.status == "acknowledged"
         assert DOSSIER_CODE_RE.match(sub.code)
         assert sub.code.startswith(kiosk_config.kiosk.receiving_unit_id)
@@ -79,7 +79,7 @@ def test_backend_down_gives_a_provisional_receipt_then_the_outbox_sends_it(kiosk
         identity = parse_payload(PAYLOAD)
         form = FormState.start(proc.form, identity)
         form.update({"dien_thoai": "0912345678", "dia_chi_moi": "Số 5 ngõ 7 phường Hải Vân", "thoi_han": 12})
-        sub = submit(services, proc, form, identity, workdir=tmp_path / "visit", wait_s=1)
+        sub = submit(services, proc, form, workdir=tmp_path / "visit", wait_s=1)
         assert sub.status == "queued"
         assert sub.code is None and len(sub.receipt.provisional_ref) == 8
         assert sub.receipt.appointment_at == workdays.appointment(sub.receipt.received_at, 3, services.catalog.calendar)
@@ -97,7 +97,7 @@ def test_an_incomplete_form_is_refused_before_anything_is_stored(kiosk_config, p
         proc = services.catalog["1.001193"]
         form = FormState.start(proc.form, parse_payload(PAYLOAD))
         with pytest.raises(DeclarationInvalid) as e:
-            submit(services, proc, form, None, workdir=tmp_path / "v")
+            submit(services, proc, form, workdir=tmp_path / "v")
         assert "tre_ho_ten" in e.value.errors
         assert e.value.message("vi").startswith("Tờ khai còn mục")
         assert services.outbox.count_pending() == 0
@@ -117,8 +117,46 @@ def test_printer_failure_is_recorded_not_raised(kiosk_config, server, tmp_path, 
         identity = parse_payload(PAYLOAD)
         form = FormState.start(proc.form, identity)
         form.update({"ten_van_ban": "Giấy ủy quyền"})
-        sub = submit(services, proc, form, identity, workdir=tmp_path / "v", wait_s=10)
+        sub = submit(services, proc, form, workdir=tmp_path / "v", wait_s=10)
         assert sub.status == "acknowledged"
         assert not sub.printed and sub.print_error
+    finally:
+        services.close()
+
+
+def test_applicant_from_the_form_no_appointment_sent_and_metadata_serialised_once(
+    kiosk_config, server, printer, tmp_path, monkeypatch
+):
+    """The kiosk serialises the dossier's metadata once (the outbox stores it, the sender posts that text);
+    the server once more for its fingerprint and row — two in all, where there were four."""
+    from kiosk import api
+    from kiosk.declarations.submission import applicant_of
+
+    dumps: list[str] = []
+    original = api.DossierIn.model_dump_json
+
+    def counting(self, *args, **kwargs):  # a spy: the real method runs
+        dumps.append(self.procedure_code)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(api.DossierIn, "model_dump_json", counting)
+    services = _services(kiosk_config, server.url, printer)
+    try:
+        proc = services.catalog["1.004222"]
+        identity = parse_payload(PAYLOAD)
+        form = FormState.start(proc.form, identity)
+        form.update({"dien_thoai": "0912 345 678", "dia_chi_moi": "Số 5 ngõ 7, phường Hải Vân"})
+        applicant = applicant_of(proc, form)
+        assert (applicant.full_name, applicant.id_number) == (form.get("ho_ten"), "036089001234")
+        assert applicant.phone == "0912345678" and applicant.date_of_birth.isoformat() == "1989-03-15"
+        sub = submit(services, proc, form, workdir=tmp_path / "v", wait_s=10, print_slip=False)
+        assert sub.status == "acknowledged"
+        assert dumps == ["1.004222", "1.004222"]
+        from server.models import Dossier
+
+        with server.app.state.sessions() as s:
+            stored = s.query(Dossier).one().meta
+        assert stored["appointment_at"] is None  # the server made the appointment, the kiosk sent none
+        assert stored["applicant"]["full_name"] == form.get("ho_ten") == sub.receipt.applicant_name
     finally:
         services.close()

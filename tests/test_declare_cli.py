@@ -64,3 +64,9 @@ def test_declare_queues_when_the_backend_is_down(env, tmp_path, capsys):
     code = main(["declare", "--procedure", "2.000884", "--answers", answers, "--identity-text", PAYLOAD, "--json", "--wait", "1"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and out["status"] == "queued" and out["code"] is None and out["provisional_ref"]
+
+
+def test_declare_refuses_to_change_what_the_card_says(env, tmp_path, capsys):
+    answers = _answers(tmp_path, {"ho_ten": "Người Khác", "dien_thoai": "0912345678"})
+    code = main(["declare", "--procedure", "1.004222", "--answers", answers, "--identity-text", PAYLOAD, "--check"])
+    assert code == 2 and "ho_ten is read from the ID card" in capsys.readouterr().err

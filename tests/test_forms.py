@@ -123,3 +123,19 @@ def test_every_shipped_form_declares_at_least_20_percent_fewer_fields(catalog, i
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)))
 def test_dates_round_trip(d):
     assert parse_date(format_date(d)) == d
+
+
+def test_the_cards_values_are_locked_and_a_new_identity_keeps_what_was_typed(catalog, identity):
+    from kiosk.declarations.forms import FieldLocked
+    from kiosk.identity.payload import identity_from_manual
+
+    form = FormState.start(catalog["1.004222"].form, identity, today=TODAY)
+    assert form.locked("ho_ten") and form.locked("gioi_tinh") and not form.locked("dien_thoai")
+    with pytest.raises(FieldLocked):
+        form.set("ho_ten", "Nguyễn Văn Ân")
+    form.set("ho_ten", "Nguyễn Văn An")  # the same value is no change
+    form.update({"so_dinh_danh": "036089001234", "dien_thoai": "0912345678"})
+    other = form.restarted(identity_from_manual("001090001234", "Lê Thị Hoa", "01/02/1990"))
+    assert other.get("ho_ten") == "Lê Thị Hoa" and other.locked("ho_ten")
+    assert other.get("dien_thoai") == "0912345678" and other.sources["dien_thoai"] == "typed"
+    assert other.identity is not identity

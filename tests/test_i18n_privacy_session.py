@@ -44,14 +44,16 @@ def test_log_filter_masks_arguments(caplog):
 def test_wipe_clears_everything_and_deletes_files(tmp_path):
     v = Visit(_base_dir=tmp_path)
     v.identity = object()
-    v.form_values["ho_ten"] = "Nguyễn Văn An"
+    v.submit.procedure_code = "1.001193"
     wd = v.workdir()
     page = wd / "page1.jpg"
     page.write_bytes(b"x")
-    v.attachments["giay_chung_sinh"] = Attachment("giay_chung_sinh", [page])
-    old_id = v.visit_id
+    v.submit.attachments["giay_chung_sinh"] = Attachment("giay_chung_sinh", [page])
+    v.ticket.service_code = "A"
+    old_id, old_part = v.visit_id, v.submit
     assert not v.is_empty()
     v.wipe()
     assert v.is_empty()
+    assert v.submit is not old_part  # a result for the old visit finds its part gone
     assert not wd.exists()
     assert v.visit_id != old_id

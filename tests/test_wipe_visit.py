@@ -62,7 +62,7 @@ def _capture_page(visit, identity: CitizenIdentity) -> Path:
     path = folder / "page-1.png"
     page.save(path)
     (folder / "page-1.txt").write_text(f"{identity.full_name} {identity.id_number}", encoding="utf-8")
-    visit.attachments["to_khai"] = Attachment("to_khai", pages=[path], text=(folder / "page-1.txt").read_text())
+    visit.submit.attachments["to_khai"] = Attachment("to_khai", pages=[path], text=(folder / "page-1.txt").read_text())
     return path
 
 
@@ -100,12 +100,14 @@ def test_nothing_of_the_citizen_remains_after_the_visit(services, kiosk_config, 
     del frame
 
     # The visit as the submit journey fills it.
+    from kiosk.declarations import FormState
+
     visit.journey = "submit"
     visit.identity = identity
-    visit.procedure_code = "1.004222"
-    visit.form_values.update(ho_ten=identity.full_name, so_dinh_danh=identity.id_number, noi_thuong_tru=identity.address)
+    visit.submit.procedure_code = "1.004222"
+    visit.submit.form = FormState.start(services.catalog["1.004222"].form, identity)
+    assert visit.submit.form.get("ho_ten") == identity.full_name
     page = _capture_page(visit, identity)
-    visit.notes["ocr"] = visit.attachments["to_khai"].text
     workdir = visit.workdir()
     log = logging.getLogger("kiosk.test_visit")
     # What careless code could log: the masking handlers must keep it out of the file.

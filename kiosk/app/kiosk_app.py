@@ -1,9 +1,11 @@
-"""The Kivy application: the composition root that wires services into screens.
+"""The Kivy application: the composition root that wires services and journeys into screens.
 
 Only this module (and ``screens/``) imports Kivy. It registers the bundled
 fonts, builds every screen of :mod:`screens.registry`, hands each the same
-:class:`~kiosk.services.container.Services`, and owns the visit-wide behaviour: language,
-large text / high contrast, navigation history and the idle wipe.
+:class:`~kiosk.services.container.Services` and :class:`~kiosk.journeys.Journeys`, and owns the
+visit-wide behaviour: language, large text / high contrast, the idle wipe — and the navigation,
+driven by the journeys through the flow table (:mod:`kiosk.journeys.flow`): a journey's step
+change shows that step's screen; "Quay lại" goes to the journey's previous step.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.base import paths
 from kiosk.base.i18n import Translator
+from kiosk.journeys import Journeys, step_of
 from kiosk.services import Services
 from screens import registry, widgets
+from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
 from screens.theme import HIGH_CONTRAST, NORMAL
 
@@ -74,6 +78,11 @@ class Sizes:
         )
 
 
+def run_on_worker(fn: Any, done: Any, failed: Any) -> None:
+    """The journeys' runner: blocking work on a worker, its outcome back on the UI thread."""
+    run_in_background(fn, on_result=done, on_error=failed)
+
+
 def register_fonts() -> None:
     """Replace Kivy's Roboto with the bundled Noto Sans (every Vietnamese letter)."""
     LabelBase.register(DEFAULT_FONT, fn_regular=str(paths.FONT_REGULAR), fn_bold=str(paths.FONT_BOLD))
@@ -99,7 +108,8 @@ class KioskApp(App):
 
     def __init__(self, services: Services, **kwargs: Any) -> None:
         self.services = services
-        self._history: list[str] = []
+        self.journeys = Journeys(services, run_on_worker, self._show_step)
+        self._history: list[str] = []  # screens outside the journeys (technician, corner editor)
         self._last_activity = time.monotonic()
         self._idle_dialog: Any = None
         self._idle_deadline: float | None = None
@@ -107,6 +117,7 @@ class KioskApp(App):
         ui = services.config.ui
         acc = services.config.accessibility
         self.lang = ui.default_language
+        self.journeys.set_language(self.lang)
         self.large_text = acc.large_text
         self.high_contrast = acc.high_contrast
 
@@ -166,6 +177,8 @@ class KioskApp(App):
     def on_lang(self, _inst: Any, value: str) -> None:
         self.tr = Translator(value)
         self.services.visit.language = value
+        if hasattr(self, "journeys"):
+            self.journeys.set_language(value)
 
     def on_large_text(self, *_args: Any) -> None:
         self._apply_window_size()
@@ -189,6 +202,7 @@ class KioskApp(App):
     def _make_screen(self, name: str) -> KioskScreen:
         screen: KioskScreen = registry.screen_class(name)(name=name)
         screen.services = self.services
+        screen.journeys = self.journeys
         self.sm.add_widget(screen)
         return screen
 
@@ -207,36 +221,54 @@ class KioskApp(App):
         return name in registry.SCREENS
 
     def go(self, name: str, remember: bool = True, **params: Any) -> None:
-        """Show screen ``name`` after calling its ``prepare(**params)``."""
+        """Show screen ``name`` after calling its ``prepare(**params)`` (screens outside the journeys' flow:
+        technician screens, the corner editor; scenes and tests)."""
         target = self.screen(name)
         target.prepare(**params)
         self._apply_priority_defaults()
         if remember and self.sm.current != name:
             self._history.append(self.sm.current)
+        self._set_current(name)
+
+    def _set_current(self, name: str) -> None:
+        """Switch screens; a switch still under way is finished first.
+
+        Kivy's ScreenManager stops an unfinished transition without ``on_leave`` / ``on_enter``, so a
+        screen left within the same frame it was shown (a journey taking two steps at once) would keep
+        its camera and timers running. Finishing it here gives every screen its leave."""
+        transition = self.sm.transition
+        if transition.is_active and self.sm.current != name:
+            screen_in, screen_out = transition.screen_in, transition.screen_out
+            transition.stop()
+            if screen_in is not None:
+                screen_in.dispatch("on_enter")
+            if screen_out is not None:
+                screen_out.dispatch("on_leave")
         self.sm.current = name
 
-    def go_next_or_explain(self, name: str, **params: Any) -> None:
-        """Go to ``name`` when this kiosk has that screen; otherwise say the step is unavailable."""
-        if self.has_screen(name):
-            self.go(name, **params)
-        else:
-            from screens.widgets import show_message
-
-            show_message(self.tr["app.title"], self.tr["common.error_generic"], kind="warn")
+    def _show_step(self, name: str) -> None:
+        """A journey moved to a step: show its screen (the flow table named it)."""
+        self.screen(name).prepare()
+        self._apply_priority_defaults()
+        self._history.clear()
+        self._set_current(name)
 
     def go_back(self) -> None:
-        if self._history:
+        """"Quay lại": the journey's previous step; home from its first step."""
+        if step_of(self.sm.current) is not None:
+            if not self.journeys.back():
+                self.go_home()
+        elif self._history:
             self.go(self._history.pop(), remember=False)
         else:
             self.go_home()
 
     def go_home(self) -> None:
         self._history.clear()
-        self.sm.current = "home"
+        self._set_current("home")
 
     def start_journey(self, journey: str) -> None:
-        self.services.visit.journey = journey
-        self.go(registry.JOURNEYS[journey])
+        self.journeys.start(journey)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ visit-wide settings
 
@@ -273,7 +305,7 @@ class KioskApp(App):
     def _apply_priority_defaults(self) -> None:
         """A priority visit (elderly, disability…) gets large text once; the citizen may turn it off."""
         visit = self.services.visit
-        if (visit.priority and self.services.config.accessibility.large_text_for_priority
+        if (visit.ticket.priority and self.services.config.accessibility.large_text_for_priority
                 and getattr(self, "_priority_text_for", None) != visit.visit_id):
             self._priority_text_for = visit.visit_id
             if not self.large_text:
@@ -285,6 +317,7 @@ class KioskApp(App):
     def finish_visit(self) -> None:
         """The citizen pressed "Kết thúc" (or the idle countdown ran out): wipe and go home."""
         self._close_idle_dialog()
+        self._last_activity = time.monotonic()  # the next citizen's idle time starts now
         self.services.visit.wipe()
         for screen in self.sm.screens:
             try:

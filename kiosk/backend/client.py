@@ -197,9 +197,11 @@ class BackendClient:
         return self._json("POST", f"/counters/{counter}/next", api.TicketOut, json=body.model_dump(mode="json"))
 
     def submit_dossier(
-        self, meta: api.DossierIn, files: Sequence[Path | str], idempotency_key: str
+        self, meta: api.DossierIn | str, files: Sequence[Path | str], idempotency_key: str
     ) -> api.DossierReceipt:
-        """Multipart upload: ``meta`` JSON + ``files``. Same key, same body → the same receipt, never a second dossier."""
+        """Multipart upload: ``meta`` JSON + ``files``. Same key, same body → the same receipt, never a second dossier.
+
+        ``meta`` may be the JSON text already made (the outbox sends what it stored, unchanged)."""
         handles = []
         try:
             parts = []
@@ -211,7 +213,7 @@ class BackendClient:
                 parts.append(("files", (p.name, fh, ctype)))
             return self._json(
                 "POST", "/dossiers", api.DossierReceipt,
-                data={"meta": meta.model_dump_json()},
+                data={"meta": meta if isinstance(meta, str) else meta.model_dump_json()},
                 files=parts,
                 headers={"Idempotency-Key": idempotency_key},
             )

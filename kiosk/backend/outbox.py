@@ -201,11 +201,10 @@ class Outbox:
                 return fresh["state"] if fresh is not None else "missing"
             row = fresh
             try:
-                if row["kind"] == "dossier":
-                    meta = api.DossierIn.model_validate_json(row["payload"])
+                if row["kind"] == "dossier":  # the metadata goes as stored: serialised once, at submit_dossier
                     folder = self.files_root / row["id"]
                     paths = [folder / f["name"] for f in json.loads(row["files"])]
-                    receipt: Any = self.client.submit_dossier(meta, paths, row["idempotency_key"])
+                    receipt: Any = self.client.submit_dossier(row["payload"], paths, row["idempotency_key"])
                 else:
                     rating = api.RatingIn.model_validate_json(row["payload"])
                     receipt = self.client.post_rating(rating, row["idempotency_key"])

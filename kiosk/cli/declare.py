@@ -3,7 +3,8 @@
     kiosk declare --procedure 1.001193 --answers answers.json --identity-text "0360…|…" --json
 
 ``answers.json`` maps form field keys to values (dates ``dd/mm/yyyy`` or ISO). Fields the
-ID card fills (``--identity-text`` is the card's QR text) need not be given. Exit 0 when the
+ID card fills (``--identity-text`` is the card's QR text) need not be given, and cannot be changed
+(the card's values are locked, as on the screen). Exit 0 when the
 dossier was received or queued in the outbox, 2 for a bad procedure, answers or card text.
 """
 
@@ -57,7 +58,7 @@ def _answers(path: str) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.declarations.catalog import load_catalog
-    from kiosk.declarations.forms import FormState
+    from kiosk.declarations.forms import FieldLocked, FormState
     from kiosk.declarations.procedure import CatalogError
     from kiosk.declarations.submission import (
         DeclarationError,
@@ -84,7 +85,10 @@ def run(args: argparse.Namespace) -> int:
     if procedure is None:
         raise UsageError(f"unknown procedure {args.procedure!r}; known: {', '.join(p.code for p in catalog)}")
     form = FormState.start(procedure.form, identity)
-    unknown = form.update(answers)
+    try:
+        unknown = form.update(answers)
+    except FieldLocked as e:
+        raise UsageError(f"{args.answers}: {e.key} is read from the ID card and cannot be changed") from None
     if unknown:
         raise UsageError(f"{args.answers}: not fields of {procedure.code}: {', '.join(sorted(unknown))}")
     errors = form.check_all()
@@ -105,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="kiosk-declare-"))
     try:
         services.catalog = catalog
-        sub = submit(services, procedure, form, identity, workdir=workdir, wait_s=args.wait, lang=args.lang, print_slip=args.print_slip)
+        sub = submit(services, procedure, form, workdir=workdir, wait_s=args.wait, lang=args.lang, print_slip=args.print_slip)
         if args.receipt_png:
             sub.slip.save(args.receipt_png)
         if args.receipt_pdf:

@@ -14,6 +14,7 @@ models and the calendar) and the CLI do not pay for Pillow or numpy they do not 
 from kiosk.base.lazy import lazy_names
 from kiosk.declarations.forms import (
     FieldError,
+    FieldLocked,
     FormState,
     check_value,
     format_date,
@@ -59,7 +60,7 @@ _SUBMISSION_NAMES = ("DeclarationError", "DeclarationInvalid", "Submission", "pr
 __getattr__ = lazy_names(__name__, {_catalog: _CATALOG_NAMES, _receipt: _RECEIPT_NAMES, _submission: _SUBMISSION_NAMES})
 
 __all__ = [
-    "DEFAULT_CALENDAR", "PREFILL_SOURCES", "CatalogError", "Document", "FieldError", "FormField", "FormSchema",
+    "DEFAULT_CALENDAR", "PREFILL_SOURCES", "CatalogError", "Document", "FieldError", "FieldLocked", "FormField", "FormSchema",
     "FormState", "LegalTime", "Procedure", "WorkCalendar", "appointment", "check_value", "format_date", "parse_date",
     *_CATALOG_NAMES, *_RECEIPT_NAMES, *_SUBMISSION_NAMES,
 ]

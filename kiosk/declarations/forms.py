@@ -8,6 +8,11 @@ prefill benchmark share it. Values are held as the text the citizen sees
 Each value remembers its source — ``identity`` (read from the ID card), ``default``
 (the form's usual answer) or ``typed`` — so the kiosk can report how many fields
 the citizen had to declare (Decision 468/QĐ-TTg: ≥ 20% fewer fields to declare).
+
+A value taken from the ID card is **locked** (:meth:`FormState.locked`): the form shows it as
+"Lấy từ thẻ căn cước" and :meth:`FormState.set` refuses to change it, so the card's data and the
+form can never disagree and the dossier's applicant is built from the form alone
+(docs/ARCHITECTURE.md, "Journeys": the applicant rule).
 """
 
 from __future__ import annotations
@@ -15,17 +20,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kiosk.base import text_rules
 from kiosk.base.i18n import Translator
 from kiosk.declarations.procedure import FormField, FormSchema
+
+if TYPE_CHECKING:
+    from kiosk.identity.payload import CitizenIdentity
 
 Source = Literal["identity", "default", "typed", "empty"]
 
 PHONE_RE = re.compile(r"^(\+84|0)[0-9]{9,10}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
 DATE_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+
+
+class FieldLocked(ValueError):
+    """A value read from the ID card cannot be changed on the form."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"{key} comes from the ID card and cannot be changed")
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -162,35 +178,50 @@ class PrefillReport:
 
 @dataclass
 class FormState:
-    """One declaration being filled."""
+    """One declaration being filled, started from the identity it belongs to (or none)."""
 
     schema: FormSchema
     values: dict[str, str] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     today: date | None = None
+    identity: CitizenIdentity | None = field(default=None, repr=False)
 
     @classmethod
-    def start(cls, schema: FormSchema, identity: Any = None, today: date | None = None) -> FormState:
-        """A new form with defaults and everything the ID card already says."""
-        state = cls(schema=schema, today=today)
+    def start(cls, schema: FormSchema, identity: CitizenIdentity | None = None, today: date | None = None) -> FormState:
+        """A new form with defaults and everything the ID card already says (those values locked)."""
+        state = cls(schema=schema, today=today, identity=identity)
         for f in schema.fields:
             value, source = "", "empty"
             if f.prefill:
                 value = identity_value(f.prefill, identity, today)
-                source = "identity" if value else "empty"
+                source = ("identity" if f.prefill.startswith("identity.") else "default") if value else "empty"
             if not value and f.default is not None:
                 value, source = f.default, "default"
             state.values[f.key] = value
             state.sources[f.key] = source  # type: ignore[assignment]
         return state
 
+    def restarted(self, identity: CitizenIdentity | None) -> FormState:
+        """The same form for another identity: the card's fields anew, what was typed kept."""
+        fresh = FormState.start(self.schema, identity, self.today)
+        for key, source in self.sources.items():
+            if source == "typed" and not fresh.locked(key):
+                fresh.values[key], fresh.sources[key] = self.values[key], "typed"
+        return fresh
+
     # ------------------------------------------------------------ values
 
+    def locked(self, key: str) -> bool:
+        """True for a value read from the ID card: shown, never edited."""
+        return self.sources.get(key) == "identity"
+
     def set(self, key: str, value: str) -> None:
-        """The citizen changed a value: it now counts as typed (unless unchanged)."""
+        """The citizen changed a value: it now counts as typed (unless unchanged). FieldLocked for a card value."""
         self.schema.field(key)  # KeyError for an unknown field
         if self.values.get(key, "") == value:
             return
+        if self.locked(key):
+            raise FieldLocked(key)
         self.values[key] = value
         self.sources[key] = "typed" if value.strip() else "empty"
 
@@ -198,7 +229,9 @@ class FormState:
         return self.values.get(key, "")
 
     def update(self, answers: dict[str, Any]) -> list[str]:
-        """Apply answers (e.g. from a JSON file); returns keys that are not fields of this form."""
+        """Apply answers (e.g. from a JSON file); returns keys that are not fields of this form.
+
+        An answer that contradicts the ID card raises :class:`FieldLocked` (the same answer is accepted)."""
         unknown = []
         for key, value in answers.items():
             try:

@@ -22,7 +22,7 @@ from PIL import Image
 from kiosk import api
 from kiosk.base.i18n import Translator
 from kiosk.declarations import receipt, workdays
-from kiosk.declarations.forms import FieldError, FormState
+from kiosk.declarations.forms import FieldError, FormState, identity_value, parse_date
 from kiosk.declarations.procedure import Procedure
 from kiosk.printing.printer import print_slip
 
@@ -79,30 +79,42 @@ def kiosk_now(config: Any) -> datetime:
     return datetime.now(ZoneInfo(config.kiosk.timezone))
 
 
-def applicant_of(procedure: Procedure, form: FormState, identity: Any) -> api.Applicant:
-    """The dossier's owner: the ID card first, the form for what the card lacks (phone, email)."""
+def applicant_of(procedure: Procedure, form: FormState) -> api.Applicant:
+    """The dossier's owner, read from the form — its one source.
 
-    def first(ftype: str | None = None, prefill: str | None = None) -> str:
+    The ID card's values on the form are locked copies of the card (``FormState.locked``), so what
+    the citizen saw on the form is what the dossier and the receipt carry. What the form does not
+    ask (a birth date on a form without one) comes from the identity the form was started from.
+    """
+
+    def value(ftype: str | None = None, prefill: str | None = None) -> str:
         for f in procedure.form.fields:
             if (ftype and f.type == ftype) or (prefill and f.prefill == prefill):
-                value = form.get(f.key).strip()
-                if value and form.visible(f):
-                    return value
-        return ""
+                text = form.get(f.key).strip()
+                if text and form.visible(f):
+                    return text
+        return identity_value(prefill, form.identity).strip() if prefill else ""
 
-    name = getattr(identity, "full_name", "") or first(prefill="identity.full_name")
-    number = getattr(identity, "id_number", "") or first(prefill="identity.id_number").replace(" ", "")
-    address = getattr(identity, "address", "") or first(prefill="identity.address")
-    dob = getattr(identity, "date_of_birth", None)
-    phone = "".join(ch for ch in first(ftype="phone") if ch.isdigit() or ch == "+")
+    number = value(prefill="identity.id_number").replace(" ", "").replace(".", "")
+    dob = parse_date(value(prefill="identity.date_of_birth"))
+    phone = "".join(ch for ch in value(ftype="phone") if ch.isdigit() or ch == "+")
     return api.Applicant(
-        full_name=name or "—",
+        full_name=value(prefill="identity.full_name") or "—",
         id_number=number if len(number) in (9, 12) and number.isdigit() else "",
         date_of_birth=dob,
-        address=address[:500],
+        address=value(prefill="identity.address")[:500],
         phone=phone[:20],
-        email=first(ftype="email")[:200],
+        email=value(ftype="email")[:200],
     )
+
+
+def expected_appointment(accepted_at: datetime, procedure: Procedure, calendar: workdays.WorkCalendar) -> datetime:
+    """The appointment a queued dossier's provisional receipt promises: the server's rule, applied here.
+
+    The server computes the real one when the dossier arrives (``server/appointments.py`` calls the
+    same :func:`kiosk.declarations.workdays.appointment`); an acknowledged receipt prints the server's.
+    """
+    return workdays.appointment(accepted_at, procedure.rule, calendar)
 
 
 def received_documents(procedure: Procedure, attachments: dict[str, Any], lang: str = "vi") -> list[receipt.ReceivedDocument]:
@@ -150,13 +162,12 @@ def build_meta(
     config: Any,
     procedure: Procedure,
     form: FormState,
-    identity: Any,
     by_doc: dict[str, list[str]],
     accepted_at: datetime,
-    appointment_at: datetime,
     attachments: dict[str, Any],
 ) -> api.DossierIn:
-    applicant = applicant_of(procedure, form, identity)
+    """The dossier's metadata (no appointment: the server sets it)."""
+    applicant = applicant_of(procedure, form)
     documents = []
     for d in procedure.documents:
         if d.from_form or d.key in attachments or (d.required and not d.skippable):
@@ -173,14 +184,16 @@ def build_meta(
         documents=documents,
         sets=procedure.sets,
         rule=api.ProcessingRule(working_days=procedure.legal_time.working_days, cutoff=procedure.legal_time.cutoff),
-        appointment_at=appointment_at,
         accepted_at=accepted_at,
         collect="counter",
         fee=procedure.fee.amount,
     )
 
 
-def receipt_data(config: Any, procedure: Procedure, meta: api.DossierIn, docs: list[receipt.ReceivedDocument], lang: str = "vi") -> receipt.ReceiptData:
+def receipt_data(
+    config: Any, procedure: Procedure, meta: api.DossierIn, docs: list[receipt.ReceivedDocument],
+    received_at: datetime, appointment_at: datetime, lang: str = "vi",
+) -> receipt.ReceiptData:
     k = config.kiosk
     return receipt.ReceiptData(
         superior_body=k.superior_body,
@@ -193,8 +206,8 @@ def receipt_data(config: Any, procedure: Procedure, meta: api.DossierIn, docs: l
         applicant_phone=meta.applicant.phone,
         documents=docs,
         legal_time=procedure.legal_time.text(lang),
-        received_at=meta.accepted_at or kiosk_now(config),
-        appointment_at=meta.appointment_at or kiosk_now(config),
+        received_at=received_at,
+        appointment_at=appointment_at,
         collect_at=procedure.where(lang) or k.department,
         kiosk_id=k.id,
         fee=procedure.fee.text(lang),
@@ -215,7 +228,6 @@ def submit(
     services: Any,
     procedure: Procedure,
     form: FormState,
-    identity: Any,
     attachments: dict[str, Any] | None = None,
     workdir: Path | None = None,
     wait_s: float = 8.0,
@@ -223,7 +235,12 @@ def submit(
     print_slip: bool = True,
     now: datetime | None = None,
 ) -> Submission:
-    """Validate, store in the outbox (send for up to ``wait_s``), make the receipt, print it."""
+    """Validate, store in the outbox (send for up to ``wait_s``), make the receipt, print it.
+
+    The applicant comes from ``form`` alone (:func:`applicant_of`); the metadata is built once and
+    serialised once, by the outbox; the appointment is the server's, or for a queued dossier
+    :func:`expected_appointment`.
+    """
     validate(form)
     if services.outbox is None:
         raise DeclarationError("no_outbox")
@@ -231,8 +248,6 @@ def submit(
     attachments = attachments or {}
     workdir = Path(workdir or services.visit.workdir())
     accepted_at = now or kiosk_now(config)
-    calendar = getattr(services.catalog, "calendar", workdays.DEFAULT_CALENDAR)
-    expected = workdays.appointment(accepted_at, procedure.rule, calendar)
 
     docs = received_documents(procedure, attachments, lang)
     signed = Translator("vi")("declare.signed_note", time=accepted_at.strftime("%H:%M ngày %d/%m/%Y"), kiosk=config.kiosk.id)
@@ -243,17 +258,18 @@ def submit(
     stage = workdir / "dossier"
     declaration_pdf = receipt.save_pdf(pages, stage / DECLARATION_FILE)
     files, by_doc = _stage_files(procedure, attachments, declaration_pdf, stage)
-    meta = build_meta(config, procedure, form, identity, by_doc, accepted_at, expected, attachments)
+    meta = build_meta(config, procedure, form, by_doc, accepted_at, attachments)
 
     result = services.outbox.submit_dossier(meta, files, wait_s=wait_s)
-    data = receipt_data(config, procedure, meta, docs, lang)
     if result.status == "acknowledged" and isinstance(result.receipt, api.DossierReceipt):
         r = result.receipt
         tz = ZoneInfo(config.kiosk.timezone)
+        data = receipt_data(config, procedure, meta, docs, _local(r.received_at, tz), _local(r.appointment_at, tz), lang)
         data.code, data.secret = r.code, r.secret
-        data.received_at = _local(r.received_at, tz)
-        data.appointment_at = _local(r.appointment_at, tz)
     else:
+        calendar = getattr(services.catalog, "calendar", workdays.DEFAULT_CALENDAR)
+        expected = expected_appointment(accepted_at, procedure, calendar)
+        data = receipt_data(config, procedure, meta, docs, accepted_at, expected, lang)
         data.provisional_ref = result.item_id[:8].upper()
     log.info("declaration %s for %s: %s", result.item_id[:8], procedure.code, result.status)
 

@@ -1,8 +1,14 @@
 """One citizen's visit: what they told the kiosk, from the first touch to "Kết thúc".
 
-A visit holds personal data only as long as it must: :meth:`Visit.wipe` clears
-every field and deletes the visit's own temporary files (captured images not
-yet handed to the outbox). The app calls it on finish and on the idle timeout.
+The visit is typed: what is shared by every journey (language, the ID card read) sits on
+:class:`Visit` itself, and each journey keeps its own part (:class:`TicketPart`,
+:class:`SubmitPart`, :class:`TrackPart`, :class:`RatePart`), written only by that journey's
+controller (``kiosk/journeys/<journey>.py``). There is no bag of untyped keys.
+
+A visit holds personal data only as long as it must: :meth:`Visit.wipe` replaces every part
+with a new, empty one — so a result that arrives after the wipe finds its part gone and is
+dropped — and deletes the visit's own temporary files (captured images not yet handed to the
+outbox). The app calls it on finish and on the idle timeout.
 """
 
 from __future__ import annotations
@@ -14,11 +20,23 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from kiosk.aftercare.rating import RatingRef
+    from kiosk.aftercare.tracking import TrackingResult
+    from kiosk.declarations.forms import FieldError, FormState
+    from kiosk.declarations.submission import DeclarationError, Submission
+    from kiosk.identity.payload import CitizenIdentity
+    from kiosk.printing.printer import PrintOutcome
+    from kiosk.queue.tickets import Ticket
 
 from kiosk.base.privacy import forget_personal
 
 log = logging.getLogger(__name__)
+
+JourneyName = Literal["ticket", "submit", "track", "rate"]
+PrintState = Literal["idle", "printing", "printed", "print_failed"]
 
 
 @dataclass
@@ -31,6 +49,94 @@ class Attachment:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """A value read on a scanned paper that the form may offer for one field — never applied by itself.
+
+    The place for the documents' field extraction: ``SubmitPart.suggestions`` maps a form field key
+    to one of these; the form shows it and the citizen decides.
+    """
+
+    field: str
+    value: str
+    document_key: str
+    confidence: float | None = None
+
+
+@dataclass
+class JourneyPart:
+    """What every journey keeps: the step it is at and the steps before it (for "Quay lại")."""
+
+    step: str | None = None
+    history: list[str] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return self.step is None and not self.history
+
+
+@dataclass
+class TicketPart(JourneyPart):
+    """Ticket journey: service → priority → the ticket, issued and printed (or not)."""
+
+    service_code: str | None = None
+    suggestion: str | None = None  # priority suggested from the ID card (elderly)
+    priority: str | None = None
+    state: Literal["choosing", "issuing", "printing", "printed", "print_failed", "issue_failed"] = "choosing"
+    ticket: Ticket | None = None
+    outcome: PrintOutcome | None = None
+
+    def is_empty(self) -> bool:
+        return super().is_empty() and self.service_code is None and self.priority is None and self.ticket is None
+
+
+@dataclass
+class SubmitPart(JourneyPart):
+    """Submit journey: procedure → form pages → papers → review → receipt. The identity is on the Visit."""
+
+    procedure_code: str | None = None
+    form: FormState | None = None
+    page: int = 0
+    errors: dict[str, FieldError] = field(default_factory=dict)  # of the page shown
+    attachments: dict[str, Attachment] = field(default_factory=dict)
+    suggestions: dict[str, Suggestion] = field(default_factory=dict)
+    consent: bool = False
+    state: Literal["filling", "submitting", "submitted"] = "filling"
+    error: DeclarationError | None = None  # why the last submission did not go through
+    submission: Submission | None = None
+    print_state: PrintState = "idle"
+
+    def is_empty(self) -> bool:
+        return (super().is_empty() and self.procedure_code is None and self.form is None and not self.attachments
+                and not self.suggestions and self.submission is None)
+
+
+@dataclass
+class TrackPart(JourneyPart):
+    """Track journey: the receipt's QR (or the typed code) → the dossier's status in plain words."""
+
+    state: Literal["waiting", "looking_up", "found"] = "waiting"
+    error: str = ""  # key of ``track.error.*``
+    result: TrackingResult | None = None
+
+    def is_empty(self) -> bool:
+        return super().is_empty() and self.result is None and not self.error
+
+
+@dataclass
+class RatePart(JourneyPart):
+    """Rate journey: a level, reasons when unsatisfied, sent through the outbox."""
+
+    ref: RatingRef | None = None
+    level: str = ""
+    reasons: list[str] = field(default_factory=list)
+    comment: str = ""
+    state: Literal["choosing", "sending", "sent"] = "choosing"
+    error: str = ""  # key of ``rate.error.*``, or a RatingError message key
+
+    def is_empty(self) -> bool:
+        return super().is_empty() and self.ref is None and not self.level and not self.reasons and not self.comment
+
+
 @dataclass
 class Visit:
     """Everything about the current citizen. Empty after :meth:`wipe`."""
@@ -38,18 +144,13 @@ class Visit:
     visit_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     started_at: datetime = field(default_factory=datetime.now)
     language: str = "vi"
-    identity: Any | None = None  # kiosk.identity.payload.CitizenIdentity once the card is read
-    journey: str | None = None  # "ticket" | "submit" | "track" | "rate"
-    service_code: str | None = None
-    priority: str | None = None
-    procedure_code: str | None = None
-    form_values: dict[str, Any] = field(default_factory=dict)
-    attachments: dict[str, Attachment] = field(default_factory=dict)
-    ticket: Any | None = None
-    receipt: Any | None = None
-    dossier_code: str | None = None
     large_text: bool = False
-    notes: dict[str, Any] = field(default_factory=dict)
+    identity: CitizenIdentity | None = None  # the ID card (or typed identity), for every journey of the visit
+    journey: JourneyName | None = None  # the journey the citizen is in now
+    ticket: TicketPart = field(default_factory=TicketPart)
+    submit: SubmitPart = field(default_factory=SubmitPart)
+    track: TrackPart = field(default_factory=TrackPart)
+    rate: RatePart = field(default_factory=RatePart)
     _workdir: Path | None = field(default=None, repr=False)
     _base_dir: Path | None = field(default=None, repr=False)
 
@@ -68,32 +169,16 @@ class Visit:
         return (
             self.identity is None
             and self.journey is None
-            and self.service_code is None
-            and self.priority is None
-            and self.procedure_code is None
-            and not self.form_values
-            and not self.attachments
-            and self.ticket is None
-            and self.receipt is None
-            and self.dossier_code is None
-            and not self.notes
+            and all(part.is_empty() for part in (self.ticket, self.submit, self.track, self.rate))
             and self._workdir is None
         )
 
     def wipe(self) -> None:
-        """Forget the visit: clear every field, delete its temp files, start a new visit id."""
+        """Forget the visit: new empty parts, temp files deleted, a new visit id."""
         workdir = self._workdir
-        for key in ("form_values", "notes"):
-            getattr(self, key).clear()
-        self.attachments.clear()
         self.identity = None
         self.journey = None
-        self.service_code = None
-        self.priority = None
-        self.procedure_code = None
-        self.ticket = None
-        self.receipt = None
-        self.dossier_code = None
+        self.ticket, self.submit, self.track, self.rate = TicketPart(), SubmitPart(), TrackPart(), RatePart()
         self.large_text = False
         self._workdir = None
         if workdir is not None:

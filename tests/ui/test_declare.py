@@ -1,5 +1,6 @@
 """The declaration journey in a real window, typed on the kiosk's own keyboard, submitted to the
-real reference server on loopback and printed on a loopback printer."""
+real reference server on loopback and printed on a loopback printer — and what the receipt prints
+is what the citizen saw on the form."""
 
 from __future__ import annotations
 
@@ -19,10 +20,9 @@ def declare_driver(make_driver, kiosk_config, printer, server):
     driver = make_driver(config=kiosk_config)
     from kiosk.identity.payload import parse_payload
 
-    visit = driver.app.services.visit
-    visit.journey = "submit"
-    visit.identity = parse_payload(CARD_QR)
-    driver.app.go("procedure_search")
+    driver.app.journeys.start("submit")
+    driver.app.journeys.submit.identified(parse_payload(CARD_QR))  # as the identify screen's "Đúng" does
+    driver.wait_screen("procedure_search")
     driver.pump(0.2)
     return driver
 
@@ -55,6 +55,16 @@ def _to_form(driver, query: str = "khai sinh") -> None:
     driver.wait_screen("procedure_detail")
     driver.tap("btn_start")
     driver.wait_screen("form")
+
+
+def _submit_and_print(driver):
+    """"Nộp hồ sơ" on the review → the receipt screen, printed; (screen, submission)."""
+    driver.tap("btn_submit")
+    driver.wait_screen("receipt", timeout=30)
+    screen = driver.app.screen("receipt")
+    driver.wait_for(lambda: screen.state in ("printed", "print_failed"), timeout=20, what="receipt printed")
+    assert screen.state == "printed"
+    return screen, screen.submission
 
 
 def test_errors_are_shown_in_vietnamese_next_to_the_fields(declare_driver, artifacts):
@@ -102,15 +112,14 @@ def test_birth_declaration_typed_on_screen_submitted_and_printed(declare_driver,
     fill(driver, "me_ho_ten", "Traafn Thij Binhf")
     assert driver.find("in_me_ho_ten").text == "Trần Thị Bình"
     driver.tap("btn_next")
-    if driver.app.current == "scan":  # issue 7's scan screen: hand the paper over as scanned pages
-        from PIL import Image
+    driver.wait_screen("scan")  # the birth certificate is a paper to scan: handed over as scanned pages
+    from PIL import Image
 
-        from kiosk.journeys.visit import Attachment
+    from kiosk.journeys import Attachment
 
-        page = driver.app.services.visit.workdir() / "giay_chung_sinh.png"
-        Image.new("RGB", (300, 420), "white").save(page)
-        driver.app.services.visit.attachments["giay_chung_sinh"] = Attachment("giay_chung_sinh", pages=[page])
-        driver.app.go("review")
+    page = driver.app.services.visit.workdir() / "giay_chung_sinh.png"
+    Image.new("RGB", (300, 420), "white").save(page)
+    driver.app.journeys.submit.scanned({"giay_chung_sinh": Attachment("giay_chung_sinh", pages=[page])})
     driver.wait_screen("review")
     driver.pump(0.3)
     review = driver.app.screen("review")
@@ -120,12 +129,7 @@ def test_birth_declaration_typed_on_screen_submitted_and_printed(declare_driver,
         driver.tap("btn_submit")  # no consent yet: disabled
     driver.tap("chk_consent")
     driver.screenshot(shots / "3-review.png")
-    driver.tap("btn_submit")
-    driver.wait_screen("receipt", timeout=30)
-    screen = driver.app.screen("receipt")
-    driver.wait_for(lambda: screen.state in ("printed", "print_failed"), timeout=20, what="receipt printed")
-    assert screen.state == "printed"
-    sub = screen.submission
+    _screen, sub = _submit_and_print(driver)
     assert sub.status == "acknowledged" and sub.code.startswith("000.00.01.H22-")
     assert sub.code in driver.texts()
     calendar = driver.app.services.catalog.calendar
@@ -150,8 +154,10 @@ def test_portrait_form_and_review(make_driver, kiosk_config, artifacts):
     from kiosk.identity.payload import parse_payload
 
     driver = make_driver(orientation="portrait", config=kiosk_config)  # the backend is down
-    driver.app.services.visit.identity = parse_payload(CARD_QR)
-    driver.app.go("procedure_detail", code="1.004222")
+    driver.app.journeys.start("submit")
+    driver.app.journeys.submit.identified(parse_payload(CARD_QR))
+    driver.app.journeys.submit.choose_procedure("1.004222")
+    driver.wait_screen("procedure_detail")
     driver.pump(0.3)
     driver.tap("btn_start")
     driver.wait_screen("form")
@@ -159,6 +165,7 @@ def test_portrait_form_and_review(make_driver, kiosk_config, artifacts):
     fill(driver, "dien_thoai", "0912345678")
     driver.screenshot(artifacts / "form-numeric-portrait.png")
     driver.tap("btn_next")
+    assert driver.app.journeys.submit.page == 1
     fill(driver, "dia_chi_moi", "Soos 5 ngox 7")
     assert driver.find("in_dia_chi_moi").text == "Số 5 ngõ 7"
     driver.screenshot(artifacts / "form-portrait.png")
@@ -171,14 +178,17 @@ def test_consent_enables_submit_and_edit_returns_to_the_page(declare_driver):
     app = driver.app
     visit = app.services.visit
     proc = app.services.catalog["2.000884"]
-    app.go("procedure_detail", code=proc.code)
+    app.journeys.submit.choose_procedure(proc.code)
     driver.pump(0.3)
     driver.tap("btn_start")
     driver.wait_screen("form")
     state = app.screen("form").state
     state.update({"ten_van_ban": "Giấy ủy quyền"})
-    assert isinstance(state, FormState) and visit.form_values["ten_van_ban"] == "Giấy ủy quyền"
-    app.go("review")
+    assert isinstance(state, FormState) and visit.submit.form.get("ten_van_ban") == "Giấy ủy quyền"
+    driver.tap("btn_next")
+    driver.wait_screen("scan")  # the paper to sign could be scanned; this citizen brings it to the counter
+    driver.app.journeys.submit.scanned({})
+    driver.wait_screen("review")
     driver.pump(0.3)
     assert driver.find("btn_submit").disabled
     driver.tap("chk_consent")
@@ -187,3 +197,53 @@ def test_consent_enables_submit_and_edit_returns_to_the_page(declare_driver):
     driver.tap("btn_edit_0")
     driver.wait_screen("form")
     assert app.screen("form").page_index == 0
+
+
+def test_the_receipt_prints_what_the_citizen_saw_on_the_form(declare_driver, printer, artifacts):
+    """The card's fields are shown on the form and locked; the printed receipt carries exactly those values."""
+    import dataclasses
+
+    import pytesseract
+    from rapidfuzz import fuzz
+
+    from devices.escpos_decode import decode_pages
+    from kiosk.declarations import render_slip
+
+    driver = declare_driver
+    driver.tap("txt_search")
+    type_keys(driver, "chung thuc chu ky")
+    driver.tap("btn_proc_2_000884")
+    driver.wait_screen("procedure_detail")
+    driver.tap("btn_start")
+    driver.wait_screen("form")
+    driver.pump(0.3)
+    # What the citizen sees: the name and number from the card, marked "Lấy từ thẻ căn cước".
+    seen_name, seen_id = driver.find("in_ho_ten").text, driver.find("in_so_dinh_danh").text
+    assert (seen_name, seen_id) == ("Nguyễn Văn An", "036089001234")
+    assert driver.find("row_ho_ten").from_card and driver.app.tr["declare.from_card"] in driver.texts()
+    # Locked: touching the field opens no keyboard and typing changes nothing.
+    driver.tap("in_ho_ten")
+    assert not driver.app.screen("form").keyboard_open and driver.find("in_ho_ten").readonly
+    driver.screenshot(artifacts / "form-locked.png")
+    fill(driver, "ten_van_ban", "Giaays uyr quyeenf")
+    assert driver.find("in_ho_ten").text == seen_name
+    driver.tap("btn_next")
+    driver.wait_screen("scan")  # the paper to sign could be scanned; this citizen brings it to the counter
+    driver.app.journeys.submit.scanned({})
+    driver.wait_screen("review")
+    driver.pump(0.3)
+    driver.tap("chk_consent")
+    _screen, sub = _submit_and_print(driver)
+
+    printer.wait_closed(1)
+    [page] = decode_pages(printer.received())
+    printed = page.image().convert("1")
+    printed.save(artifacts / "printed-receipt.png")
+    # Exactly: the slip drawn with the values the citizen saw is, pixel for pixel, what the printer got.
+    seen = dataclasses.replace(sub.receipt, applicant_name=seen_name, applicant_id=seen_id)
+    expected = render_slip(seen, width=driver.app.services.config.printer.paper_width_px)
+    assert printed.size == expected.size and printed.tobytes() == expected.convert("1").tobytes()
+    # Legibly: the name reads back from the printed raster.
+    text = pytesseract.image_to_string(printed.convert("L"), lang="vie")
+    line = next((ln for ln in text.splitlines() if "An" in ln and ":" in ln), "")
+    assert fuzz.partial_ratio(seen_name, line) >= 90, text

@@ -92,7 +92,7 @@ def test_citizen_declares_a_birth_from_home_to_printed_receipt(make_driver, kios
 
     # 5. Review, consent, submit.
     visit = driver.app.services.visit
-    assert visit.attachments["giay_chung_sinh"].pages
+    assert visit.submit.attachments["giay_chung_sinh"].pages
     driver.tap("chk_consent")
     screenshot("review")
     driver.tap("btn_submit")

@@ -122,3 +122,22 @@ def test_no_camera_then_manual_entry_with_the_keyboard(make_driver, kiosk_config
     driver.wait_for(lambda: driver.app.current != "manual_id", timeout=5, what="next step")
     identity = driver.app.services.visit.identity
     assert (identity.id_number, identity.full_name, identity.source) == ("036089001234", "Nguyễn Văn An", "manual")
+
+
+def test_steps_taken_within_one_frame_still_leave_the_identify_screen(make_driver, kiosk_config, tmp_path):
+    """A journey may move on before a screen switch has finished (scenes, quick taps): the identify screen
+    must still get its leave — camera off, timers cancelled."""
+    from kiosk.identity import parse_payload
+
+    kiosk_config.camera.uri = _camera_dir(tmp_path, "00_counter.jpg")
+    driver = make_driver(config=kiosk_config)
+    journeys = driver.app.journeys
+    journeys.start("submit")
+    journeys.submit.identified(parse_payload(
+        "036089001234|163456789|Nguyễn Văn An|15031989|Nam|Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định|20042021"))
+    journeys.submit.choose_procedure("1.004222")  # three steps, no frame in between
+    driver.wait_screen("procedure_detail")
+    driver.pump(0.5)
+    identify = driver.app.screen("identify")
+    assert identify._watch_ev is None and identify._timeout_ev is None
+    assert identify.ids.preview.camera is None

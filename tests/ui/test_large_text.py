@@ -64,7 +64,7 @@ def test_large_text_is_one_tap_away_and_on_by_default_for_a_priority_visit(make_
     assert list(welcome.color) != colour and list(welcome.color) == list(driver.app.theme.text)
     driver.tap("btn_high_contrast")
     # A priority visit switches large text on at its next step; the citizen can still turn it off.
-    driver.app.services.visit.priority = "elderly"
+    driver.app.services.visit.ticket.priority = "elderly"
     driver.app.go("rate")
     assert driver.app.large_text
     driver.pump(0.3)

@@ -93,7 +93,7 @@ def test_satisfied_rating_for_the_visits_ticket_goes_straight_through(rate_drive
     class _Ticket:
         number = "B012"
 
-    services.visit.ticket = _Ticket()
+    services.visit.ticket.ticket = _Ticket()  # the ticket this visit took
     driver.app.start_journey("rate")
     driver.wait_screen("rate")
     driver.pump(0.3)

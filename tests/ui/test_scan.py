@@ -23,9 +23,17 @@ def _config(kiosk_config: Any, source: str) -> Any:
 from typing import Any  # noqa: E402
 
 
+def _to_scan(driver) -> None:
+    """The submit journey at its scan step for PROCEDURE (the form left empty: only the papers matter here)."""
+    submit = driver.app.journeys.submit
+    submit.choose_procedure(PROCEDURE)
+    submit.start_form()
+    submit.finish_form()
+
+
 def _open_scan(make_driver, kiosk_config, source, orientation="landscape"):
     driver = make_driver(orientation=orientation, config=_config(kiosk_config, source))
-    driver.app.go("scan", procedure_code=PROCEDURE, next_screen="home")
+    _to_scan(driver)
     driver.wait_screen("scan")
     screen = driver.app.screen("scan")
     driver.wait_for(lambda: screen.ids.preview.has_frame, timeout=15, what="a camera frame")
@@ -48,8 +56,8 @@ def test_scan_two_pages_see_thumbnails_and_continue(make_driver, kiosk_config, a
     driver.tap("btn_shutter")
     driver.wait_for(lambda: len(screen.thumbs()) == 2, timeout=30, what="page retaken")
     driver.tap("btn_continue")
-    driver.wait_screen("home", timeout=120)
-    att = driver.app.services.visit.attachments["cho_o_hop_phap"]
+    driver.wait_screen("review", timeout=120)  # the journey's next step
+    att = driver.app.services.visit.submit.attachments["cho_o_hop_phap"]
     workdir = driver.app.services.visit.workdir()
     assert len(att.pages) == 2 and all(Path(p).is_file() and workdir in Path(p).parents for p in att.pages)
     from pypdf import PdfReader
@@ -57,7 +65,7 @@ def test_scan_two_pages_see_thumbnails_and_continue(make_driver, kiosk_config, a
     assert att.pdf is not None and workdir in att.pdf.parents
     assert len(PdfReader(str(att.pdf)).pages) == 2
     assert "CỘNG HÒA" in att.text
-    assert "dong_y_chu_ho" not in driver.app.services.visit.attachments  # optional, not scanned
+    assert "dong_y_chu_ho" not in driver.app.services.visit.submit.attachments  # optional, not scanned
 
 
 def test_missing_required_paper_is_named(make_driver, kiosk_config):
@@ -142,7 +150,7 @@ def test_flatbed_shutter_scans_the_sheet_and_takes_it(make_driver, kiosk_config,
     kiosk_config.camera.document_uri = "sane:?resolution=300"
     kiosk_config.camera.width, kiosk_config.camera.height = 2480, 3508
     driver = make_driver(config=kiosk_config)
-    driver.app.go("scan", procedure_code=PROCEDURE, next_screen="home")
+    _to_scan(driver)
     screen = driver.app.screen("scan")
     screen.auto_capture = False
     driver.wait_for(lambda: screen.ids.preview.has_frame, timeout=30, what="the first scan")

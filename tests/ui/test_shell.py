@@ -49,7 +49,7 @@ def test_idle_timeout_asks_then_wipes_the_visit_and_returns_home(make_driver, ki
     driver = make_driver(config=kiosk_config)
     driver.tap("btn_ticket")
     visit = driver.app.services.visit
-    visit.form_values["ho_ten"] = "Nguyễn Văn An"
+    visit.submit.procedure_code = "1.004222"
     visit.workdir()
     assert not visit.is_empty()
     driver.wait_for(lambda: driver.app.idle_dialog is not None, timeout=5, what="idle dialog")
@@ -65,17 +65,17 @@ def test_idle_dialog_stay_keeps_the_visit(make_driver, kiosk_config):
     kiosk_config.ui.idle_countdown_s = 5
     driver = make_driver(config=kiosk_config)
     driver.tap("btn_ticket")
-    driver.app.services.visit.service_code = "A"
+    driver.app.services.visit.ticket.service_code = "A"
     driver.wait_for(lambda: driver.app.idle_dialog is not None, timeout=5, what="idle dialog")
     driver.tap("btn_stay")
     assert driver.app.idle_dialog is None
     assert driver.app.current == "ticket_service"
-    assert driver.app.services.visit.service_code == "A"
+    assert driver.app.services.visit.ticket.service_code == "A"
 
 
 def test_finish_button_wipes_the_visit(driver):
     driver.tap("btn_ticket")
-    driver.app.services.visit.service_code = "B"
+    driver.app.services.visit.ticket.service_code = "B"
     driver.tap("btn_finish")
     driver.wait_screen("home")
     assert driver.app.services.visit.is_empty()

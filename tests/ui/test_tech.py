@@ -172,7 +172,7 @@ def test_an_error_in_a_callback_goes_home_with_a_friendly_message(tech_driver):
 
     d = tech_driver
     d.tap("btn_ticket")
-    d.app.services.visit.service_code = "A"
+    d.app.services.visit.ticket.service_code = "A"
     handler = next(h for h in ExceptionManager.handlers if type(h).__name__ == "FriendlyExceptionHandler")
     try:
         raise RuntimeError("bug in a screen")

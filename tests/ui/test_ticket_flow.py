@@ -47,7 +47,7 @@ def test_home_service_priority_ticket_printed_on_the_loopback_printer(ticket_dri
     ahead = driver.app.tr("ticket.issued.ahead", n=ticket.people_ahead) if ticket.people_ahead else driver.app.tr["ticket.issued.next"]
     assert ahead in texts
     assert driver.app.services.queue.store.ticket(ticket.ticket_id)["printed"] == 1
-    assert driver.app.services.visit.ticket is ticket
+    assert driver.app.services.visit.ticket.ticket is ticket
     driver.screenshot(artifacts / "issued.png")
     decoded = printer.decoded()
     assert decoded.cuts == 1 and decoded.pages[0].image().width == 576

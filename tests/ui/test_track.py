@@ -49,7 +49,7 @@ def test_tracking_by_receipt_qr_through_the_files_camera(make_driver, kiosk_conf
     assert receipt.appointment_at.strftime("%d/%m/%Y") in texts
     assert receipt.code in texts
     assert any("Chuyển cán bộ thụ lý" in t for t in texts)
-    assert driver.app.services.visit.dossier_code == receipt.code
+    assert driver.app.services.visit.track.result.code == receipt.code
     driver.screenshot(artifacts / "track_result.png")
     # The camera is released when the screen is left.
     assert not driver.app.services.id_camera.running
@@ -104,7 +104,8 @@ def test_typed_code_wrong_then_right_secret(make_driver, kiosk_config, tmp_path,
 
 def test_bad_code_is_explained_without_calling_the_backend(make_driver, kiosk_config, tmp_path, closed_port):
     driver = _driver(make_driver, kiosk_config, tmp_path, closed_port.url)
-    driver.app.go("track_type")
+    driver.app.journeys.start("track")
+    driver.app.journeys.track.type_instead()
     driver.pump(0.3)
     screen = driver.app.screen("track_type")
     driver.type_keys("2507-7")
@@ -114,7 +115,8 @@ def test_bad_code_is_explained_without_calling_the_backend(make_driver, kiosk_co
 
 def test_backend_down_shows_the_offline_message(make_driver, kiosk_config, tmp_path, artifacts, closed_port):
     driver = _driver(make_driver, kiosk_config, tmp_path, closed_port.url)
-    driver.app.go("track_type")
+    driver.app.journeys.start("track")
+    driver.app.journeys.track.type_instead()
     driver.pump(0.3)
     screen = driver.app.screen("track_type")
     screen.ids.txt_code.text = "251120-0007"

@@ -49,22 +49,24 @@ def track_result_waiting(driver: Any) -> None:
 
 @scene("rate-after-ticket")
 def rate_after_ticket(driver: Any) -> None:
-    driver.app.go("rate", ticket_number="A007")
+    driver.app.journeys.start("rate", ticket_number="A007")
 
 
 @scene("rate_reason-chosen")
 def rate_reason_chosen(driver: Any) -> None:
-    driver.app.go("rate_reason", level="unsatisfied")
-    screen = driver.app.screen("rate_reason")
-    screen.toggle("wait")
-    screen.toggle("unclear")
-    screen.comment = "Chờ hơn một tiếng mới đến lượt."
+    rate = driver.app.journeys.rate
+    rate.start()
+    rate.choose("unsatisfied")
+    rate.toggle_reason("wait")
+    rate.toggle_reason("unclear")
+    rate.set_comment("Chờ hơn một tiếng mới đến lượt.")
 
 
 @scene("rate_reason-missing")
 def rate_reason_missing(driver: Any) -> None:
-    driver.app.go("rate_reason", level="unsatisfied")
-    driver.app.screen("rate_reason").send()
+    driver.app.journeys.start("rate")
+    driver.app.journeys.rate.choose("unsatisfied")
+    driver.app.journeys.rate.send()
 
 
 @scene("home-high-contrast")

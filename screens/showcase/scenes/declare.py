@@ -20,27 +20,24 @@ BIRTH = {"nyc_quan_he": "cha", "nyc_dien_thoai": "0912345678", "tre_ho_ten": "Ng
 def _identify(driver: Any) -> None:
     from kiosk.identity import parse_payload
 
-    visit = driver.app.services.visit
-    visit.journey = "submit"
-    visit.identity = parse_payload(CARD_QR)
+    driver.app.journeys.start("submit")
+    driver.app.journeys.submit.identified(parse_payload(CARD_QR))
 
 
 def _form(driver: Any, code: str = "1.001193", page: int = 0, answers: dict[str, str] | None = None) -> Any:
     _identify(driver)
-    app = driver.app
-    app.go("procedure_detail", code=code)
-    app.screen("procedure_detail").start()
-    screen = app.screen("form")
+    submit = driver.app.journeys.submit
+    submit.choose_procedure(code)
+    submit.start_form()
     if answers:
-        screen.state.update(answers)
-    app.go("form", code=code, page=page)
-    return screen
+        submit.form.update(answers)
+    submit.edit_page(page)
+    return driver.app.screen("form")
 
 
 @scene("procedure_search")
 def search_typing(driver: Any) -> None:
     _identify(driver)
-    driver.app.go("procedure_search")
     screen = driver.app.screen("procedure_search")
     screen.open_keyboard()
     screen.ids.keyboard.type_text("khai sinh")
@@ -49,13 +46,12 @@ def search_typing(driver: Any) -> None:
 @scene("procedure_search-browse")
 def search_browse(driver: Any) -> None:
     _identify(driver)
-    driver.app.go("procedure_search")
 
 
 @scene("procedure_detail")
 def detail_birth(driver: Any) -> None:
     _identify(driver)
-    driver.app.go("procedure_detail", code="1.001193")
+    driver.app.journeys.submit.choose_procedure("1.001193")
 
 
 @scene("form")
@@ -91,8 +87,9 @@ def form_ct01(driver: Any) -> None:
 @scene("review")
 def review_birth(driver: Any) -> None:
     _form(driver, answers=BIRTH)
-    driver.app.go("review")
-    driver.app.screen("review").consent = True
+    driver.app.journeys.submit.finish_form()
+    driver.app.journeys.submit.scanned({})
+    driver.app.journeys.submit.set_consent(True)
 
 
 def _submission(driver: Any, queued: bool = False) -> Any:
@@ -126,10 +123,10 @@ def _submission(driver: Any, queued: bool = False) -> Any:
 @scene("receipt")
 def receipt_done(driver: Any) -> None:
     _identify(driver)
-    driver.app.go("receipt", submission=_submission(driver), print_now=False)
+    driver.app.journeys.submit.show_receipt(_submission(driver), print_now=False)
 
 
 @scene("receipt-queued")
 def receipt_queued(driver: Any) -> None:
     _identify(driver)
-    driver.app.go("receipt", submission=_submission(driver, queued=True), print_now=False)
+    driver.app.journeys.submit.show_receipt(_submission(driver, queued=True), print_now=False)

@@ -19,12 +19,19 @@ def _sample(n: int) -> Any:
     return read_image(paths.ASSETS_DIR / "samples" / "documents" / f"page-{n}.jpg")
 
 
+def _to_scan(driver: Any) -> None:
+    submit = driver.app.journeys.submit
+    submit.choose_procedure(PROCEDURE)
+    submit.start_form()
+    submit.finish_form()
+
+
 @scene("scan")
 def scan_with_two_pages(driver: Any) -> None:
     from kiosk.documents import prepare_page
 
     app = driver.app
-    app.go("scan", procedure_code=PROCEDURE, next_screen="home")
+    _to_scan(driver)
     screen = app.screen("scan")
     screen.auto_capture = False
     key = screen.current_key
@@ -43,6 +50,6 @@ def corners_of_a_page(driver: Any) -> None:
     from kiosk.documents import check_frame
 
     app = driver.app
-    app.go("scan", procedure_code=PROCEDURE, next_screen="home")
+    _to_scan(driver)
     frame = _sample(3)
     app.go("scan_corners", frame=frame, corners=check_frame(frame).corners, on_done=None)

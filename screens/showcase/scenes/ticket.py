@@ -39,9 +39,8 @@ def priority_with_elderly_suggestion(driver: Any) -> None:
     app = driver.app
     _morning(driver)
     app.services.visit.identity = parse_payload(ELDER_QR)
-    app.go("ticket_service")
-    app.screen("ticket_service").visit.service_code = "A"
-    app.go("ticket_priority", service="A")
+    app.journeys.start("ticket")
+    app.journeys.ticket.choose_service("A")
 
 
 @scene("ticket_issued")
