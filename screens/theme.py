@@ -1,4 +1,4 @@
-"""Colours and sizes of the kiosk, normal and high-contrast.
+"""Colours and sizes of the kiosk, normal and high-contrast (the palettes themselves: ``themes.toml``).
 
 Sizes are in pixels at the kiosk's 1080-px short side (see ``KioskApp.ui_scale``):
 a 110-px button is ≥ 2 cm on the 21–32" screens One-Door departments use.
@@ -6,9 +6,12 @@ a 110-px button is ≥ 2 cm on the 21–32" screens One-Door departments use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
 
 Color = tuple[float, float, float, float]
+THEMES_FILE = Path(__file__).with_name("themes.toml")
 
 
 def hex_color(value: str, alpha: float = 1.0) -> Color:
@@ -41,44 +44,14 @@ class Theme:
     focus: Color
 
 
-NORMAL = Theme(
-    name="normal",
-    bg=hex_color("#F4F1EA"),
-    surface=hex_color("#FFFFFF"),
-    surface_alt=hex_color("#E9E4D8"),
-    text=hex_color("#1B1B1B"),
-    text_muted=hex_color("#4A4A4A"),
-    header_bg=hex_color("#A4161A"),
-    header_text=hex_color("#FFFFFF"),
-    primary=hex_color("#0B4F9C"),
-    primary_text=hex_color("#FFFFFF"),
-    secondary=hex_color("#FFFFFF"),
-    secondary_text=hex_color("#0B4F9C"),
-    accent=hex_color("#F2B705"),
-    ok=hex_color("#1E7B34"),
-    warn=hex_color("#9A5B00"),
-    error=hex_color("#B3261E"),
-    border=hex_color("#8A8577"),
-    focus=hex_color("#F2B705"),
-)
+def load_themes(path: Path = THEMES_FILE) -> dict[str, Theme]:
+    """The palettes of ``themes.toml`` by name; every colour of :class:`Theme` must be given (KeyError if not)."""
+    with path.open("rb") as f:
+        tables = tomllib.load(f)
+    colours = [f.name for f in fields(Theme) if f.name != "name"]
+    return {name: Theme(name, *(hex_color(table[c]) for c in colours)) for name, table in tables.items()}
 
-HIGH_CONTRAST = Theme(
-    name="high_contrast",
-    bg=hex_color("#000000"),
-    surface=hex_color("#000000"),
-    surface_alt=hex_color("#1A1A1A"),
-    text=hex_color("#FFFFFF"),
-    text_muted=hex_color("#FFFFFF"),
-    header_bg=hex_color("#000000"),
-    header_text=hex_color("#FFFF00"),
-    primary=hex_color("#FFFF00"),
-    primary_text=hex_color("#000000"),
-    secondary=hex_color("#000000"),
-    secondary_text=hex_color("#FFFF00"),
-    accent=hex_color("#FFFF00"),
-    ok=hex_color("#00FF66"),
-    warn=hex_color("#FFB000"),
-    error=hex_color("#FF6B6B"),
-    border=hex_color("#FFFFFF"),
-    focus=hex_color("#00FFFF"),
-)
+
+_THEMES = load_themes()
+NORMAL = _THEMES["normal"]
+HIGH_CONTRAST = _THEMES["high_contrast"]

@@ -165,43 +165,40 @@ def _range(cfg: ServerSettings, date_from: date | None, date_to: date | None, da
     return date_from, date_to
 
 
-def _report(db: Database, cfg: ServerSettings, date_from: date | None, date_to: date | None, days: int,
-            unit: str | None, target: float) -> SatisfactionOut:
+@dataclass(frozen=True)
+class Shown:
+    """One report as the JSON and the page both show it, with the unit it is scoped to ("" = every unit)."""
+
+    report: SatisfactionOut
+    unit: str
+
+
+def shown_report(
+    date_from: api.Day | None = Query(None, alias="from"),
+    date_to: api.Day | None = Query(None, alias="to"),
+    days: int = Query(14, ge=1, le=MAX_DAYS),
+    unit: str | None = Query(None, max_length=40),
+    target: float = Query(DEFAULT_TARGET, gt=0, le=100),
+    viewer: Officer | None = Depends(satisfaction_viewer),
+    db: Database = Depends(deps.database),
+    cfg: ServerSettings = Depends(deps.settings),
+) -> Shown:
+    """The query both routes take: the window, the unit (an officer sees only their department's), the target."""
+    unit = department_scope(viewer, unit) if viewer else unit
     start, end = _range(cfg, date_from, date_to, days)
     with db.read() as s:
         rows = load_rows(s, cfg, start, end, unit)
-    return aggregate(rows, start, end, target)
+    return Shown(aggregate(rows, start, end, target), unit or "")
 
 
 @router.get("/satisfaction", response_model=SatisfactionOut, responses=errors.problems(401, 403, 404))
-def satisfaction(
-    date_from: api.Day | None = Query(None, alias="from"),
-    date_to: api.Day | None = Query(None, alias="to"),
-    days: int = Query(14, ge=1, le=MAX_DAYS),
-    unit: str | None = Query(None, max_length=40),
-    target: float = Query(DEFAULT_TARGET, gt=0, le=100),
-    viewer: Officer | None = Depends(satisfaction_viewer),
-    db: Database = Depends(deps.database),
-    cfg: ServerSettings = Depends(deps.settings),
-) -> SatisfactionOut:
-    unit = department_scope(viewer, unit) if viewer else unit
-    return _report(db, cfg, date_from, date_to, days, unit, target)
+def satisfaction(shown: Shown = Depends(shown_report)) -> SatisfactionOut:
+    return shown.report
 
 
 @router.get("/satisfaction.html", response_class=HTMLResponse, responses=errors.problems(401, 403, 404, html=True))
-def satisfaction_page(
-    date_from: api.Day | None = Query(None, alias="from"),
-    date_to: api.Day | None = Query(None, alias="to"),
-    days: int = Query(14, ge=1, le=MAX_DAYS),
-    unit: str | None = Query(None, max_length=40),
-    target: float = Query(DEFAULT_TARGET, gt=0, le=100),
-    viewer: Officer | None = Depends(satisfaction_viewer),
-    db: Database = Depends(deps.database),
-    cfg: ServerSettings = Depends(deps.settings),
-) -> HTMLResponse:
-    unit = department_scope(viewer, unit) if viewer else unit
-    report = _report(db, cfg, date_from, date_to, days, unit, target)
-    return HTMLResponse(render_page(report, unit or ""))
+def satisfaction_page(shown: Shown = Depends(shown_report)) -> HTMLResponse:
+    return HTMLResponse(render_page(shown.report, shown.unit))
 
 
 # ------------------------------------------------------------------ HTML
