@@ -1,9 +1,10 @@
-"""``python -m benchmarks [NAME…]``: run every benchmark module (or the named ones)."""
+"""``python -m benchmarks [NAME…]``: run every benchmark module (or the named ones), each in its own process
+(one benchmark's memory, threads and windows never weigh on the next one's figures)."""
 
 from __future__ import annotations
 
-import importlib
 import pkgutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,12 +16,9 @@ def main(argv: list[str]) -> int:
     failed = 0
     for name in names:
         print(f"== benchmarks.{name}", flush=True)
-        module = importlib.import_module(f"benchmarks.{name}")
-        try:
-            rc = module.main([])
-        except Exception as e:  # one broken benchmark must not hide the others
-            print(f"benchmarks.{name} failed: {e}", file=sys.stderr)
-            rc = 1
+        rc = subprocess.run([sys.executable, "-m", f"benchmarks.{name}"], check=False).returncode
+        if rc:  # one broken benchmark must not hide the others
+            print(f"benchmarks.{name} failed (exit {rc})", file=sys.stderr)
         failed += bool(rc)
     return 1 if failed else 0
 

@@ -55,3 +55,39 @@ def load_themes(path: Path = THEMES_FILE) -> dict[str, Theme]:
 _THEMES = load_themes()
 NORMAL = _THEMES["normal"]
 HIGH_CONTRAST = _THEMES["high_contrast"]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Pixel sizes for one window size and text scale (read in kv as ``app.sz.*``)."""
+
+    title: float
+    heading: float
+    body: float
+    small: float
+    button: float
+    icon: float
+    touch: float
+    tile: float
+    header: float
+    header_button: float
+    pad: float
+    radius: float
+
+    @classmethod
+    def compute(cls, ui_scale: float, text_scale: float) -> Sizes:
+        u, t = ui_scale, ui_scale * text_scale
+        return cls(
+            title=46 * t,
+            heading=38 * t,
+            body=32 * t,
+            small=27 * t,
+            button=32 * t,
+            icon=56 * u,
+            touch=max(96 * u, 60),
+            tile=170 * u,
+            header=118 * u,
+            header_button=240 * u,
+            pad=24 * u,
+            radius=18 * u,
+        )

@@ -1,20 +1,33 @@
 """App factory of the reference backend: ``create_app(settings)`` → FastAPI with every router under /api/v1.
 
-Another feature adds its router with one line in :data:`ROUTERS` ("module:attribute");
-routers are imported lazily so a missing optional one never stops the server.
+Another feature adds its router with one line in :data:`ROUTERS` (plain imports: a router that
+cannot be imported stops the server at once, not at the first request).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from kiosk.api import API_PREFIX
-from server import __version__, errors, housekeeping
+from server import (
+    __version__,
+    errors,
+    housekeeping,
+    routes_auth,
+    routes_catalog,
+    routes_docs,
+    routes_dossiers,
+    routes_heartbeat,
+    routes_kiosks,
+    routes_lookup,
+    routes_ratings,
+    routes_satisfaction,
+    routes_tickets,
+)
 from server.auth import TokenCache, identify
 from server.db import Database, make_engine, migrate
 from server.filestore import FileStore
@@ -23,18 +36,18 @@ from server.settings import ServerSettings
 
 log = logging.getLogger(__name__)
 
-# (module:router, prefix). Add yours here — one line.
-ROUTERS: tuple[tuple[str, str], ...] = (
-    ("server.routes_catalog:router", API_PREFIX),
-    ("server.routes_tickets:router", API_PREFIX),
-    ("server.routes_dossiers:router", API_PREFIX),
-    ("server.routes_ratings:router", API_PREFIX),
-    ("server.routes_heartbeat:router", API_PREFIX),
-    ("server.routes_satisfaction:router", API_PREFIX),
-    ("server.routes_kiosks:router", API_PREFIX),
-    ("server.routes_lookup:router", API_PREFIX),
-    ("server.routes_auth:router", API_PREFIX),
-    ("server.routes_docs:router", ""),  # /openapi.json and /docs, for officers only
+# (router, prefix). Add yours here — one line.
+ROUTERS: tuple[tuple[APIRouter, str], ...] = (
+    (routes_catalog.router, API_PREFIX),
+    (routes_tickets.router, API_PREFIX),
+    (routes_dossiers.router, API_PREFIX),
+    (routes_ratings.router, API_PREFIX),
+    (routes_heartbeat.router, API_PREFIX),
+    (routes_satisfaction.router, API_PREFIX),
+    (routes_kiosks.router, API_PREFIX),
+    (routes_lookup.router, API_PREFIX),
+    (routes_auth.router, API_PREFIX),
+    (routes_docs.router, ""),  # /openapi.json and /docs, for officers only
 )
 
 
@@ -75,7 +88,6 @@ def create_app(settings: ServerSettings, *, run_migrations: bool = True) -> Fast
     app.add_middleware(errors.CatchAll)  # inner: added first
     app.add_middleware(RequestLimits, json_limit=settings.max_json_bytes, authenticate=_known_kiosk,
                        uploads={("POST", f"{API_PREFIX}/dossiers"): settings.max_upload_bytes})
-    for spec, prefix in ROUTERS:
-        module, _, attr = spec.partition(":")
-        app.include_router(getattr(importlib.import_module(module), attr), prefix=prefix)
+    for router, prefix in ROUTERS:
+        app.include_router(router, prefix=prefix)
     return app

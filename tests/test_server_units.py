@@ -181,7 +181,6 @@ def test_unreferenced_blobs_are_swept_after_their_grace(tmp_path: Path):
 def test_no_route_holds_a_session_in_a_dependency():
     """A session released in a dependency's clean-up held SQLite's write lock until the event loop ran it:
     every dependency of every route returns at once (no ``yield``); routes open their sessions themselves."""
-    import importlib
     import inspect as pyinspect
 
     from server.app import ROUTERS
@@ -194,9 +193,8 @@ def test_no_route_holds_a_session_in_a_dependency():
                 offenders.append(f"{path}: {dep.call.__qualname__}")
             walk(dep, path)
 
-    for spec, _prefix in ROUTERS:
-        module, _, attr = spec.partition(":")
-        for route in getattr(importlib.import_module(module), attr).routes:
+    for router, _prefix in ROUTERS:
+        for route in router.routes:
             seen += 1
             walk(route.dependant, route.path)
     assert seen >= 12 and not offenders, offenders

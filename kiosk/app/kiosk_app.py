@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from kivy.app import App
@@ -35,47 +34,11 @@ from kiosk.services import Services
 from screens import registry, widgets
 from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
-from screens.theme import HIGH_CONTRAST, NORMAL
+from screens.theme import HIGH_CONTRAST, NORMAL, Sizes
 
 log = logging.getLogger(__name__)
 
 LARGE_TEXT_SCALE = 1.3
-
-
-@dataclass(frozen=True)
-class Sizes:
-    """Pixel sizes for one window size and text scale (read in kv as ``app.sz.*``)."""
-
-    title: float
-    heading: float
-    body: float
-    small: float
-    button: float
-    icon: float
-    touch: float
-    tile: float
-    header: float
-    header_button: float
-    pad: float
-    radius: float
-
-    @classmethod
-    def compute(cls, ui_scale: float, text_scale: float) -> "Sizes":
-        u, t = ui_scale, ui_scale * text_scale
-        return cls(
-            title=46 * t,
-            heading=38 * t,
-            body=32 * t,
-            small=27 * t,
-            button=32 * t,
-            icon=56 * u,
-            touch=max(96 * u, 60),
-            tile=170 * u,
-            header=118 * u,
-            header_button=240 * u,
-            pad=24 * u,
-            radius=18 * u,
-        )
 
 
 def run_on_worker(fn: Any, done: Any, failed: Any) -> None:
@@ -127,7 +90,8 @@ class KioskApp(App):
         register_fonts()
         load_kv(widgets.__file__)
         self._apply_window_size()
-        Window.bind(size=self._on_window_size, on_resize=self._on_window_size, on_touch_down=self._on_activity, on_key_down=self._on_activity)
+        Window.bind(size=self._on_window_size, on_resize=self._on_window_size)  # on_resize: the size SDL really gave
+        Window.bind(on_touch_down=self._on_activity, on_key_down=self._on_activity)
         Window.clearcolor = self.theme.bg
         sm = ScreenManager(transition=NoTransition())
         self.sm = sm
@@ -136,9 +100,7 @@ class KioskApp(App):
         self._make_screen(registry.HOME)
         sm.bind(current=self._on_screen_changed)
         self._idle_event = Clock.schedule_interval(self._check_idle, 0.25)
-        from screens.tech_lockdown import (
-            install_lockdown,  # no traceback on screen, watchdog, technician entry
-        )
+        from screens.tech_lockdown import install_lockdown  # no traceback on screen, watchdog, technician entry
 
         self._lockdown_off = install_lockdown(self)
         self.lower_layout = self.services.config.accessibility.lower_layout
@@ -169,7 +131,8 @@ class KioskApp(App):
         if getattr(self, "_lockdown_off", None):
             self._lockdown_off()
             self._lockdown_off = None
-        Window.unbind(size=self._on_window_size, on_resize=self._on_window_size, on_touch_down=self._on_activity, on_key_down=self._on_activity)
+        Window.unbind(size=self._on_window_size, on_resize=self._on_window_size)
+        Window.unbind(on_touch_down=self._on_activity, on_key_down=self._on_activity)
 
     def _on_window_size(self, *_args: Any) -> None:
         self._apply_window_size()
