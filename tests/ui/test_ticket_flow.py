@@ -113,10 +113,12 @@ def test_portrait_ticket_screen(make_driver, kiosk_config, printer, artifacts):
     kiosk_config.printer.uri = printer.uri
     driver = make_driver(orientation="portrait", config=kiosk_config)
     _to_priority(driver, "D")
-    driver.tap("btn_priority_none")
+    driver.tap("btn_priority_pregnant")  # the fullest card: with the priority banner
     screen = _issued(driver)
     assert screen.state == "printed"
     assert driver.find("card").width > driver.find("card").height  # stacked above the details
+    title, header = driver.find("lbl_your_number"), driver.find("header")
+    assert title.to_window(title.x, title.top)[1] <= header.to_window(header.x, header.y)[1]  # not over the toolbar
     driver.screenshot(artifacts / "issued-portrait.png")
 
 
