@@ -232,6 +232,18 @@ class Applicant(_Wire):
     kind: Literal["citizen", "business"] = "citizen"
 
 
+class PageCheck(_Wire):
+    """The kiosk's quality gate on one scanned page: ``doubtful`` pages are for the officer to check."""
+
+    page: int = Field(ge=1, le=1000)
+    verdict: Literal["good", "doubtful"]
+    reasons: list[Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")]] = Field(default_factory=list, max_length=20)
+
+
+# Where a form value came from: the ID card, a default, typed by the citizen, or read on a scanned paper and accepted.
+FieldSource = Annotated[str, Field(pattern=r"^(card|default|typed|document:[a-z][a-z0-9_]{0,63})$")]
+
+
 class DocumentIn(_Wire):
     """One document received (TaiLieuNop): which file(s) of the upload carry it."""
 
@@ -240,6 +252,7 @@ class DocumentIn(_Wire):
     original: bool = False
     count: int = Field(1, ge=1, le=100)
     files: list[FileName] = Field(default_factory=list, max_length=100)  # upload filenames of this document
+    pages: list[PageCheck] = Field(default_factory=list, max_length=1000)  # scanned pages, each good or doubtful
 
 
 class DossierIn(_Wire):
@@ -253,6 +266,7 @@ class DossierIn(_Wire):
     applicant: Applicant
     summary: Text = Field("", max_length=1000)  # TrichYeuHoSo
     form: dict[FormKey, FormValue] = Field(default_factory=dict, max_length=MAX_FORM_FIELDS)
+    field_sources: dict[FormKey, FieldSource] = Field(default_factory=dict, max_length=MAX_FORM_FIELDS)
     documents: list[DocumentIn] = Field(default_factory=list, max_length=100)
     sets: int = Field(1, ge=1, le=20)
     rule: ProcessingRule

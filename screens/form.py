@@ -4,7 +4,9 @@ Fields the ID card answered are filled, marked "Lấy từ thẻ căn cước" a
 editable: the applicant is built from the form, and the card's values on it are the card's); the
 citizen types the rest on the kiosk's keyboard (Vietnamese text, or digits for dates, numbers,
 phones and ID numbers). "Tiếp tục" asks the submit journey, which either names the fields to fix
-(shown in plain Vietnamese under them) or moves on. The values live in the journey's form
+(shown in plain Vietnamese under them) or moves on. A value read on a scanned paper is offered under its
+field ("Đọc từ giấy tờ: … — Dùng?", ``SubmitJourney.offered``): only where the citizen has not answered and the
+card did not; "Dùng" fills it. A page whose fields a paper carries offers "Chụp … để ki-ốt điền giúp". The values live in the journey's form
 (``visit.submit.form``), wiped with the visit.
 """
 
@@ -42,6 +44,8 @@ class FieldRow(BoxLayout):
     error = StringProperty("")
     from_card = BooleanProperty(False)
     required = BooleanProperty(False)
+    suggestion = StringProperty("")  # "Đọc từ giấy tờ: … — Dùng?" when a scanned paper offers a value
+    from_paper = BooleanProperty(False)  # the value is one read on a paper and accepted
 
 
 class FormScreen(KioskScreen):
@@ -53,6 +57,7 @@ class FormScreen(KioskScreen):
     page_title = StringProperty("")
     banner = StringProperty("")
     keyboard_open = BooleanProperty(False)
+    scan_to_fill = StringProperty("")  # "Chụp giấy chứng sinh để ki-ốt điền giúp" on a page a paper can fill
 
     @property
     def state(self) -> FormState | None:
@@ -82,6 +87,7 @@ class FormScreen(KioskScreen):
             self.page_index = submit.page
             self.banner = ""
             self.build_page()
+        self._refresh_offers()
         self._show_errors(submit.part.errors)
 
     def reset(self) -> None:
@@ -107,7 +113,7 @@ class FormScreen(KioskScreen):
         page = self.procedure.form.pages[self.page_index]
         self.page_title = page.title(lang)
         box = self.ids.fields
-        for key in [k for k in self.ids if k.startswith(("in_", "opt_", "chk_", "err_", "row_"))]:
+        for key in [k for k in self.ids if k.startswith(("in_", "opt_", "chk_", "err_", "row_", "btn_use_"))]:
             del self.ids[key]
         box.clear_widgets()
         self._inputs: list[Any] = []
@@ -117,6 +123,8 @@ class FormScreen(KioskScreen):
             row = FieldRow(key=f.key, label=f.label(lang), help=f.help(lang), required=f.required, from_card=locked)
             self.ids[f"row_{f.key}"] = row
             self.ids[f"err_{f.key}"] = row.ids.lbl_error
+            self.ids[f"btn_use_{f.key}"] = row.ids.btn_use
+            row.ids.btn_use.bind(on_release=lambda _b, k=f.key: self.use_suggestion(k))
             holder = row.ids.holder
             if f.type in TEXT_TYPES:
                 ti = KioskTextInput(text=state.get(f.key), max_chars=f.max_length, unfocus_on_touch=False, readonly=locked)
@@ -146,6 +154,7 @@ class FormScreen(KioskScreen):
                 self.ids[f"chk_{f.key}"] = btn
                 holder.add_widget(btn)
             box.add_widget(row)
+        self._refresh_offers()
         self._restyle()
         self._to_top()
         Clock.schedule_once(lambda _dt: self._to_top(), 0)
@@ -192,6 +201,7 @@ class FormScreen(KioskScreen):
         if row is not None and row.error:
             row.error = ""
             self.ids[f"in_{key}"].invalid = False
+        self._refresh_offers()
 
     def _focused(self, ti: Any) -> None:
         if ti.readonly:  # read from the card: nothing to type
@@ -252,6 +262,44 @@ class FormScreen(KioskScreen):
             self.build_page()
         else:
             self._restyle()
+
+    # ------------------------------------------------------------ values read on the papers
+
+    def _refresh_offers(self) -> None:
+        """Each field's offer from the papers (or none), whether its value came from one, and the page's
+        "Chụp … để điền giúp" button."""
+        submit, lang = self.journeys.submit, self.lang
+        for f in self.state.page_fields(self.page_index):
+            row = self.ids.get(f"row_{f.key}")
+            if row is None:
+                continue
+            sug = submit.offered(f.key)
+            row.suggestion = self.app.tr("declare.suggestion", value=sug.display or sug.value) if sug else ""
+            taken = submit.part.accepted.get(f.key)
+            row.from_paper = taken is not None and self.state.get(f.key) == taken.value
+        papers = [] if submit.part.scanned else submit.papers_for_page(self.page_index)
+        self.scan_to_fill = (self.app.tr("declare.scan_to_fill", name=papers[0].name(lang).split(" (")[0].lower())
+                             if papers else "")
+
+    def use_suggestion(self, key: str) -> None:
+        """"Dùng": the value read on the paper fills the field."""
+        if not self.journeys.submit.accept_suggestion(key):
+            self._refresh_offers()
+            return
+        ti = self.ids.get(f"in_{key}")
+        if ti is not None:
+            ti.text = self.state.get(key)
+            ti.invalid = False
+        row = self.ids.get(f"row_{key}")
+        if row is not None:
+            row.error = ""
+        self._refresh_offers()
+        self._restyle()
+
+    def scan_papers(self) -> None:
+        """"Chụp … để ki-ốt điền giúp": the scan step, then back to this page with the values read."""
+        self.close_keyboard()
+        self.journeys.submit.scan_for_form()
 
     def toggle(self, key: str) -> None:
         self._set(key, "" if self.state.get(key) == "1" else "1")

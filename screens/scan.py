@@ -3,8 +3,12 @@
 The submit journey's ``scan`` step, for the journey's procedure. Left: the procedure's papers to
 scan (tap one to scan it). Middle: the live preview with the page outlined (green = good,
 orange = a reason to fix) — the photo is taken by itself when the page is still, or with
-the shutter. Right: the pages taken for the chosen paper (retake, delete). "Tiếp tục" reads
-every page (progress bar) and hands the attachments to the journey, which moves on to the review.
+the shutter. Right: the pages taken for the chosen paper (retake, delete). Each page is
+processed on a worker as soon as it is taken — finder → warp → OCR → the quality gate — with a progress
+bar over the preview; a page the gate calls doubtful is kept, marked "Cần xem lại", and the citizen is told
+why and offered "Chụp lại" (or, when the corners are the reason, the corner editor opens on the detected
+corners). "Tiếp tục" writes the PDFs and hands the attachments and the values read on the papers to the
+journey (the review, or back to the form page that asked for the scan).
 """
 
 from __future__ import annotations
@@ -20,12 +24,12 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Obje
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.documents import RETAKE, AutoCapture, Paper, ScanBatch, check_frame, difference, prepare_page
+from kiosk.documents import AutoCapture, Paper, ScanBatch, check_frame, difference
 from kiosk.documents import quick_signature, signature, thumbnail
 from screens import camera_view  # noqa: F401  (registers CameraPreview for the kv rule)
 from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
-from screens.widgets import show_message
+from screens.scan_capture import PageCapture, say
 
 log = logging.getLogger(__name__)
 load_kv(__file__)
@@ -35,17 +39,6 @@ FIX = (1.0, 0.60, 0.0, 1)
 CHECK_EVERY_S = 0.3
 STALE_DIFF = 12.0  # mean grey change (0–255) that makes an outline belong to an old picture
 THUMB_H = 360
-
-
-def _noop() -> None:
-    pass
-
-
-def say(title: str, body: str, kind: str = "info", **kw: Any) -> Any:
-    """show_message with callables always set (Kivy binds ``on_*`` kwargs: None would raise)."""
-    kw.setdefault("on_ok", _noop)
-    kw.setdefault("on_cancel", _noop)
-    return show_message(title, body, kind=kind, **kw)
 
 
 def page_texture(image: np.ndarray, height: int = THUMB_H) -> Texture:
@@ -74,9 +67,10 @@ class PageThumb(BoxLayout):
     index = NumericProperty(0)
     texture = ObjectProperty(None, allownone=True)
     screen = ObjectProperty(None, allownone=True)
+    doubtful = BooleanProperty(False)  # the quality gate did not pass it: "Cần xem lại"
 
 
-class ScanScreen(KioskScreen):
+class ScanScreen(PageCapture, KioskScreen):
     procedure_name = StringProperty("")
     current_key = StringProperty("")
     current_name = StringProperty("")
@@ -85,6 +79,9 @@ class ScanScreen(KioskScreen):
     busy = BooleanProperty(False)
     progress = NumericProperty(0)
     progress_text = StringProperty("")
+    page_busy = BooleanProperty(False)  # a page taken is being processed (finder → warp → OCR → gate)
+    page_progress = NumericProperty(0)
+    page_progress_text = StringProperty("")
     page_count = NumericProperty(0)
     camera_ok = BooleanProperty(True)
     auto_capture = BooleanProperty(True)
@@ -102,6 +99,7 @@ class ScanScreen(KioskScreen):
         self._retake_index: int | None = None
         self._capturing = False
         self._checked_sig: np.ndarray | None = None
+        self.dialog: Any = None  # the last warning shown (tests and scenes press its buttons)
 
     # ------------------------------------------------------------ navigation
 
@@ -116,7 +114,7 @@ class ScanScreen(KioskScreen):
         lang = self.app.lang if self.app else "vi"
         docs = procedure.scannable_documents if procedure is not None else []
         self.procedure_name = procedure.name(lang) if procedure is not None else ""
-        self.batch = ScanBatch([Paper(d.key, d.name_vi, d.required) for d in docs])
+        self.batch = ScanBatch([Paper(d.key, d.name_vi, d.required) for d in docs], procedure)
         self._docs = {d.key: d for d in docs}
         self.select(docs[0].key if docs else "")
 
@@ -145,6 +143,7 @@ class ScanScreen(KioskScreen):
         self.current_name = ""
         self.status_text = ""
         self.busy = False
+        self.page_busy = False
         self.progress = 0
         self._auto = AutoCapture()
         self._last_frame = None
@@ -188,7 +187,8 @@ class ScanScreen(KioskScreen):
         thumbs.clear_widgets()
         pages = self.batch.papers[self.current_key].pages if self.current_key in self.batch.papers else []
         for i, page in enumerate(pages):
-            thumbs.add_widget(PageThumb(index=i, texture=page_texture(page.flat), screen=self))
+            doubtful = page.quality is not None and not page.quality.good
+            thumbs.add_widget(PageThumb(index=i, texture=page_texture(page.flat), screen=self, doubtful=doubtful))
         self.page_count = self.batch.page_count()
         if not self.batch.papers:
             self.set_status(self.app.tr["scan.no_documents"], "info")
@@ -296,59 +296,6 @@ class ScanScreen(KioskScreen):
             return
         self.capture(page)
 
-    def capture(self, frame: np.ndarray, corners: np.ndarray | None = None) -> None:
-        if self._capturing or not self.current_key:
-            return
-        frame = frame.copy()
-        self._capturing = True
-        self._auto.captured(signature(frame))
-        self.set_status(self.app.tr["scan.checking"], "info")
-        key = self.current_key
-        cam = self.ids.preview.camera
-        run_in_background(
-            prepare_page, frame, corners=corners, source="scan" if cam is not None and cam.frame_is_page else "auto",
-            on_result=lambda r: self._prepared(key, frame, r),
-            on_error=self._capture_failed,
-        )
-
-    def _capture_failed(self, exc: BaseException) -> None:
-        if self.app is None:  # the app closed while the work ran
-            return
-        self._capturing = False
-        log.warning("page preparation failed: %s", type(exc).__name__)
-        self.set_status(self.app.tr["scan.error_read"], "error")
-
-    def _prepared(self, key: str, frame: np.ndarray, result: Any) -> None:
-        if self.app is None:  # the app closed while the work ran
-            return
-        self._capturing = False
-        retake = [w for w in result.warnings if w in RETAKE]
-        if retake:
-            reason = retake[0]
-            self.set_status(self.app.tr[f"scan.warn.{reason}"], "warn")
-            self._auto.armed = reason in ("no_page", "cut_off")
-            if reason in ("no_page", "cut_off"):
-                say(self.app.tr["scan.retake_title"], self.app.tr[f"scan.warn.{reason}"], kind="warn",
-                             ok_text=self.app.tr["scan.adjust_corners"], cancel_text=self.app.tr["scan.retake"],
-                             on_ok=lambda: self.edit_corners(frame))
-            else:
-                say(self.app.tr["scan.retake_title"], self.app.tr[f"scan.warn.{reason}"], kind="warn",
-                             ok_text=self.app.tr["scan.retake"])
-            return
-        index = self.batch.add(key, result, self._retake_index)
-        self._retake_index = None
-        self.set_status(self.app.tr("scan.captured", n=index + 1), "ok")
-        self._refresh()
-
-    def edit_corners(self, frame: np.ndarray | None = None) -> None:
-        """Open the corner editor on this frame (or the newest one)."""
-        frame = frame if frame is not None else self._last_frame
-        if frame is None:
-            return
-        frame = frame.copy()
-        self.app.go("scan_corners", frame=frame, corners=self._last_corners,
-                    on_done=lambda corners: self.capture(frame, corners))
-
     # ------------------------------------------------------------ finishing
 
     def go_on(self) -> None:
@@ -382,9 +329,7 @@ class ScanScreen(KioskScreen):
         if self.app is None:  # the app closed while the work ran
             return
         self.busy = False
-        # Field suggestions read on the papers go to the journey (journeys.submit.offer_suggestions) once
-        # kiosk.documents extracts them per form field.
-        self.journeys.submit.scanned(attachments)
+        self.journeys.submit.scanned(attachments, self.batch.offers())
 
     def _finish_failed(self, exc: BaseException) -> None:
         if self.app is None:  # the app closed while the work ran

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from kivy.graphics import Color, Line, Rectangle
 from kivy.graphics.texture import Texture
-from kivy.properties import ListProperty, NumericProperty
+from kivy.properties import ListProperty, NumericProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
@@ -122,13 +122,16 @@ class CornerEditor(FloatLayout):
 
 
 class ScanCornersScreen(KioskScreen):
+    reason = StringProperty("")  # why the quality gate opened the editor (empty when the citizen asked)
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._on_done: Callable[[np.ndarray], Any] | None = None
 
     def prepare(self, frame: np.ndarray | None = None, corners: np.ndarray | None = None,
-                on_done: Callable[[np.ndarray], Any] | None = None, **_: Any) -> None:
+                on_done: Callable[[np.ndarray], Any] | None = None, reason: str = "", **_: Any) -> None:
         self._on_done = on_done
+        self.reason = reason
         if frame is not None:
             self.ids.editor.set_frame(frame, corners)
 
@@ -141,6 +144,7 @@ class ScanCornersScreen(KioskScreen):
 
     def reset(self) -> None:
         self._on_done = None
+        self.reason = ""
         editor = self.ids.editor
         editor._texture = None
         editor.frame_size = [0, 0]

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Screens outside the citizen journeys (they may navigate with app.go), and the harness.
 NOT_JOURNEY = re.compile(r"^(tech_|scenes_|showcase|driver|registry|lower_layout)")
 # A detail screen inside one step (not a journey step): the scan step's corner editor.
-ALLOWED_GO = {("scan.py", "scan_corners"), ("scan_corners.py", "scan_corners")}
+ALLOWED_GO = {("scan.py", "scan_corners"), ("scan_capture.py", "scan_corners"), ("scan_corners.py", "scan_corners")}
 
 
 def _journey_screen_sources() -> list[Path]:

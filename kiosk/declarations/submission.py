@@ -137,6 +137,23 @@ def declaration_lines(procedure: Procedure, form: FormState, lang: str = "vi") -
     return lines
 
 
+def read_from_papers(procedure: Procedure, form: FormState, sources: dict[str, str], lang: str = "vi") -> list[str]:
+    """The receipt's lines for the values taken from scanned papers, so the citizen can check them on paper:
+    a heading, then "<page> — <field>: <value> (<paper>)"."""
+    t = Translator(lang)
+    docs = {d.key: d for d in procedure.documents}
+    lines = []
+    for i, page in enumerate(procedure.form.pages):
+        for f in form.page_fields(i):
+            src = sources.get(f.key, "")
+            if not src.startswith("document:"):
+                continue
+            doc = docs.get(src.split(":", 1)[1])
+            paper = f" ({doc.name(lang)})" if doc is not None else ""
+            lines.append(f"{page.title(lang)} — {f.label(lang)}: {form.display(f, lang)}{paper}")
+    return [t["receipt.read_from_papers"], *lines] if lines else []
+
+
 def _stage_files(procedure: Procedure, attachments: dict[str, Any], declaration_pdf: Path, stage: Path) -> tuple[list[Path], dict[str, list[str]]]:
     """Copy every file under a unique, meaningful name; map document key → file names."""
     stage.mkdir(parents=True, exist_ok=True)
@@ -165,13 +182,18 @@ def build_meta(
     by_doc: dict[str, list[str]],
     accepted_at: datetime,
     attachments: dict[str, Any],
+    sources: dict[str, str] | None = None,
 ) -> api.DossierIn:
-    """The dossier's metadata (no appointment: the server sets it)."""
+    """The dossier's metadata (no appointment: the server sets it). ``sources``: where each form value came from
+    (``SubmitJourney.field_sources``); each scanned page carries the quality gate's verdict."""
     applicant = applicant_of(procedure, form)
     documents = []
     for d in procedure.documents:
         if d.from_form or d.key in attachments or (d.required and not d.skippable):
-            documents.append(api.DocumentIn(key=d.key, name=d.name_vi, original=d.original, count=d.count, files=by_doc.get(d.key, [])))
+            checks = [api.PageCheck(page=q["page"], verdict=q["verdict"], reasons=list(q.get("reasons", [])))
+                      for q in getattr(attachments.get(d.key), "quality", None) or []]
+            documents.append(api.DocumentIn(key=d.key, name=d.name_vi, original=d.original, count=d.count,
+                                            files=by_doc.get(d.key, []), pages=checks))
     return api.DossierIn(
         receiving_unit_id=config.kiosk.receiving_unit_id,
         kiosk_id=config.kiosk.id,
@@ -181,6 +203,7 @@ def build_meta(
         applicant=applicant,
         summary=f"{procedure.name_vi} — {applicant.full_name}"[:1000],
         form=form.cleaned(),
+        field_sources=dict(sources or {}),
         documents=documents,
         sets=procedure.sets,
         rule=api.ProcessingRule(working_days=procedure.legal_time.working_days, cutoff=procedure.legal_time.cutoff),
@@ -234,6 +257,7 @@ def submit(
     lang: str = "vi",
     print_slip: bool = True,
     now: datetime | None = None,
+    sources: dict[str, str] | None = None,
 ) -> Submission:
     """Validate, store in the outbox (send for up to ``wait_s``), make the receipt, print it.
 
@@ -258,7 +282,7 @@ def submit(
     stage = workdir / "dossier"
     declaration_pdf = receipt.save_pdf(pages, stage / DECLARATION_FILE)
     files, by_doc = _stage_files(procedure, attachments, declaration_pdf, stage)
-    meta = build_meta(config, procedure, form, by_doc, accepted_at, attachments)
+    meta = build_meta(config, procedure, form, by_doc, accepted_at, attachments, sources)
 
     result = services.outbox.submit_dossier(meta, files, wait_s=wait_s)
     if result.status == "acknowledged" and isinstance(result.receipt, api.DossierReceipt):
@@ -271,6 +295,7 @@ def submit(
         expected = expected_appointment(accepted_at, procedure, calendar)
         data = receipt_data(config, procedure, meta, docs, accepted_at, expected, lang)
         data.provisional_ref = result.item_id[:8].upper()
+    data.extra_lines = read_from_papers(procedure, form, sources or {}, lang)
     log.info("declaration %s for %s: %s", result.item_id[:8], procedure.code, result.status)
 
     slip = receipt.render_slip(data, width=config.printer.paper_width_px, lang=lang)

@@ -17,6 +17,7 @@ from kiosk.documents.extract import for_page as fields_for_page
 from kiosk.documents.fields import find_fields
 from kiosk.documents.finder import find_page
 from kiosk.documents.gate import PageQuality, Reason
+from kiosk.documents.gate import reason as quality_reason
 from kiosk.documents.ocr import OcrError
 from kiosk.documents.pipeline import (
     FrameCheck,
@@ -53,6 +54,7 @@ __all__ = [
     "find_fields",
     "is_syllable",
     "prepare_page",
+    "quality_reason",
     "process_image",
     "read_page",
     "read_image",

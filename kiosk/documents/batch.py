@@ -21,6 +21,7 @@ from kiosk.documents.extract import Suggestion
 from kiosk.documents.fields import find_fields
 from kiosk.documents.pipeline import PageResult, build_attachment, read_page
 from kiosk.journeys.visit import Attachment
+from kiosk.journeys.visit import Suggestion as Offer
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,8 @@ class ScanBatch:
             meta.update(metadata(paper) if metadata else {})
             pdf = build_attachment(paper.pages, folder / f"{paper.key}.pdf", meta)
             text = "\n\f\n".join(p.text for p in paper.pages)
-            out[paper.key] = Attachment(document_key=paper.key, pages=files, pdf=pdf, text=text)
+            out[paper.key] = Attachment(document_key=paper.key, pages=files, pdf=pdf, text=text,
+                                        quality=self.quality(paper.key))
             log.info("scanned %s: %d page(s)", paper.key, len(paper.pages))
         if progress:
             progress(total, total)
@@ -140,3 +142,15 @@ class ScanBatch:
                     if sug.field not in best or sug.confidence > best[sug.field].confidence:
                         best[sug.field] = sug
         return best
+
+    def offers(self) -> dict[str, Offer]:
+        """:meth:`field_suggestions` as the submit journey takes them (``SubmitJourney.scanned``): the form offers
+        each beside its field. A select's value is shown by its option's label, anything else as the form stores it."""
+        selects = set()
+        if self.procedure is not None:
+            selects = {f.key for f in self.procedure.form.fields if f.type == "select"}
+        return {
+            key: Offer(key, s.value, s.document, s.confidence, display=s.display if key in selects else s.value,
+                       page=s.page)
+            for key, s in self.field_suggestions().items()
+        }

@@ -21,7 +21,7 @@ from kiosk.journeys.base import Journey
 from kiosk.journeys.visit import Attachment, SubmitPart, Suggestion
 
 if TYPE_CHECKING:
-    from kiosk.declarations import FieldError, FormState, Procedure, WorkCalendar
+    from kiosk.declarations import Document, FieldError, FormState, Procedure, WorkCalendar
     from kiosk.declarations.submission import Submission
     from kiosk.identity import CitizenIdentity
     from kiosk.journeys.visit import Visit
@@ -131,6 +131,8 @@ class SubmitJourney(Journey[SubmitPart]):
             part.form = FormState.start(procedure.form, self.visit.identity)
             part.attachments.clear()
             part.suggestions.clear()
+            part.accepted.clear()
+            part.scanned, part.scan_return = False, "review"
         part.page, part.errors, part.consent = 0, {}, False
         self._go("form")
 
@@ -182,21 +184,96 @@ class SubmitJourney(Journey[SubmitPart]):
         self._go("form")
 
     def finish_form(self) -> None:
-        """Every page is valid: scan the papers if the procedure has any, else review."""
-        procedure = self.procedure
-        self._go("scan" if procedure is not None and procedure.scannable_documents else "review")
+        """Every page is valid: scan the papers if the procedure has any (and they are not scanned yet), else review."""
+        procedure, part = self.procedure, self.part
+        if procedure is None or not procedure.scannable_documents:
+            self._go("review")
+            return
+        missing = [d for d in procedure.scannable_documents if d.required and d.key not in part.attachments]
+        self._go("review" if part.scanned and not missing else "scan")
 
     # ------------------------------------------------------------ papers
 
-    def scanned(self, attachments: dict[str, Attachment]) -> None:
-        """The papers are read (pages, PDFs in the visit's folder): on to the review."""
-        self.part.attachments.update(attachments)
+    def papers_for_page(self, page: int | None = None) -> list[Document]:
+        """The papers to scan whose values the form's page (default: the one shown) can take — the form offers
+        "Chụp … để điền giúp" for them."""
+        procedure, form = self.procedure, self.part.form
+        if procedure is None or form is None:
+            return []
+        keys = {f.key for f in form.page_fields(self.part.page if page is None else page) if not form.locked(f.key)}
+        return [d for d in procedure.scannable_documents if keys & set(d.reads)]
+
+    def scan_for_form(self) -> None:
+        """"Chụp giấy tờ để điền giúp" on a form page: the scan step, then back to this page with the offers."""
+        if self.part.form is None:
+            return
+        self.part.scan_return = "form"
+        self._go("scan")
+
+    def scanned(self, attachments: dict[str, Attachment], suggestions: dict[str, Suggestion] | None = None) -> None:
+        """The papers are read (pages, PDFs in the visit's folder) with the values read on them: on to the review,
+        or back to the form page the scan was asked from."""
+        part = self.part
+        part.attachments.update(attachments)
+        part.scanned = True
+        if suggestions:
+            part.suggestions.update(suggestions)
+        if part.scan_return == "form":
+            part.scan_return = "review"
+            if part.history and part.history[-1] == "form":
+                self.back()
+            else:
+                self._go("form")
+            return
         self._go("review")
 
     def offer_suggestions(self, suggestions: dict[str, Suggestion]) -> None:
         """Values read on the papers, offered on the form (field key → suggestion); never applied by themselves."""
         self.part.suggestions.update(suggestions)
         self.changed()
+
+    def offered(self, key: str) -> Suggestion | None:
+        """The value read on a paper that the form offers beside field ``key``, if any.
+
+        Offered only where the citizen has not answered: never beside a value read from the card (locked) or one
+        the citizen typed or chose; a default ("Kinh") may be replaced. Nothing when the field holds it already."""
+        form, sug = self.part.form, self.part.suggestions.get(key)
+        if form is None or sug is None or form.locked(key):
+            return None
+        if form.get(key) == sug.value or form.sources.get(key) not in ("empty", "default"):
+            return None
+        return sug
+
+    def accept_suggestion(self, key: str) -> bool:
+        """"Dùng": the offered value fills the field (False when nothing is offered there any more)."""
+        sug = self.offered(key)
+        form = self.part.form
+        if sug is None or form is None:
+            return False
+        form.set(key, sug.value)
+        self.part.accepted[key] = sug
+        self.part.errors.pop(key, None)
+        self.changed()
+        return True
+
+    def field_sources(self) -> dict[str, str]:
+        """Where each answered field's value came from, for the dossier's metadata: ``card`` (the ID card),
+        ``document:<paper key>`` (read on a scanned paper and accepted unchanged), ``default`` or ``typed``."""
+        form = self.part.form
+        if form is None:
+            return {}
+        out: dict[str, str] = {}
+        for key in form.cleaned():
+            source, sug = form.sources.get(key), self.part.accepted.get(key)
+            if form.locked(key):
+                out[key] = "card"
+            elif sug is not None and form.get(key) == sug.value:
+                out[key] = f"document:{sug.document_key}"
+            elif source == "default":
+                out[key] = "default"
+            else:
+                out[key] = "typed"
+        return out
 
     # ------------------------------------------------------------ review and submission
 
@@ -214,10 +291,10 @@ class SubmitJourney(Journey[SubmitPart]):
         part.state, part.error = "submitting", None
         self.changed()
         s, form, attachments, workdir = self.services, part.form, dict(part.attachments), self.visit.workdir()
-        lang, wait_s = self.lang, self.wait_s
+        lang, wait_s, sources = self.lang, self.wait_s, self.field_sources()
         self._work(
             lambda: submit(s, procedure, form, attachments=attachments, workdir=workdir, wait_s=wait_s,
-                           lang=lang, print_slip=False),
+                           lang=lang, print_slip=False, sources=sources),
             lambda sub: self.show_receipt(sub),
             self._submit_failed,
             dropped=lambda: shutil.rmtree(workdir, ignore_errors=True),  # the dossier is in the outbox; the copies go

@@ -47,6 +47,9 @@ class Attachment:
     pages: list[Path] = field(default_factory=list)
     pdf: Path | None = None
     text: str = ""
+    # The quality gate's verdict per page ({"page", "verdict" good/doubtful, "reasons" [codes]}): the dossier's
+    # metadata carries it, so an officer knows which pages to check against the paper.
+    quality: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -58,9 +61,11 @@ class Suggestion:
     """
 
     field: str
-    value: str
+    value: str  # as the form stores it (a date dd/mm/yyyy, a select's option value)
     document_key: str
     confidence: float | None = None
+    display: str = ""  # as the citizen reads it on the form ("Nữ" for the option "nu"); the value when empty
+    page: int = 0  # page of the paper it was read on (0-based)
 
 
 @dataclass
@@ -99,6 +104,9 @@ class SubmitPart(JourneyPart):
     errors: dict[str, FieldError] = field(default_factory=dict)  # of the page shown
     attachments: dict[str, Attachment] = field(default_factory=dict)
     suggestions: dict[str, Suggestion] = field(default_factory=dict)
+    accepted: dict[str, Suggestion] = field(default_factory=dict)  # offers the citizen took ("Dùng")
+    scanned: bool = False  # the scan step was done for this form
+    scan_return: Literal["review", "form"] = "review"  # where the scan step leads (the form: scanned from a form page)
     consent: bool = False
     state: Literal["filling", "submitting", "submitted"] = "filling"
     error: DeclarationError | None = None  # why the last submission did not go through
@@ -107,7 +115,7 @@ class SubmitPart(JourneyPart):
 
     def is_empty(self) -> bool:
         return (super().is_empty() and self.procedure_code is None and self.form is None and not self.attachments
-                and not self.suggestions and self.submission is None)
+                and not self.suggestions and not self.accepted and self.submission is None)
 
 
 @dataclass

@@ -130,3 +130,22 @@ def receipt_done(driver: Any) -> None:
 def receipt_queued(driver: Any) -> None:
     _identify(driver)
     driver.app.journeys.submit.show_receipt(_submission(driver, queued=True), print_now=False)
+
+
+@scene("form-suggestion")
+def form_with_offers(driver: Any) -> None:
+    """The child's page after the giấy chứng sinh was scanned: its values offered beside their fields."""
+    from kiosk.journeys import Suggestion
+
+    answers = {k: v for k, v in BIRTH.items() if k in ("nyc_quan_he", "nyc_dien_thoai", "tre_ho_ten")}
+    _form(driver, page=1, answers=answers)
+    submit = driver.app.journeys.submit
+    submit.part.scanned = True
+    submit.offer_suggestions({
+        "tre_ngay_sinh": Suggestion("tre_ngay_sinh", "08/11/2025", "giay_chung_sinh", 0.96),
+        "tre_gioi_tinh": Suggestion("tre_gioi_tinh", "nu", "giay_chung_sinh", 0.97, display="Nữ"),
+        "tre_noi_sinh": Suggestion("tre_noi_sinh", "Bệnh viện Phụ sản Hà Nội", "giay_chung_sinh", 0.93),
+    })
+    submit.accept_suggestion("tre_gioi_tinh")
+    submit.edit_page(1)
+    driver.pump(0.3)
