@@ -69,7 +69,7 @@ class PageCapture:
         source = "scan" if cam is not None and cam.frame_is_page else "auto"
         run_in_background(
             self._process, frame, corners, source,
-            on_result=lambda r: self._prepared(key, frame, r),
+            on_result=lambda r: self.page_prepared(key, frame, r),
             on_error=self._capture_failed,
         )
 
@@ -97,7 +97,8 @@ class PageCapture:
         log.warning("page preparation failed: %s", type(exc).__name__)
         self.set_status(self.app.tr["scan.error_read"], "error")
 
-    def _prepared(self, key: str, frame: np.ndarray, result: Any) -> None:
+    def page_prepared(self, key: str, frame: np.ndarray, result: Any) -> None:
+        """A processed page's outcome, on the UI thread (public: the showcase hands it a chosen verdict)."""
         if self.app is None:  # the app closed while the work ran
             return
         self._capturing = False

@@ -73,7 +73,7 @@ def scan_page_doubtful(driver: Any) -> None:
     screen = app.screen("scan")
     screen.auto_capture = False
     frame = _sample(1)
-    screen._prepared(screen.current_key, frame, _doubtful(frame, ["lines_unreadable"]))
+    screen.page_prepared(screen.current_key, frame, _doubtful(frame, ["lines_unreadable"]))
     driver.pump(0.5)
 
 
@@ -102,4 +102,4 @@ def corners_opened_by_the_gate(driver: Any) -> None:
     frame = _sample(3)
     corners = check_frame(frame).corners.copy()
     corners[1] += (-60, 90)  # one corner off the paper, as a shadow's edge makes it
-    screen._prepared(screen.current_key, frame, _doubtful(frame, ["lines_bent"], corners))
+    screen.page_prepared(screen.current_key, frame, _doubtful(frame, ["lines_bent"], corners))
