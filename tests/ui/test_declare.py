@@ -211,7 +211,7 @@ def test_the_receipt_prints_what_the_citizen_saw_on_the_form(declare_driver, pri
 
     driver = declare_driver
     driver.tap("txt_search")
-    type_keys(driver, "chung thuc chu ky")
+    driver.type_keys("chung thuc chu ky")
     driver.tap("btn_proc_2_000884")
     driver.wait_screen("procedure_detail")
     driver.tap("btn_start")
