@@ -10,7 +10,7 @@ from screens.showcase.book import SceneBook
 scenes = SceneBook()
 scene = scenes.add
 
-SCENE_PIN = "2468"
+SCENE_PIN = "246813"  # the kiosk takes 6 to 12 digits
 
 
 def _with_pin(driver: Any) -> None:
