@@ -21,7 +21,7 @@ def test_focus_and_exposure_buttons_set_the_driver_on_a_worker(make_driver, kios
 
     from kiosk.services import build_services
 
-    kiosk_config.technician.pin_hash = hash_pin("1357")
+    kiosk_config.technician.pin_hash = hash_pin("135791")
     kiosk_config.camera.uri = kiosk_config.camera.document_uri = "none:"
     site = tmp_path / "site.toml"
     site.write_text('[kiosk]\nname = "Kiosk test"\n', encoding="utf-8")
