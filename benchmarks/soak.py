@@ -369,7 +369,7 @@ def main(argv: list[str]) -> int:
     body = report(results, note)
     print(body)
     if not args.no_write:
-        title = "Soak: kiosks and counters for minutes, kill -9 twice, a disk that fills (issue 11)"
+        title = "Soak: kiosks and counters for minutes, kill -9 twice, a disk that fills (issue 13)"
         if args.server_tree != ROOT:
             title += f" — the server of another tree ({args.section})"
         write_section(args.section, title, body)

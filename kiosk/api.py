@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, S
 API_PREFIX = "/api/v1"
 
 # Dossier code, Circular 01/2018/TT-VPCP Art. 19: <receiving unit id>-<YYMMDD>-<XXXX>.
-DOSSIER_CODE_RE = re.compile(r"^(?P<unit>[0-9A-Z.]{3,40})-(?P<day>\d{6})-(?P<seq>\d{4})$")
+DOSSIER_CODE_RE = re.compile(r"^(?P<unit>[0-9A-Z.]{3,40})-(?P<day>[0-9]{6})-(?P<seq>[0-9]{4})$")
 # Lookup secret alphabet: no 0/O, 1/I/L — read off a paper receipt without mistakes.
 SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 SECRET_LENGTH = 9  # 9 × log2(31) ≈ 44.6 bits (≥ 40, issue 13); receipts of 6 still look up
@@ -120,7 +120,7 @@ Text = Annotated[str, AfterValidator(_text)]  # clean text, \n and \t allowed
 Timestamp = Annotated[datetime, AfterValidator(_timestamp)]
 Day = Annotated[date, AfterValidator(_day)]
 BirthDate = Annotated[date, AfterValidator(_birth)]
-HHMM = Annotated[str, Field(pattern=r"^\d\d:\d\d$"), AfterValidator(_hhmm)]
+HHMM = Annotated[str, Field(pattern=r"^[0-9]{2}:[0-9]{2}$"), AfterValidator(_hhmm)]
 Counter = Annotated[int, Field(ge=1, le=MAX_COUNTER)]
 ServiceLetter = Annotated[str, Field(pattern=r"^[A-Z]$")]
 FormKey = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
@@ -224,7 +224,7 @@ class Applicant(_Wire):
     """The person the dossier is for (ChuHoSo). ``id_number`` is never logged unmasked."""
 
     full_name: Line = Field(min_length=1, max_length=200)
-    id_number: str = Field("", pattern=r"^(\d{9}|\d{12})?$")
+    id_number: str = Field("", pattern=r"^([0-9]{9}|[0-9]{12})?$")  # ASCII digits: \d takes any script's
     date_of_birth: BirthDate | None = None
     address: Line = Field("", max_length=500)
     phone: str = Field("", pattern=r"^[0-9+ .-]{0,20}$")

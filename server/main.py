@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from server.settings import PRIORITY_CATEGORIES, RATING_REASONS
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+PRIVATE_UMASK = 0o077
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent  # relative paths are taken from here, as the kiosk does
 
@@ -80,6 +81,7 @@ def _codes(value: str) -> tuple[str, ...]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    os.umask(PRIVATE_UMASK)  # the database, received files and logs hold personal data: the server's user only
     if argv and argv[0] in ("token", "user"):
         from server import manage
 

@@ -55,7 +55,33 @@ class KioskDriver:
         raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
     def wait_screen(self, name: str, timeout: float = 10.0) -> None:
+        """Pump until screen ``name`` is shown and laid out (a screen built just now takes a few frames)."""
         self.wait_for(lambda: self.app.current == name, timeout, f"screen {name!r} (now {self.app.current!r})")
+        self.settle()
+
+    def settle(self, timeout: float = 3.0, frames: int = 2) -> bool:
+        """Pump frame by frame until no widget in the window moved or resized for ``frames`` frames.
+
+        Kivy lays out over several frames (labels measure their text, boxes then their children), so a
+        screen built a moment ago still has its widgets at provisional places: a touch aimed there
+        misses, and a size read there is wrong. False when it did not settle within ``timeout``
+        (something on screen keeps moving); the caller goes on, as a finger would.
+        """
+        end = time.monotonic() + timeout
+        last: tuple[tuple[float, ...], ...] | None = None
+        stable = 0
+        while time.monotonic() < end:
+            EventLoop.idle()
+            now = self._geometry()
+            stable = stable + 1 if now == last else 0
+            if stable >= frames:
+                return True
+            last = now
+        return False
+
+    def _geometry(self) -> tuple[tuple[float, ...], ...]:
+        """Where every widget in the window is, and how large (to see whether the layout has converged)."""
+        return tuple((id(w), *w.pos, *w.size) for root in Window.children for w in self.walk(root))
 
     # -------------------------------------------------------- widgets
 
@@ -91,7 +117,8 @@ class KioskDriver:
         return True
 
     def tap(self, target: str | Widget, settle: float = 0.15) -> Widget:
-        """Touch down and up at the centre of the widget (by id or object)."""
+        """Touch down and up at the centre of the widget (by id or object), once the layout has settled."""
+        self.settle()
         widget = self.find(target) if isinstance(target, str) else target
         if widget.disabled:
             raise AssertionError(f"widget {target!r} is disabled")

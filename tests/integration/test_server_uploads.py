@@ -136,6 +136,16 @@ def test_free_text_with_control_format_or_bidi_characters_is_422(server, field: 
     assert _stored(server) == (0, [])
 
 
+@pytest.mark.parametrize("number", ["\uff10\uff13\uff16\uff10\uff18\uff19\uff10\uff10\uff11\uff12\uff13\uff14",
+                                    "٠٣٦٠٨٩٠٠١٢٣٤", "03608900123"])
+def test_an_id_number_of_other_digits_or_length_is_422(server, number: str):
+    """Only the 9 or 12 ASCII digits of DOMAIN.md: full-width or Arabic-Indic digits are not "digits" here."""
+    r = _post(server, _meta(["a.pdf"], **{"applicant.id_number": number}), [("a.pdf", PDF)])
+    assert r.status_code == 422, r.text[:300]
+    assert r.json()["errors"][0]["field"] == "meta.applicant.id_number"
+    assert _stored(server) == (0, [])
+
+
 def test_ratings_free_text_with_hostile_characters_is_422(server):
     headers = {**AUTH, "Idempotency-Key": "rating-hostile-01"}
     for body in ({"level": "unsatisfied", "reasons": ["slow\u202e"], "at": "2026-03-03T08:00:00+07:00"},

@@ -29,6 +29,7 @@ def _issued(driver):
     driver.wait_screen("ticket_issued")
     screen = driver.app.sm.current_screen
     driver.wait_for(lambda: screen.state in ("printed", "print_failed", "issue_failed"), timeout=20, what="print outcome")
+    driver.settle()  # the outcome's banner and lines are laid out before the test reads sizes or taps
     return screen
 
 
