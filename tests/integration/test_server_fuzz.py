@@ -1,4 +1,5 @@
-"""Property-based tests of every endpoint from the server's OpenAPI schema (schemathesis), with and without a token.
+"""Property-based tests of every endpoint from the server's OpenAPI schema (schemathesis): with a kiosk token,
+with an officer's, and without one.
 
 Every operation gets generated requests — valid ones and ones just outside the schema — against
 the real server on loopback: no 5xx for any input, and every answer matches the schema it
@@ -15,7 +16,7 @@ import pg
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from server.testing import ServerThread
 
@@ -82,3 +83,28 @@ def test_every_endpoint_without_a_token_answers_any_input_as_documented(case, fu
 def test_every_endpoint_on_postgresql_answers_any_input_as_documented(case, fuzzed_pg_server: ServerThread):
     case.call_and_validate(base_url=fuzzed_pg_server.url.rsplit("/api/v1", 1)[0],
                            headers={"Authorization": f"Bearer {TOKEN}"}, excluded_checks=EXCLUDED, timeout=30)
+
+
+@pytest.fixture(scope="module")
+def supervisor_bearer(fuzzed_server: ServerThread) -> str:
+    """An officer who may call counters and read their department's dashboards."""
+    return fuzzed_server.add_officer("fuzz-supervisor", "supervisor")
+
+
+# Logging out would end the pass's own credential; logging in is the same for any caller (fuzzed above).
+officer_schema = schema.exclude(path_regex=r"/auth/(logout|login)$")
+# The officer routes declare ``Authorization`` as a header parameter: a case generated without it still
+# carries the pass's own bearer and is rightly accepted, and an unknown query parameter is ignored, as HTTP
+# allows. Rejection of bad input is what the tokenless and kiosk passes check; this one checks answers.
+OFFICER_EXCLUDED = [*EXCLUDED, negative_data_rejection]
+
+
+@pytest.mark.slow
+@officer_schema.parametrize()
+@FUZZ
+def test_every_endpoint_with_an_officer_credential_answers_any_input_as_documented(
+        case, fuzzed_server: ServerThread, supervisor_bearer: str):
+    """The officer-only routes (counter calls, dashboards, /auth/me) past the credential check, not just up to it."""
+    case.call_and_validate(base_url=fuzzed_server.url.rsplit("/api/v1", 1)[0],
+                           headers={"Authorization": f"Bearer {supervisor_bearer}"}, excluded_checks=OFFICER_EXCLUDED,
+                           timeout=30)
