@@ -235,7 +235,7 @@ def declaration(rng: random.Random, fonts: tuple[str, str], pt: float) -> FlatPa
 @contextmanager
 def _recording_slip(truth: list[str]):
     """Record every text the real slip renderer draws (its wrapping does not matter to the CER)."""
-    from kiosk import render
+    from kiosk.printing import slip as render
 
     original = render.Slip
 
