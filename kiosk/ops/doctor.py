@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes.util
 import importlib.metadata
+import importlib.util
 import logging
 import os
 import platform
@@ -164,12 +165,10 @@ def check_zbar(ctx: Context) -> Check:
     found = []
     if ctypes.util.find_library("zbar"):
         found.append("zbar")
-    try:
-        import zxingcpp  # noqa: F401
-
+    # Found, not imported: the heartbeat runs this check in the idle kiosk, which loads zxing-cpp only
+    # when a camera reads a QR code (docs/ARCHITECTURE.md, "What is loaded when").
+    if importlib.util.find_spec("zxingcpp") is not None:
         found.append("zxing-cpp")
-    except Exception:
-        pass
     if not found:
         return Check("zbar", "red", "no QR decoder: sudo apt-get install libzbar0 (and pip install zxing-cpp)")
     if "zbar" not in found:
