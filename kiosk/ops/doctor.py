@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ctypes.util
 import importlib.metadata
-import importlib.util
 import logging
 import os
 import platform
@@ -165,9 +164,9 @@ def check_zbar(ctx: Context) -> Check:
     found = []
     if ctypes.util.find_library("zbar"):
         found.append("zbar")
-    # Found, not imported: the heartbeat runs this check in the idle kiosk, which loads zxing-cpp only
+    # Installed, not imported: the heartbeat runs this check in the idle kiosk, which loads zxing-cpp only
     # when a camera reads a QR code (docs/ARCHITECTURE.md, "What is loaded when").
-    if importlib.util.find_spec("zxingcpp") is not None:
+    if _dist_version("zxing-cpp"):
         found.append("zxing-cpp")
     if not found:
         return Check("zbar", "red", "no QR decoder: sudo apt-get install libzbar0 (and pip install zxing-cpp)")
