@@ -1,4 +1,4 @@
-"""Cold start of ``kiosk run`` to the first frame on screen, and the kiosk process's peak RSS, beside a bare Kivy window.
+"""Cold start of ``kiosk run`` to the first frame on screen, and the kiosk's peak RSS, beside a bare Kivy window.
 
 Each run is a new process under the current DISPLAY (``make bench`` runs under Xvfb), in rounds that
 take one of each kind in turn, so that the machine's load weighs on all of them alike:
