@@ -13,9 +13,8 @@ receipt-QR tracking screen. ``attach(camera)`` on enter, ``detach()`` on leave.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from kivy.clock import Clock
 from kivy.graphics import Color, Line, Rectangle
 from kivy.graphics.texture import Texture
@@ -30,6 +29,9 @@ from kivy.properties import (
 from kivy.uix.widget import Widget
 
 from screens.base import load_kv
+
+if TYPE_CHECKING:  # numpy loads with the first camera frame, not when the screen is built after the first frame
+    import numpy as np
 
 load_kv(__file__)
 
@@ -121,6 +123,8 @@ class CameraPreview(Widget):
 
     def show_frame(self, frame: np.ndarray) -> None:
         """Upload one BGR frame (UI thread)."""
+        import numpy as np
+
         h, w = frame.shape[:2]
         if self._texture is None or self._texture.size != (w, h):
             self._texture = Texture.create(size=(w, h), colorfmt="rgb")

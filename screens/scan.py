@@ -15,21 +15,23 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from kivy.clock import mainthread
 from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.documents import AutoCapture, Paper, ScanBatch, check_frame, difference
+from kiosk.documents import AutoCapture, Paper, ScanBatch, difference
 from kiosk.documents import quick_signature, signature, thumbnail
 from screens import camera_view  # noqa: F401  (registers CameraPreview for the kv rule)
 from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
 from screens.scan_capture import PageCapture, say
+
+if TYPE_CHECKING:  # numpy loads with the first camera frame, not when the screen is built after the first frame
+    import numpy as np
 
 log = logging.getLogger(__name__)
 load_kv(__file__)
@@ -43,6 +45,8 @@ THUMB_H = 360
 
 def page_texture(image: np.ndarray, height: int = THUMB_H) -> Texture:
     """A small texture of a page (BGR) for a thumbnail."""
+    import numpy as np
+
     small = np.ascontiguousarray(thumbnail(image, height)[::-1])  # Kivy textures start at the bottom row
     tex = Texture.create(size=(small.shape[1], small.shape[0]), colorfmt="rgb")
     tex.blit_buffer(small.tobytes(), colorfmt="bgr", bufferfmt="ubyte")
@@ -235,6 +239,8 @@ class ScanScreen(PageCapture, KioskScreen):
 
     @staticmethod
     def _check(frame: np.ndarray, now: float) -> tuple[Any, np.ndarray, float, np.ndarray]:
+        from kiosk.documents import check_frame  # OpenCV: with the first frame checked (on a worker)
+
         return check_frame(frame), signature(frame), now, frame
 
     def _check_failed(self, _exc: BaseException) -> None:

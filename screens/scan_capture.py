@@ -10,14 +10,16 @@ the detected corners, and the corners dragged there redo that page.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from kivy.clock import mainthread
 
-from kiosk.documents import prepare_page, read_page, signature
+from kiosk.documents import signature
 from screens.background import run_in_background
 from screens.widgets import show_message
+
+if TYPE_CHECKING:  # numpy loads with the first camera frame, not when the screen is built after the first frame
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,8 @@ class PageCapture:
 
     def _process(self, frame: np.ndarray, corners: np.ndarray | None, source: str) -> Any:
         """Worker: the whole page. A photo with no page (or cut off) stops before OCR: the citizen retakes it."""
+        from kiosk.documents import prepare_page, read_page  # OpenCV, tesseract: on the first page taken
+
         result = prepare_page(frame, corners=corners, source=source)
         if not result.page_found or any(w in CORNER_WARNINGS for w in result.warnings):
             return result
@@ -126,6 +130,8 @@ class PageCapture:
         self.set_status(why, "warn")
         self._auto.armed = True
         if q.action == "edit_corners":
+            import numpy as np
+
             corners = np.array(q.corners, dtype=np.float32) if q.corners else result.corners
             self.edit_corners(frame, corners=corners, replace=index, reason=why)
             return

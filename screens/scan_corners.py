@@ -9,9 +9,8 @@ frame pixels to ``on_done`` and returns to the scan screen.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from kivy.graphics import Color, Line, Rectangle
 from kivy.graphics.texture import Texture
 from kivy.properties import ListProperty, NumericProperty, StringProperty
@@ -19,6 +18,9 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.widget import Widget
 
 from screens.base import KioskScreen, load_kv
+
+if TYPE_CHECKING:  # numpy loads with the first camera frame, not when the screen is built after the first frame
+    import numpy as np
 
 load_kv(__file__)
 
@@ -56,7 +58,7 @@ class CornerEditor(FloatLayout):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._texture: Texture | None = None
-        self._corners = np.zeros((4, 2), np.float32)  # frame px
+        self._corners: Any = [(0.0, 0.0)] * 4  # frame px (a 4×2 float32 array once a frame is set)
         with self.canvas.before:
             Color(0.08, 0.08, 0.1, 1)
             self._bg = Rectangle()
@@ -68,6 +70,8 @@ class CornerEditor(FloatLayout):
         return sorted((c for c in self.children if isinstance(c, CornerHandle)), key=lambda h: h.number)
 
     def set_frame(self, frame: np.ndarray, corners: np.ndarray | None) -> None:
+        import numpy as np
+
         h, w = frame.shape[:2]
         tex = Texture.create(size=(w, h), colorfmt="rgb")
         tex.blit_buffer(np.ascontiguousarray(frame[::-1]).tobytes(), colorfmt="bgr", bufferfmt="ubyte")
@@ -81,7 +85,9 @@ class CornerEditor(FloatLayout):
 
     def corners(self) -> np.ndarray:
         """The four corners in frame pixels (TL, TR, BR, BL as placed)."""
-        return self._corners.copy()
+        import numpy as np
+
+        return np.array(self._corners, np.float32)
 
     def to_widget(self, px: float, py: float) -> tuple[float, float]:
         x, y, w, h = self.frame_rect

@@ -20,11 +20,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from typing import TYPE_CHECKING, Any
 
 from kiosk.base.vnkeys import strip_accents
 from kiosk.declarations import workdays
@@ -34,6 +30,9 @@ from kiosk.declarations.procedure import (
     load_procedure_file,
     parse_procedure,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -114,21 +113,35 @@ class Catalog:
         for ph in phrases:
             for w in ph.words:
                 vocab.setdefault(w, len(vocab))
-        width = max((len(ph.words) for ph in phrases), default=1)
-        # Phrase × word-slot matrix of vocabulary indices (-1 = empty slot): one numpy gather scores them all.
-        slots = np.full((len(phrases), width), -1, dtype=np.int32)
-        for n, ph in enumerate(phrases):
-            slots[n, : len(ph.words)] = [vocab[w] for w in ph.words]
         with self._lock:
             self.procedures = procedures
             self.calendar = calendar
             self._by_code = by_code
             self._phrases = phrases
             self._vocab = list(vocab)
-            self._slots = slots
-            self._owners = np.array([ph.owner for ph in phrases], dtype=np.int32)
-            self._weights = np.array([ph.weight for ph in phrases], dtype=np.float32)
-            self._lengths = np.array([len(ph.words) for ph in phrases], dtype=np.float32)
+            self._index: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None  # on first search
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(slots, owners, weights, lengths), built on the first search (call with the lock held).
+
+        Why lazily: numpy costs ~15 MB and the home screen never searches; the kiosk's start-up
+        footprint stays small (docs/ARCHITECTURE.md, "What is loaded when")."""
+        if self._index is None:
+            import numpy as np
+
+            phrases, vocab = self._phrases, {w: i for i, w in enumerate(self._vocab)}
+            width = max((len(ph.words) for ph in phrases), default=1)
+            # Phrase × word-slot matrix of vocabulary indices (-1 = empty slot): one numpy gather scores them all.
+            slots = np.full((len(phrases), width), -1, dtype=np.int32)
+            for n, ph in enumerate(phrases):
+                slots[n, : len(ph.words)] = [vocab[w] for w in ph.words]
+            self._index = (
+                slots,
+                np.array([ph.owner for ph in phrases], dtype=np.int32),
+                np.array([ph.weight for ph in phrases], dtype=np.float32),
+                np.array([len(ph.words) for ph in phrases], dtype=np.float32),
+            )
+        return self._index
 
     def replace(self, other: Catalog) -> None:
         """Take ``other``'s procedures (a fresher copy from the backend) in place."""
@@ -163,6 +176,10 @@ class Catalog:
     def _word_scores(self, word: str, last: bool) -> np.ndarray:
         """Score (0–100) of every catalog word against ``word``: typos via rapidfuzz (OSA), the word
         being typed as a prefix. Index ``len(vocab)`` is the empty slot (0)."""
+        import numpy as np
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
         vocab = self._vocab
         out = np.zeros(len(vocab) + 1, dtype=np.float32)
         for _w, sc, idx in process.extract(word, vocab, scorer=OSA.normalized_similarity, score_cutoff=0.66, limit=None):
@@ -183,9 +200,11 @@ class Catalog:
         qwords = q.split()
         if not qwords or not self.procedures:
             return []
+        import numpy as np
+
         with self._lock:
-            phrases, slots, owners = self._phrases, self._slots, self._owners
-            weights, lengths = self._weights, self._lengths
+            phrases = self._phrases
+            slots, owners, weights, lengths = self._arrays()
             total = np.zeros(len(phrases), dtype=np.float32)
             for i, w in enumerate(qwords):
                 scores = self._word_scores(w, i == len(qwords) - 1)

@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 
 def _hhmm(value: str | time) -> time:
@@ -105,6 +106,10 @@ class WorkCalendar:
 
 @lru_cache(maxsize=32)
 def _vn(year: int) -> holidays.HolidayBase:
+    """Vietnam's holidays around ``year``; ``holidays`` is imported here, on the first date asked
+    (it costs ~9 MB and a second of import on a small box, and the home screen never needs it)."""
+    import holidays
+
     return holidays.country_holidays("VN", years=range(year - 1, year + 2))
 
 

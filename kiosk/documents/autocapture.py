@@ -7,27 +7,36 @@ with each checked frame), so it is tested without a window.
 
 from __future__ import annotations
 
-import cv2
-import numpy as np
+from typing import TYPE_CHECKING
 
-from kiosk.documents.pipeline import FrameCheck
+if TYPE_CHECKING:  # OpenCV and numpy load with the first frame compared, not when the scan screen is built
+    import numpy as np
+
+    from kiosk.documents.pipeline import FrameCheck
 
 SIG_SIZE = (64, 48)
 
 
 def signature(frame: np.ndarray) -> np.ndarray:
     """A tiny grey copy of the frame to compare frames by."""
+    import cv2
+    import numpy as np
+
     grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if frame.ndim == 3 else frame
     return cv2.resize(grey, SIG_SIZE, interpolation=cv2.INTER_AREA).astype(np.float32)
 
 
 def quick_signature(frame: np.ndarray) -> np.ndarray:
     """A cruder, cheaper :func:`signature` (every preview frame, on the UI thread)."""
+    import cv2
+
     return signature(cv2.resize(frame, SIG_SIZE, interpolation=cv2.INTER_NEAREST))
 
 
 def thumbnail(image: np.ndarray, height: int) -> np.ndarray:
     """A small copy of a page for the screen (keeps its shape)."""
+    import cv2
+
     scale = height / image.shape[0]
     return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
 
@@ -35,6 +44,8 @@ def thumbnail(image: np.ndarray, height: int) -> np.ndarray:
 def difference(a: np.ndarray | None, b: np.ndarray | None) -> float:
     if a is None or b is None:
         return 255.0
+    import numpy as np
+
     return float(np.mean(np.abs(a - b)))
 
 

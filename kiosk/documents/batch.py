@@ -13,15 +13,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import cv2
-
-from kiosk.documents import extract
-from kiosk.documents.extract import Suggestion
 from kiosk.documents.fields import find_fields
-from kiosk.documents.pipeline import PageResult, build_attachment, read_page
 from kiosk.journeys.visit import Attachment
 from kiosk.journeys.visit import Suggestion as Offer
+
+if TYPE_CHECKING:  # the scan screen builds an empty batch at start-up: OpenCV, OCR and PDF load in finish()
+    from kiosk.documents.extract import Suggestion
+    from kiosk.documents.pipeline import PageResult
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,11 @@ class ScanBatch:
         metadata: Callable[[Paper], dict[str, str]] | None = None,
     ) -> dict[str, Attachment]:
         """OCR every page, write pages and PDFs into ``folder``; one Attachment per paper with pages."""
+        import cv2
+
+        from kiosk.documents import extract
+        from kiosk.documents.pipeline import build_attachment, read_page
+
         folder.mkdir(parents=True, exist_ok=True)
         total, done = self.page_count(), 0
         out: dict[str, Attachment] = {}

@@ -164,12 +164,10 @@ def check_zbar(ctx: Context) -> Check:
     found = []
     if ctypes.util.find_library("zbar"):
         found.append("zbar")
-    try:
-        import zxingcpp  # noqa: F401
-
+    # Installed, not imported: the heartbeat runs this check in the idle kiosk, which loads zxing-cpp only
+    # when a camera reads a QR code (docs/ARCHITECTURE.md, "What is loaded when").
+    if _dist_version("zxing-cpp"):
         found.append("zxing-cpp")
-    except Exception:
-        pass
     if not found:
         return Check("zbar", "red", "no QR decoder: sudo apt-get install libzbar0 (and pip install zxing-cpp)")
     if "zbar" not in found:
