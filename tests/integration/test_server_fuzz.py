@@ -86,9 +86,13 @@ def test_every_endpoint_on_postgresql_answers_any_input_as_documented(case, fuzz
 
 
 @pytest.fixture(scope="module")
-def supervisor_bearer(fuzzed_server: ServerThread) -> str:
-    """An officer who may call counters and read their department's dashboards."""
-    return fuzzed_server.add_officer("fuzz-supervisor", "supervisor")
+def officer_fuzzed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerThread, str]]:
+    """A server of its own and the bearer of an officer who may call counters and read their department's
+    dashboards. Its own: the tokenless pass's fuzzed logins use up the per-client login limit of the other."""
+    workdir: Path = tmp_path_factory.mktemp("fuzz-officer")
+    with ServerThread(workdir, kiosks=KIOSKS, catalog_dir=CATALOG, max_file_bytes=200_000, max_files=5,
+                      max_total_bytes=500_000) as srv:
+        yield srv, srv.add_officer("fuzz-supervisor", "supervisor")
 
 
 # Logging out would end the pass's own credential; logging in is the same for any caller (fuzzed above).
@@ -103,8 +107,9 @@ OFFICER_EXCLUDED = [*EXCLUDED, negative_data_rejection]
 @officer_schema.parametrize()
 @FUZZ
 def test_every_endpoint_with_an_officer_credential_answers_any_input_as_documented(
-        case, fuzzed_server: ServerThread, supervisor_bearer: str):
+        case, officer_fuzzed_server: tuple[ServerThread, str]):
     """The officer-only routes (counter calls, dashboards, /auth/me) past the credential check, not just up to it."""
-    case.call_and_validate(base_url=fuzzed_server.url.rsplit("/api/v1", 1)[0],
-                           headers={"Authorization": f"Bearer {supervisor_bearer}"}, excluded_checks=OFFICER_EXCLUDED,
+    server, bearer = officer_fuzzed_server
+    case.call_and_validate(base_url=server.url.rsplit("/api/v1", 1)[0],
+                           headers={"Authorization": f"Bearer {bearer}"}, excluded_checks=OFFICER_EXCLUDED,
                            timeout=30)
