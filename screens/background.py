@@ -24,9 +24,13 @@ def run_in_background(
     *args: Any,
     on_result: Callable[[T], Any] | None = None,
     on_error: Callable[[BaseException], Any] | None = None,
+    pool: ThreadPoolExecutor | None = None,
     **kwargs: Any,
 ) -> Future[T]:
-    """Call ``fn(*args, **kwargs)`` on a worker; deliver the outcome on the UI thread."""
+    """Call ``fn(*args, **kwargs)`` on a worker; deliver the outcome on the UI thread.
+
+    ``pool``: another executor than the shared one (one with a single worker runs jobs in order).
+    """
 
     def done(fut: Future[T]) -> None:
         exc = fut.exception()
@@ -38,6 +42,6 @@ def run_in_background(
             result = fut.result()
             Clock.schedule_once(lambda _dt: on_result(result), 0)
 
-    future = _pool.submit(fn, *args, **kwargs)
+    future = (pool or _pool).submit(fn, *args, **kwargs)
     future.add_done_callback(done)
     return future

@@ -43,11 +43,15 @@ STALE_DIFF = 12.0  # mean grey change (0–255) that makes an outline belong to 
 THUMB_H = 360
 
 
-def page_texture(image: np.ndarray, height: int = THUMB_H) -> Texture:
-    """A small texture of a page (BGR) for a thumbnail."""
+def small_picture(image: np.ndarray, height: int = THUMB_H) -> np.ndarray:
+    """The thumbnail's pixels, bottom row first (Kivy textures start there): made on the worker that read the page."""
     import numpy as np
 
-    small = np.ascontiguousarray(thumbnail(image, height)[::-1])  # Kivy textures start at the bottom row
+    return np.ascontiguousarray(thumbnail(image, height)[::-1])
+
+
+def page_texture(small: np.ndarray) -> Texture:
+    """A texture of a small picture (BGR, from :func:`small_picture`) for a thumbnail."""
     tex = Texture.create(size=(small.shape[1], small.shape[0]), colorfmt="rgb")
     tex.blit_buffer(small.tobytes(), colorfmt="bgr", bufferfmt="ubyte")
     return tex
@@ -103,6 +107,7 @@ class ScanScreen(PageCapture, KioskScreen):
         self._retake_index: int | None = None
         self._capturing = False
         self._checked_sig: np.ndarray | None = None
+        self._smalls: dict[int, tuple[Any, np.ndarray]] = {}
         self.dialog: Any = None  # the last warning shown (tests and scenes press its buttons)
 
     # ------------------------------------------------------------ navigation
@@ -151,6 +156,7 @@ class ScanScreen(PageCapture, KioskScreen):
         self.progress = 0
         self._auto = AutoCapture()
         self._last_frame = None
+        self._smalls: dict[int, tuple[Any, np.ndarray]] = {}  # id(page) → (page, thumbnail pixels)
         self._retake_index = None
         if "preview" in self.ids:
             self.ids.preview.clear()
@@ -192,12 +198,20 @@ class ScanScreen(PageCapture, KioskScreen):
         pages = self.batch.papers[self.current_key].pages if self.current_key in self.batch.papers else []
         for i, page in enumerate(pages):
             doubtful = page.quality is not None and not page.quality.good
-            thumbs.add_widget(PageThumb(index=i, texture=page_texture(page.flat), screen=self, doubtful=doubtful))
+            thumbs.add_widget(PageThumb(index=i, texture=page_texture(self.small_of(page)), screen=self, doubtful=doubtful))
         self.page_count = self.batch.page_count()
         if not self.batch.papers:
             self.set_status(self.app.tr["scan.no_documents"], "info")
         elif not self.status_text:
             self.set_status(self.app.tr["scan.instruction"], "info")
+
+    def small_of(self, page: Any) -> np.ndarray:
+        """The page's thumbnail pixels: made once, on the worker that read it (a page handed in by the
+        showcase is the exception, made here once); a refresh never resizes a full-resolution page again."""
+        known = self._smalls.get(id(page))
+        if known is None or known[0] is not page:
+            known = self._smalls[id(page)] = (page, small_picture(page.flat))
+        return known[1]
 
     def paper_items(self) -> list[PaperItem]:
         return list(reversed(self.ids.checklist.children))

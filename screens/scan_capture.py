@@ -56,6 +56,7 @@ class PageCapture:
     set_status: Any  # ScanScreen's methods
     retake_page: Any
     _refresh: Any
+    small_of: Any
 
     def capture(self, frame: np.ndarray, corners: np.ndarray | None = None) -> None:
         """Process a photo on a worker: find and flatten the page, read it, judge it (progress on screen)."""
@@ -83,7 +84,10 @@ class PageCapture:
         if not result.page_found or any(w in CORNER_WARNINGS for w in result.warnings):
             return result
         self._page_stage(0.35, "scan.reading")
-        return read_page(result)
+        result = read_page(result)
+        if result.flat is not None:
+            self.small_of(result)  # the thumbnail too, here and not on the UI thread
+        return result
 
     @mainthread
     def _page_stage(self, fraction: float, key: str) -> None:

@@ -41,8 +41,7 @@ class TechBackendScreen(TechScreen):
     def _set(self, field: str, value: str) -> None:
         if field == "token" and not value:
             return  # an empty edit keeps the secret
-        if self.save({"backend": {field: value}}):
-            self._load()
+        self.save({"backend": {field: value}}, then=self._load)
 
     def test_connection(self) -> None:
         from kiosk.backend import ping_backend

@@ -9,12 +9,14 @@ invalid value on disk: a refused change is shown in the status line and nothing 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 
+from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
 
 load_kv(__file__)
@@ -23,8 +25,9 @@ def alive(fn: Callable[..., Any]) -> Callable[..., Any]:
     """For results of background work: drop them when the app stopped meanwhile (nothing to show them on)."""
 
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if self.app is None:
-            return None
+        app = self.app
+        if app is None or getattr(app, "services", None) is not getattr(self, "services", None):
+            return None  # the app stopped, or this screen belongs to one that did (tests start many)
         return fn(self, *args, **kwargs)
 
     wrapper.__name__ = fn.__name__
@@ -42,6 +45,8 @@ class TechScreen(KioskScreen):
 
     status = StringProperty("")
     status_kind = StringProperty("info")
+    saving = BooleanProperty(False)  # a change is being written (tests wait for it; the screen may show it)
+    _saves_pending = 0
 
     def t(self, key: str, **values: Any) -> str:
         return self.app.tr(key, **values)
@@ -49,25 +54,60 @@ class TechScreen(KioskScreen):
     def say(self, key: str, kind: str = "info", **values: Any) -> None:
         self.status, self.status_kind = self.t(key, **values), kind
 
-    def save(self, changes: dict[str, Any]) -> bool:
-        """Validate, write atomically to the site file, apply to the running kiosk; say what happened."""
-        from kiosk.base import ConfigError
-        from kiosk.ops import apply_changes, apply_to_services
+    def save(self, change: Change, then: Callable[[], Any] | None = None) -> None:
+        """Validate, write atomically to the site file, apply to the running kiosk — on a worker.
 
-        try:
-            new = apply_changes(self.services.config, changes, self.services.config_file)
-        except ConfigError as e:
-            self.say("tech.save_failed", "error", error=str(e))
-            return False
-        pending = apply_to_services(self.services, new, changes)
+        The write is fsync'd and audited, and swapping a camera stops its reader thread: time the window
+        must not freeze for. Saves run one after another, in the order tapped, each on the config the
+        one before left: ``change`` may be a function of that config (``+``/``−`` steps, toggles), so
+        quick taps all count. ``then()`` runs on the UI thread once this change is saved.
+        """
+        self._saves_pending += 1
+        self.saving = True
+        self.say("tech.saving")
+        run_in_background(_save_and_apply, self.services, change, pool=_SAVES,
+                          on_result=lambda pending: self._saved(pending, then), on_error=self._save_failed)
+
+    @alive
+    def _saved(self, pending: list[str], then: Callable[[], Any] | None) -> None:
+        self._save_done()
         self.say("tech.restart_needed" if pending else "tech.saved", "warn" if pending else "ok")
-        return True
+        if then is not None:
+            then()
+
+    @alive
+    def _save_failed(self, exc: BaseException) -> None:
+        from kiosk.base import ConfigError
+
+        self._save_done()
+        if isinstance(exc, ConfigError):
+            self.say("tech.save_failed", "error", error=str(exc))
+        else:  # never a traceback on screen: the log has it
+            self.say("tech.save_failed", "error", error=type(exc).__name__)
+
+    def _save_done(self) -> None:
+        self._saves_pending = max(0, self._saves_pending - 1)
+        self.saving = self._saves_pending > 0
 
     def go_dashboard(self) -> None:
         self.app.go("tech_dashboard", remember=False)
 
     def reset(self) -> None:
         self.status = ""
+
+
+# A change to save: the sections and keys to set, or a function of the config in effect when it is saved.
+Change = dict[str, Any] | Callable[[Any], dict[str, Any]]
+_SAVES = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-save")  # one at a time, in order
+
+
+def _save_and_apply(services: Any, change: Change) -> list[str]:
+    """The worker's half of :meth:`TechScreen.save`: what still needs a restart (ConfigError if refused)."""
+    from kiosk.ops import apply_changes, apply_to_services
+
+    changes = change(services.config) if callable(change) else change
+    new = apply_changes(services.config, changes, services.config_file)
+    return apply_to_services(services, new, changes)
 
 
 class TechNavBar(BoxLayout):

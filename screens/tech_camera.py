@@ -109,9 +109,11 @@ class TechCameraScreen(TechScreen):
 
     def choose(self, uri: str) -> None:
         key = "uri" if self.which == "camera" else "document_uri"
-        if self.save({"camera": {key: uri}}):
-            self._load()
-            self._attach()
+        self.save({"camera": {key: uri}}, then=self._reattach)
+
+    def _reattach(self) -> None:
+        self._load()
+        self._attach()
 
     def edit_uri(self) -> None:
         edit_text(self.t("tech.camera_uri" if self.which == "camera" else "tech.document_uri"), self.uri, self.choose)

@@ -100,5 +100,5 @@ class TechDashboardScreen(TechScreen):
     def exit(self) -> None:
         from kiosk.ops import gate_for
 
-        gate_for(self.services.config).audit("exit", source="screen")
+        run_in_background(gate_for(self.services.config).audit, "exit", source="screen")  # a disk write
         self.app.go_home()

@@ -25,6 +25,19 @@ def _one_line(msg: object, limit: int = 220) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _read_lines(config: Any, view: str, level: str) -> list[str]:
+    """The lines to show: the audit trail (newest first) or the recent log entries at ``level`` and above."""
+    from kiosk.ops import read_audit, recent_logs, state_dir
+
+    if view == "audit":
+        entries = list(reversed(read_audit(state_dir(config) / "audit.jsonl", 200)))
+        return [f"{e.get('ts', '')}  {e.get('event', '')}  " + ", ".join(
+            f"{k}={v}" for k, v in e.items() if k not in ("ts", "event")) for e in entries]
+    entries = recent_logs(config, limit=200, min_level=level)
+    return [f"{str(e.get('ts', ''))[:19]}  {e.get('level', ''):<7}  {e.get('logger', '')}: {_one_line(e.get('msg', ''))}"
+            for e in entries]
+
+
 class TechLogsScreen(TechScreen):
     level = StringProperty("INFO")
     view = StringProperty("logs")  # logs | audit
@@ -44,16 +57,12 @@ class TechLogsScreen(TechScreen):
         self.load()
 
     def load(self) -> None:
-        from kiosk.ops import read_audit, recent_logs, state_dir
+        """Read the entries on a worker (log files can be large); the text appears when they are read."""
+        run_in_background(_read_lines, self.services.config, self.view, self.level,
+                          on_result=self._show, on_error=self._load_failed)
 
-        if self.view == "audit":
-            entries = list(reversed(read_audit(state_dir(self.services.config) / "audit.jsonl", 200)))
-            lines = [f"{e.get('ts', '')}  {e.get('event', '')}  " + ", ".join(
-                f"{k}={v}" for k, v in e.items() if k not in ("ts", "event")) for e in entries]
-        else:
-            entries = recent_logs(self.services.config, limit=200, min_level=self.level)
-            lines = [f"{str(e.get('ts', ''))[:19]}  {e.get('level', ''):<7}  {e.get('logger', '')}: {_one_line(e.get('msg', ''))}"
-                     for e in entries]
+    @alive
+    def _show(self, lines: list[str]) -> None:
         self.text = "\n".join(lines) if lines else self.t("tech.no_logs")
 
     def export(self) -> None:
@@ -61,10 +70,13 @@ class TechLogsScreen(TechScreen):
 
         self.busy = True
         self.say("tech.exporting")
-        mounts = removable_mounts()
-        dest = mounts[0] if mounts else None
-        run_in_background(export_bundle, self.services.config, dest, self.services,
-                          on_result=self._exported, on_error=self._failed)
+        config, services = self.services.config, self.services
+
+        def export_to_stick_or_data_dir() -> Any:
+            mounts = removable_mounts()
+            return export_bundle(config, mounts[0] if mounts else None, services)
+
+        run_in_background(export_to_stick_or_data_dir, on_result=self._exported, on_error=self._failed)
 
     @alive
     def _exported(self, path: Any) -> None:
@@ -73,7 +85,12 @@ class TechLogsScreen(TechScreen):
         self.say("tech.exported", "ok", path=str(path))
         from kiosk.ops import gate_for
 
-        gate_for(self.services.config).audit("diagnostics_exported", file=str(path))
+        run_in_background(gate_for(self.services.config).audit, "diagnostics_exported", file=str(path))
+
+    @alive
+    def _load_failed(self, exc: BaseException) -> None:
+        self.text = ""
+        self.say("tech.logs_failed", "error", error=str(exc)[:200])
 
     @alive
     def _failed(self, exc: BaseException) -> None:

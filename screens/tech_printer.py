@@ -75,8 +75,7 @@ class TechPrinterScreen(TechScreen):
             changes["usb_out_ep"] = dev.out_ep
         if dev.in_ep is not None:
             changes["usb_in_ep"] = dev.in_ep
-        if self.save({"printer": changes}):
-            self._load()
+        self.save({"printer": changes}, then=self._load)
 
     # -------------------------------------------------------- settings
 
@@ -84,12 +83,10 @@ class TechPrinterScreen(TechScreen):
         edit_text(self.t("tech.printer_uri"), self.uri, self.set_uri)
 
     def set_uri(self, uri: str) -> None:
-        if self.save({"printer": {"uri": uri}}):
-            self._load()
+        self.save({"printer": {"uri": uri}}, then=self._load)
 
     def set_width(self, width: int) -> None:
-        if self.save({"printer": {"paper_width_px": width}}):
-            self._load()
+        self.save({"printer": {"paper_width_px": width}}, then=self._load)
 
     # -------------------------------------------------------- test print
 
@@ -114,7 +111,7 @@ class TechPrinterScreen(TechScreen):
         self.say("tech.test_print_ok", "ok", bytes=sent)
         from kiosk.ops import gate_for
 
-        gate_for(self.services.config).audit("test_print", uri=self.uri, ok=True)
+        run_in_background(gate_for(self.services.config).audit, "test_print", uri=self.uri, ok=True)
 
     @alive
     def _print_failed(self, exc: BaseException) -> None:

@@ -87,31 +87,32 @@ class TechSettingsScreen(TechScreen):
     # -------------------------------------------------------- changes
 
     def set_language(self, lang: str) -> None:
-        if self.save({"ui": {"default_language": lang}}):
-            self._load()
+        self.save({"ui": {"default_language": lang}}, then=self._load)
 
     def step(self, key: str, direction: int) -> None:
         section = "ui" if key.startswith("idle") else "queue"
-        value = getattr(self, key) + direction * STEPS[key]
-        if self.save({section: {key: value}}):
-            self._load()
+
+        def stepped(config: Any) -> dict[str, Any]:  # from the value in effect, so quick taps add up
+            return {section: {key: getattr(getattr(config, section), key) + direction * STEPS[key]}}
+
+        self.save(stepped, then=self._load)
 
     def set_log_level(self, level: str) -> None:
-        if self.save({"logging": {"level": level}}):
-            self._load()
+        self.save({"logging": {"level": level}}, then=self._load)
 
     def toggle_large_text(self) -> None:
-        if self.save({"accessibility": {"large_text": not self.large_text}}):
-            self._load()
+        self.save(lambda config: {"accessibility": {"large_text": not config.accessibility.large_text}}, then=self._load)
 
     def toggle_category(self, code: str) -> None:
-        current = [p.model_dump() for p in self.services.config.queue.priority_categories]
-        if any(p["code"] == code for p in current):
-            new = [p for p in current if p["code"] != code]
-        else:
-            new = current + [p.model_dump() for p in self._all_categories() if p.code == code]
-        if self.save({"queue": {"priority_categories": new}}):
-            self._load()
+        known = [p.model_dump() for p in self._all_categories() if p.code == code]
+
+        def toggled(config: Any) -> dict[str, Any]:
+            current = [p.model_dump() for p in config.queue.priority_categories]
+            if any(p["code"] == code for p in current):
+                return {"queue": {"priority_categories": [p for p in current if p["code"] != code]}}
+            return {"queue": {"priority_categories": current + known}}
+
+        self.save(toggled, then=self._load)
 
     def edit_counters(self, code: str) -> None:
         svc = self.services.config.service(code)
@@ -123,9 +124,11 @@ class TechSettingsScreen(TechScreen):
         except ValueError:
             self.say("tech.save_failed", "error", error=f"[[services]] {code} counters: {text!r}")
             return
-        services = [s.model_dump() for s in self.services.config.services]
-        for s in services:
-            if s["code"] == code:
-                s["counters"] = counters
-        if self.save({"services": services}):
-            self._load()
+        def with_counters(config: Any) -> dict[str, Any]:
+            services = [s.model_dump() for s in config.services]
+            for s in services:
+                if s["code"] == code:
+                    s["counters"] = counters
+            return {"services": services}
+
+        self.save(with_counters, then=self._load)

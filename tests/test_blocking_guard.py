@@ -47,3 +47,29 @@ def test_no_ui_thread_named_means_no_checks():
     guard.set_ui_thread(None)
     guard.reset_violations()
     assert _slow_disk_write() == "written" and guard.violations() == []
+
+
+def test_with_turns_only_the_code_between_frames_is_not_counted(ui_thread):
+    """The UI tests' thread runs the test's own code between frames: only a frame's work counts."""
+    guard.set_ui_thread(threading.current_thread(), strict=True, turns_only=True)
+    try:
+        assert _slow_disk_write() == "written"  # the test's own code
+        with guard.ui_turn(), pytest.raises(guard.BlockingOnUIThread):
+            _slow_disk_write()  # the same call inside a frame
+    finally:
+        guard.set_ui_thread(None, turns_only=False)
+
+
+def test_wiping_a_visit_on_the_ui_thread_deletes_its_files_on_a_worker(ui_thread, tmp_path):
+    """"Kết thúc" runs on the UI thread: the folder leaves at once, the delete runs elsewhere (strict: no raise)."""
+    from kiosk.journeys.visit import Visit
+
+    visit = Visit(_base_dir=tmp_path)
+    folder = visit.workdir()
+    for i in range(50):
+        (folder / f"page-{i}.png").write_bytes(b"x" * 10_000)
+    visit.wipe()
+    assert not folder.exists()
+    assert visit.wait_deleted()
+    assert list(tmp_path.iterdir()) == []  # nothing left, not even the renamed folder
+    assert guard.violations() == []

@@ -125,6 +125,8 @@ def test_nothing_of_the_citizen_remains_after_the_visit(services, kiosk_config, 
     assert _files_containing([data_dir], needles)
 
     visit.wipe()
+    assert not workdir.exists()  # moved out of the way at once; deleted on a worker
+    assert visit.wait_deleted()
     del identity
     gc.collect()
 
@@ -159,6 +161,7 @@ def test_wipe_deletes_captures_not_yet_in_the_outbox_but_keeps_the_outbox(servic
     second = _capture_page(visit, identity).with_name("page-2.png")
     page.rename(second)  # a capture taken after the dossier was queued
     visit.wipe()
+    assert visit.wait_deleted()
     assert not second.exists() and not page.exists()
     stored = [i for i in services.outbox.items() if i.id == queued.item_id]
     assert stored and stored[0].files  # the outbox keeps its own copy, to send later

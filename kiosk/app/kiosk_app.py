@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from typing import Any
 
@@ -27,7 +28,7 @@ from kivy.properties import (
 )
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk.base import paths
+from kiosk.base import blocking, paths
 from kiosk.base.i18n import Translator
 from kiosk.journeys import Journeys, step_of
 from kiosk.services import Services
@@ -87,6 +88,7 @@ class KioskApp(App):
     # ------------------------------------------------------------ build
 
     def build(self) -> ScreenManager:
+        blocking.set_ui_thread(threading.current_thread())  # marked blocking calls on this thread are caught
         register_fonts()
         load_kv(widgets.__file__)
         self._apply_window_size()
@@ -125,6 +127,7 @@ class KioskApp(App):
         print("KIOSK_FIRST_FRAME", flush=True)
 
     def on_stop(self) -> None:
+        blocking.set_ui_thread(None)
         Window.unbind(on_flip=self._after_first_frame)
         if getattr(self, "_idle_event", None):
             self._idle_event.cancel()

@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from kiosk.base.blocking import blocking
 from kiosk import __version__, api
 from kiosk.base.config_schema import KioskConfig
 
@@ -118,6 +119,7 @@ class BackendClient:
         """Full jitter: a random pause in [0, min(max, base·2^attempt)] so kiosks do not retry in step."""
         time.sleep(random.uniform(0, min(self.max_backoff_s, self.backoff_s * (2**attempt))))
 
+    @blocking
     def _request(self, method: str, path: str, *, retries: int | None = None, **kwargs: Any) -> httpx.Response:
         """Send with retries on network errors, timeouts and 429/5xx; raise the right error otherwise."""
         retries = self.retries if retries is None else retries
@@ -258,6 +260,7 @@ def _rejected(r: httpx.Response) -> BackendRejected:
     return BackendRejected(r.status_code, detail, errors)
 
 
+@blocking
 def ping_backend(config: KioskConfig) -> float:
     """Milliseconds for one round trip to the configured backend (the technician's "test connection").
 

@@ -23,6 +23,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
+from kiosk.base.blocking import blocking
 from kiosk import api
 from kiosk.backend.client import BackendClient, BackendRejected, BackendUnavailable
 from kiosk.backend.outbox_items import (
@@ -126,6 +127,7 @@ class Outbox:
 
     # ------------------------------------------------------------ submitting
 
+    @blocking
     def submit_dossier(self, meta: api.DossierIn, files: list[Path], wait_s: float = 0.0) -> SubmitResult:
         """Store the dossier and copies of ``files`` durably, then try to send it for up to ``wait_s``."""
         item_id = uuid.uuid4().hex
@@ -150,6 +152,7 @@ class Outbox:
         log.info("outbox: dossier %s stored (%d files)", item_id, len(stored))
         return self._after_insert(item_id, wait_s)
 
+    @blocking
     def submit_rating(self, rating: api.RatingIn, wait_s: float = 0.0) -> SubmitResult:
         """Store a rating durably, then try to send it for up to ``wait_s``."""
         item_id = uuid.uuid4().hex

@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,8 @@ R = TypeVar("R")
 
 _ui_thread: threading.Thread | None = None
 _strict = False
+_turns_only = False  # only inside :func:`ui_turn` (a test thread that also runs test code between frames)
+_turn_depth = 0
 _seen: list[str] = []
 _lock = threading.Lock()
 
@@ -30,16 +33,40 @@ class BlockingOnUIThread(RuntimeError):
     """A blocking function was called on the UI thread (raised in strict mode only)."""
 
 
-def set_ui_thread(thread: threading.Thread | None, strict: bool | None = None) -> None:
-    """Name the thread that draws the window (``None``: no UI, e.g. the CLI); ``strict`` raises on a violation."""
-    global _ui_thread, _strict
+def set_ui_thread(thread: threading.Thread | None, strict: bool | None = None,
+                  turns_only: bool | None = None) -> None:
+    """Name the thread that draws the window (``None``: no UI, e.g. the CLI).
+
+    ``strict`` raises on a violation. ``turns_only`` counts only calls made inside :func:`ui_turn`: the
+    UI tests drive the window from the thread that also runs the test's own code between frames, and
+    only what runs inside the event loop's turn is the kiosk's UI work.
+    """
+    global _ui_thread, _strict, _turns_only
     _ui_thread = thread
     if strict is not None:
         _strict = strict
+    if turns_only is not None:
+        _turns_only = turns_only
+
+
+def ui_thread() -> threading.Thread | None:
+    return _ui_thread
+
+
+@contextmanager
+def ui_turn() -> Iterator[None]:
+    """One turn of the event loop (input, clock callbacks, drawing): what a frame runs."""
+    global _turn_depth
+    _turn_depth += 1
+    try:
+        yield
+    finally:
+        _turn_depth -= 1
 
 
 def on_ui_thread() -> bool:
-    return _ui_thread is not None and threading.current_thread() is _ui_thread
+    return (_ui_thread is not None and threading.current_thread() is _ui_thread
+            and (not _turns_only or _turn_depth > 0))
 
 
 def violations() -> list[str]:

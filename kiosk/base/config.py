@@ -23,6 +23,7 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
+from kiosk.base.blocking import blocking
 from kiosk.base import paths
 from kiosk.base.config_schema import SECTIONS, KioskConfig
 
@@ -221,6 +222,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
+@blocking
 def save_config(config: KioskConfig, path: str | Path) -> None:
     """Validate ``config`` again and write it atomically as TOML.
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from kiosk.base.blocking import blocking
 from kiosk.base.i18n import Translator
 from kiosk.base.privacy import mask_id
 from kiosk.printing import slip as render
@@ -213,6 +214,7 @@ def render_declaration(
     return doc.pages
 
 
+@blocking
 def save_pdf(pages: list[Image.Image], path: Path) -> Path:
     """Pages (any mode) → one PDF at 150 dpi."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 
+from kiosk.base.blocking import blocking
 from kiosk import api
 from kiosk.base.i18n import Translator
 from kiosk.declarations import receipt, workdays
@@ -137,6 +138,7 @@ def declaration_lines(procedure: Procedure, form: FormState, lang: str = "vi") -
     return lines
 
 
+@blocking
 def read_from_papers(procedure: Procedure, form: FormState, sources: dict[str, str], lang: str = "vi") -> list[str]:
     """The receipt's lines for the values taken from scanned papers, so the citizen can check them on paper:
     a heading, then "<page> — <field>: <value> (<paper>)"."""
@@ -313,6 +315,7 @@ def _local(dt: datetime, tz: ZoneInfo) -> datetime:
     return dt.replace(tzinfo=tz) if dt.tzinfo is None else dt.astimezone(tz)
 
 
+@blocking
 def print_receipt(services: Any, sub: Submission) -> bool:
     """Print the slip (again); failures are recorded on ``sub``, never raised at the citizen."""
     outcome = print_slip(services.printer, sub.slip, services.config.printer.cut, "receipt")

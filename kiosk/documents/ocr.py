@@ -18,6 +18,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from kiosk.base.blocking import blocking
 from kiosk.documents.tess import tesseract_cmd, tesseract_env
 
 LANG = "vie"
@@ -83,6 +84,7 @@ def clean_text(text: str) -> str:
     return "\n".join(out).strip()
 
 
+@blocking
 def ocr_page(
     image: np.ndarray, *, lang: str = LANG, psm: int = PSM, dpi: int | None = 300, pdf: bool = True, timeout: float = TIMEOUT_S
 ) -> OcrResult:

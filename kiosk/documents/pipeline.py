@@ -16,6 +16,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from kiosk.base.blocking import blocking
 from kiosk.documents import detect, enhance, finder, gate, geometry, orient, quality, warp
 from kiosk.documents.ocr import LANG, PSM, OcrResult, ocr_page
 from kiosk.documents.pdf import PdfPage, build_pdf
@@ -138,6 +139,7 @@ def prepare_page(frame: np.ndarray, *, source: Source = "auto", corners: np.ndar
                       detection=found, quality=gate.before_ocr(found, warnings))
 
 
+@blocking
 def read_page(
     result: PageResult,
     *,
@@ -236,6 +238,7 @@ def _turn(result: PageResult, flat: np.ndarray, binary: np.ndarray) -> tuple[np.
     return orient.rotate(flat, result.rotation), orient.rotate(binary, result.rotation)
 
 
+@blocking
 def process_image(
     frame: np.ndarray,
     *,

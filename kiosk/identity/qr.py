@@ -22,6 +22,7 @@ from datetime import date
 import cv2
 import numpy as np
 
+from kiosk.base.blocking import blocking
 from kiosk.identity.payload import CitizenIdentity, IdentityError, parse_payload
 
 log = logging.getLogger(__name__)
@@ -220,6 +221,7 @@ PASSES: dict[str, Callable[[np.ndarray], list[QRCode]]] = {
 DEFAULT_PASSES: tuple[str, ...] = ("zxing", "zxing_sharpen", "zxing_up15", "zxing_sharpen_strong_up2", "rectify")
 
 
+@blocking
 def decode_qr(frame: np.ndarray, passes: Sequence[str] = DEFAULT_PASSES) -> list[QRCode]:
     """Every QR code in a BGR (or grey) frame; the first pass that finds any wins. Never raises."""
     if frame is None or frame.size == 0:

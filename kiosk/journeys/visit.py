@@ -8,7 +8,10 @@ controller (``kiosk/journeys/<journey>.py``). There is no bag of untyped keys.
 A visit holds personal data only as long as it must: :meth:`Visit.wipe` replaces every part
 with a new, empty one — so a result that arrives after the wipe finds its part gone and is
 dropped — and deletes the visit's own temporary files (captured images not yet handed to the
-outbox). The app calls it on finish and on the idle timeout.
+outbox). The app calls it on finish and on the idle timeout, on the UI thread: so the folder is
+renamed at once (one system call; the visit's files are gone from their place before the next citizen
+touches the screen) and deleted on a worker thread. Should the kiosk die before that worker is done,
+the next start clears the visits folder (:mod:`kiosk.base.leftovers`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
     from kiosk.printing.printer import PrintOutcome
     from kiosk.queue.tickets import Ticket
 
+from kiosk.base.blocking import blocking
 from kiosk.base.privacy import forget_personal
 
 log = logging.getLogger(__name__)
@@ -161,6 +166,7 @@ class Visit:
     rate: RatePart = field(default_factory=RatePart)
     _workdir: Path | None = field(default=None, repr=False)
     _base_dir: Path | None = field(default=None, repr=False)
+    _deleting: list[threading.Thread] = field(default_factory=list, repr=False)
 
     def workdir(self) -> Path:
         """A private temp folder for this visit's captures, deleted by :meth:`wipe`."""
@@ -190,8 +196,30 @@ class Visit:
         self.large_text = False
         self._workdir = None
         if workdir is not None:
-            shutil.rmtree(workdir, ignore_errors=True)
+            self._discard(workdir)
         self.visit_id = uuid.uuid4().hex
         self.started_at = datetime.now()
         forget_personal()  # the log masking forgets this citizen; render caches are emptied
         log.info("visit wiped")
+
+    def _discard(self, workdir: Path) -> None:
+        """Move the visit's folder out of the way now; delete it on a worker (an rmtree can take a while)."""
+        trash = workdir.with_name(f".wiped-{uuid.uuid4().hex}")
+        try:
+            workdir.rename(trash)
+        except OSError:  # gone already, or not renamable: delete it where it is
+            trash = workdir
+        worker = threading.Thread(target=_delete_tree, args=(trash,), name="visit-wipe", daemon=True)
+        self._deleting = [t for t in self._deleting if t.is_alive()] + [worker]
+        worker.start()
+
+    def wait_deleted(self, timeout: float = 10.0) -> bool:
+        """Wait until the files of wiped visits are deleted (tests, shutdown); False if still deleting."""
+        for worker in list(self._deleting):
+            worker.join(timeout)
+        return not any(t.is_alive() for t in self._deleting)
+
+
+@blocking
+def _delete_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from kiosk.base.blocking import blocking
 from kiosk.base.filelock import file_lock
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ def tail_lines(path: Path, limit: int) -> list[bytes]:
     return lines[-limit:] if limit > 0 else []
 
 
+@blocking
 def read_audit(path: Path, limit: int = 200) -> list[dict[str, Any]]:
     """The last ``limit`` audit entries (oldest first), older files included when the live one is short."""
     names = [path] + [path.with_name(f"{path.name}.{i}") for i in range(1, AUDIT_BACKUPS + 1)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
+from kiosk.base.blocking import blocking
 
 if TYPE_CHECKING:
     from devices.camera import Camera, CameraControl
@@ -33,17 +34,20 @@ def supported(camera: Camera | None) -> bool:
     return camera is not None and bool(camera.controls())
 
 
+@blocking
 def read_controls(camera: Camera | None) -> dict[str, float | None]:
     """Current value of every control offered (autofocus/auto_exposure 1 = on). Blocks on the device."""
     return {c.name: c.get() for c in camera.controls()} if camera is not None else {}
 
 
+@blocking
 def set_autofocus(camera: Camera | None, on: bool) -> bool:
     """True when the driver accepted it. Blocks on the device."""
     control = _control(camera, "autofocus")
     return bool(control is not None and control.set(1.0 if on else 0.0))
 
 
+@blocking
 def step_exposure(camera: Camera | None, direction: int) -> bool:
     """Switch to manual exposure and move it one step darker (-1) or brighter (+1). Blocks on the device."""
     exposure = _control(camera, "exposure")
@@ -58,6 +62,7 @@ def step_exposure(camera: Camera | None, direction: int) -> bool:
     return ok
 
 
+@blocking
 def auto_exposure(camera: Camera | None) -> bool:
     """Back to the driver's automatic exposure. Blocks on the device."""
     control = _control(camera, "auto_exposure")

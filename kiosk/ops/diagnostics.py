@@ -17,6 +17,7 @@ from typing import Any
 
 import tomli_w
 
+from kiosk.base.blocking import blocking
 from kiosk.base.config import strip_none
 from kiosk.base.privacy import mask_text
 
@@ -40,6 +41,7 @@ def log_files(config: Any) -> list[Path]:
     return [p for p in [*rotated, main] if p.exists()]
 
 
+@blocking
 def recent_logs(config: Any, limit: int = 200, min_level: str = "INFO") -> list[dict[str, Any]]:
     """The newest ``limit`` log entries at ``min_level`` or above, newest first, masked."""
     floor = LEVELS.get(min_level, 20)
@@ -73,6 +75,7 @@ def device_list() -> dict[str, Any]:
     return {"usb": usb, "video": sorted(glob.glob("/dev/video*")), "serial": sorted(glob.glob("/dev/ttyUSB*") + glob.glob("/dev/ttyACM*"))}
 
 
+@blocking
 def find_usb_printers() -> tuple[list[Any], str]:
     """(USB printers found, a problem to show or ''): the printer screen's "find" button."""
     from devices.usb import UsbUnavailable, list_devices, permission_problem, printers
@@ -84,6 +87,7 @@ def find_usb_printers() -> tuple[list[Any], str]:
     return printers(devices), permission_problem(devices)
 
 
+@blocking
 def removable_mounts() -> list[Path]:
     """Mounted USB sticks (desktop automount places them under /media/USER/… or /run/media/USER/…)."""
     found = []
@@ -95,6 +99,7 @@ def removable_mounts() -> list[Path]:
     return sorted(set(found))
 
 
+@blocking
 def export_bundle(config: Any, dest_dir: Path | None = None, services: Any = None) -> Path:
     """Write ``diag-<kiosk>-<time>.zip`` into ``dest_dir`` (default ``<data_dir>/diagnostics``) atomically."""
     from kiosk.ops.doctor import check_version, run_checks

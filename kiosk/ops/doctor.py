@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from kiosk.base.blocking import blocking
 from kiosk import __version__
 from kiosk.base.tokens import backend_token_problem
 from kiosk.ops.device_checks import check_camera, check_document_camera, check_printer
@@ -243,6 +244,7 @@ def _timed(name: str, fn: Callable[[Context], Check], ctx: Context) -> Check:
     return check
 
 
+@blocking
 def run_checks(config: Any, services: Any = None, only: list[str] | None = None) -> Report:
     """Run every check (or ``only`` those) in parallel; the report keeps :data:`CHECKS` order."""
     ctx = Context(config, services)

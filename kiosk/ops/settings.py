@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import tomli_w
 
+from kiosk.base.blocking import blocking
 from kiosk.base import paths
 from kiosk.base.config import (
     ENV_SOURCE,
@@ -78,6 +79,7 @@ def describe(changes: Mapping[str, Any]) -> list[str]:
     return keys
 
 
+@blocking
 def apply_changes(
     config: KioskConfig,
     changes: Mapping[str, Any],
@@ -127,6 +129,7 @@ def set_pin(config: KioskConfig, pin: str, config_file: str | Path | None = None
     return new
 
 
+@blocking
 def apply_to_services(services: Services, new_config: KioskConfig, changes: Mapping[str, Any]) -> list[str]:
     """Put a saved change into effect on the running kiosk; returns what still needs a restart.
 

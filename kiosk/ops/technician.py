@@ -32,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kiosk.base.blocking import blocking
 from kiosk.base.config import atomic_write_bytes
 from kiosk.base.filelock import LockTimeout, file_lock
 from kiosk.ops.audit import AUDIT_MAX_BYTES, read_audit, write_audit
@@ -211,6 +212,7 @@ class TechnicianGate:
         """Seconds until the next PIN may be tried (a read: no lock taken, cheap for a countdown)."""
         return self._remaining(self.load_state())
 
+    @blocking
     def check(self, pin: str, source: str = "screen") -> Attempt:
         """Verify ``pin`` unless locked; count failures; lock for a growing delay after ``max_attempts``."""
         if not self.enabled:
@@ -261,6 +263,7 @@ class TechnicianGate:
             self._save_state(LockState())
         self.audit("lockout_cleared", source=source)
 
+    @blocking
     def audit(self, event: str, **details: Any) -> None:
         """Append one JSON line (never the PIN) to the audit log."""
         write_audit(self.audit_file, event, **details)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from devices.factory import open_printer
 from devices.printer import Printer, PrinterError
+from kiosk.base.blocking import blocking
 from kiosk.base.config_schema import KioskConfig
 from kiosk.base.i18n import Translator
 from kiosk.printing.slip import Slip
@@ -38,6 +39,7 @@ class PrintOutcome:
         return "ticket.issued.paper_out" if self.error_kind == "paper_out" else "ticket.issued.print_failed"
 
 
+@blocking
 def print_slip(printer: Printer | None, image: Any, cut: bool, what: str = "slip") -> PrintOutcome:
     """Print one rendered slip; ``printer`` None counts as a failure. Never raises (worker threads, CLI)."""
     try:

@@ -22,6 +22,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kiosk.base.blocking import blocking
 from kiosk.queue.store import TicketStore
 from kiosk.queue.tickets import QueueError, Ticket
 from kiosk.queue.wait import estimate_ahead, wait_minutes
@@ -98,6 +99,7 @@ class QueueService:
 
     # -- issuing -------------------------------------------------------------
 
+    @blocking
     def issue(self, service: str, priority: str | None = None) -> Ticket:
         """A numbered ticket for ``service`` (and priority category); raises QueueError if impossible."""
         try:

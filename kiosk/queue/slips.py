@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from kiosk.base.blocking import blocking
 from kiosk.base.i18n import Translator
 from kiosk.printing.printer import PrintOutcome, print_slip
 from kiosk.printing.slip import Slip
@@ -77,6 +78,7 @@ def render_ticket(ticket: Any, config: Any, width: int | None = None) -> Any:
     return slip.render(bottom_margin=4)
 
 
+@blocking
 def print_ticket(ticket: Any, config: Any, printer: Any, queue: Any = None) -> PrintOutcome:
     """Render and print ``ticket``; record the outcome on it (and in the queue's store). Never raises.
 

@@ -80,6 +80,7 @@ class Services:
 
     def close(self) -> None:
         """Stop workers and release devices, users first; never raises."""
+        self.visit.wait_deleted(5.0)  # a wiped visit's files go before the kiosk does
         for name in _CLOSE_ORDER:
             service = getattr(self, name)
             if service is not None:

@@ -25,6 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from kiosk.base.blocking import blocking
 from kiosk.base.i18n import Translator, catalog
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ class Voice:
         digest = hashlib.sha1(f"{voice}|{self.speed}|{text}".encode()).hexdigest()[:16]
         return self.cache_dir / f"{lang}-{digest}.wav"
 
+    @blocking
     def render(self, text: str, lang: str = "vi") -> Path:
         """The WAV for ``text`` in ``lang``, synthesised now unless already cached (blocking)."""
         path = self.cache_path(text, lang)

@@ -17,6 +17,8 @@ from kivy.core.window import Window
 from kivy.tests.common import UnitTestTouch
 from kivy.uix.widget import Widget
 
+from kiosk.base import blocking
+
 # Keys of the kiosk keyboard (screens/keyboard.kv) whose id is not the character itself.
 KEY_NAMES = {" ": "space", ",": "comma", ".": "dot", "-": "dash", "/": "slash", "@": "at"}
 
@@ -31,6 +33,9 @@ class KioskDriver:
     def __init__(self, app: Any) -> None:
         self.app = app
         app._run_prepare()
+        # This thread also runs the test's (or the scene's) own code between frames: only what a frame
+        # runs is the kiosk's UI work, for the blocking-call guard.
+        blocking.set_ui_thread(blocking.ui_thread(), turns_only=True)
         runTouchApp(embedded=True)
         self.pump(0.3)
 
@@ -40,7 +45,7 @@ class KioskDriver:
         """Run the event loop for ``seconds`` (at least one frame)."""
         end = time.monotonic() + seconds
         while True:
-            EventLoop.idle()
+            _frame()
             if time.monotonic() >= end:
                 break
 
@@ -71,7 +76,7 @@ class KioskDriver:
         last: tuple[tuple[float, ...], ...] | None = None
         stable = 0
         while time.monotonic() < end:
-            EventLoop.idle()
+            _frame()
             now = self._geometry()
             stable = stable + 1 if now == last else 0
             if stable >= frames:
@@ -123,18 +128,17 @@ class KioskDriver:
         if widget.disabled:
             raise AssertionError(f"widget {target!r} is disabled")
         x, y = widget.to_window(*widget.center)
-        touch = UnitTestTouch(x, y)
-        touch.touch_down()
-        self.pump(0.05)
-        touch.touch_up()
-        self.pump(settle)
+        self.tap_at(x, y, settle)
         return widget
 
     def tap_at(self, x: float, y: float, settle: float = 0.15) -> None:
+        """A finger's touch at window coordinates: down, a frame or three, up."""
         touch = UnitTestTouch(x, y)
-        touch.touch_down()
+        with blocking.ui_turn():  # UnitTestTouch dispatches at once, not in the next frame: the handlers run here
+            touch.touch_down()
         self.pump(0.05)
-        touch.touch_up()
+        with blocking.ui_turn():
+            touch.touch_up()
         self.pump(settle)
 
     def type_keys(self, keys: str, settle: float = 0.02) -> None:
@@ -191,6 +195,19 @@ class KioskDriver:
         # app is still the running one; cleared first, they would fail on ``app`` being None.
         self.pump(0.05)
         App._running_app = None
+
+
+# Set to a list to have every frame's duration appended (seconds): benchmarks/ui_stall.py reads it.
+frame_times: list[float] | None = None
+
+
+def _frame() -> None:
+    """One turn of Kivy's event loop (touches, clock callbacks, a redraw), seen by the blocking-call guard."""
+    start = time.perf_counter()
+    with blocking.ui_turn():
+        EventLoop.idle()
+    if frame_times is not None:
+        frame_times.append(time.perf_counter() - start)
 
 
 def save_window_png(path: Path) -> None:

@@ -94,3 +94,15 @@ def make_driver(kivy_window: Any, kiosk_config: Any) -> Iterator[Callable[..., A
 @pytest.fixture
 def driver(make_driver: Callable[..., Any]) -> Any:
     return make_driver()
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_on_the_ui_thread() -> Iterator[None]:
+    """Every UI test also checks that nothing marked blocking ran on the UI thread during it."""
+    from kiosk.base import blocking
+
+    blocking.reset_violations()
+    yield
+    from helpers.blocking_check import assert_no_blocking_calls
+
+    assert_no_blocking_calls()

@@ -137,8 +137,8 @@ def test_change_printer_to_loopback_and_test_print(tech_driver, tech_config, art
         d.screenshot(artifacts / "tech_printer_edit.png")
         d.tap("btn_edit_ok")
         d.wait_for(lambda: not [c for c in Window.children if type(c).__name__ == "EditDialog"], what="dialog closed")
-        d.pump(0.3)
         screen = d.app.screen("tech_printer")
+        d.wait_for(lambda: not screen.saving, timeout=10, what="printer saved")
         assert screen.uri == lp.uri, screen.status
         assert tomllib.loads(site.read_text())["printer"]["uri"] == lp.uri  # saved to the site file
         assert d.app.services.printer.uri == lp.uri  # and in use at once
@@ -160,6 +160,7 @@ def test_invalid_printer_uri_never_reaches_disk(tech_driver, tech_config):
     d.app.go("tech_printer")
     screen = d.app.screen("tech_printer")
     screen.set_uri("lpt://nowhere")
+    d.wait_for(lambda: not screen.saving, timeout=10, what="save refused")
     assert screen.status_kind == "error" and "printer" in screen.status
     assert site.read_bytes() == before
     assert d.app.services.config.printer.uri != "lpt://nowhere"
