@@ -17,7 +17,9 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from benchmarks._results import median, write_section
 
@@ -47,13 +49,13 @@ def bare_frames() -> list[float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def journey_frames(files: list[str]) -> dict[str, list[float]]:
+def journey_frames(files: list[str]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ui-stall-") as tmp:
         report = Path(tmp) / "frames.json"
         env = _display_env() | {"KIOSK_FRAME_REPORT": str(report)}
         subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "benchmarks._frame_probe",
                         *files], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800, check=False)
-        return json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
+        return json.loads(report.read_text(encoding="utf-8")) if report.exists() else {"frames": {}, "causes": {}}
 
 
 def p99(values: list[float]) -> float:
@@ -69,13 +71,16 @@ def main() -> int:
     p99s: dict[str, list[float]] = {"bare": []}
     worst_test: dict[str, tuple[float, str]] = {}
     frames_seen: dict[str, int] = {}
+    causes: dict[str, Counter[str]] = {}
     for _ in range(ROUNDS):
         frames = bare_frames()
         longest["bare"].append(max(frames) * 1000)
         p99s["bare"].append(p99(frames) * 1000)
         frames_seen["bare"] = len(frames)
         for journey, files in JOURNEYS.items():
-            per_test = journey_frames(files)
+            report = journey_frames(files)
+            per_test = report["frames"]
+            causes.setdefault(journey, Counter()).update(report["causes"])
             every = [t for times in per_test.values() for t in times]
             if not every:
                 continue
@@ -93,6 +98,11 @@ def main() -> int:
         ok = "—" if name == "bare" else ("met" if top <= GOAL_MS else "**not met**")
         where = "" if name == "bare" else f"`{worst_test[name][1]}` ({worst_test[name][0]:.0f} ms)"
         rows.append(f"| {label} | {frames_seen[name]} | {top:.0f} ms | {median(p99s[name]):.0f} ms | {ok} | {where} |")
+    why = ["", "What the UI thread was doing in frames longer than 100 ms (stack samples, all rounds):", "",
+           "| journey | causes (samples) |", "|---|---|"]
+    for journey, counter in causes.items():
+        why.append(f"| {journey} | " + "; ".join(f"{c} {n}" for c, n in counter.most_common(5)) + " |")
+    rows += why
     body = (
         f"{ROUNDS} rounds; each round runs the bare Kivy baseline and then every journey's UI tests under the same "
         "Xvfb. A frame is one turn of Kivy's event loop (input, clock callbacks, layout, drawing, and Kivy's wait "

@@ -32,6 +32,7 @@ class KioskDriver:
 
     def __init__(self, app: Any) -> None:
         self.app = app
+        forget_app_in_kv()  # kv's ``app`` is this app from now on, whatever the last one left behind
         app._run_prepare()
         # This thread also runs the test's (or the scene's) own code between frames: only what a frame
         # runs is the kiosk's UI work, for the blocking-call guard.
@@ -195,17 +196,40 @@ class KioskDriver:
         # app is still the running one; cleared first, they would fail on ``app`` being None.
         self.pump(0.05)
         App._running_app = None
+        forget_app_in_kv()
+
+
+def forget_app_in_kv() -> None:
+    """Make kv's ``app`` find the next app.
+
+    kv rules read ``app`` through one proxy that keeps the first app it resolves and forgets it only on
+    that app's ``on_stop``. A kv expression evaluated after ``on_stop`` (a callback still scheduled while
+    closing) makes it keep the stopped app for good: the next app's screens would then bind
+    ``app.portrait``, ``app.tr``… to the old app and never follow the new one (a portrait screen laid
+    out as landscape, a language switch that changes nothing).
+    """
+    from kivy.lang.parser import global_idmap
+
+    object.__setattr__(global_idmap["app"], "_obj", None)
 
 
 # Set to a list to have every frame's duration appended (seconds): benchmarks/ui_stall.py reads it.
 frame_times: list[float] | None = None
 
 
+# When the frame now running started (perf_counter), or None between frames: a benchmark's sampler reads it.
+frame_started: float | None = None
+
+
 def _frame() -> None:
     """One turn of Kivy's event loop (touches, clock callbacks, a redraw), seen by the blocking-call guard."""
-    start = time.perf_counter()
-    with blocking.ui_turn():
-        EventLoop.idle()
+    global frame_started
+    start = frame_started = time.perf_counter()
+    try:
+        with blocking.ui_turn():
+            EventLoop.idle()
+    finally:
+        frame_started = None
     if frame_times is not None:
         frame_times.append(time.perf_counter() - start)
 

@@ -87,3 +87,22 @@ def test_portrait_layout_stacks_the_tiles(make_driver, artifacts):
     grid = driver.find("grid")
     assert grid.cols == 1
     driver.screenshot(artifacts / "home-portrait.png")
+
+
+def test_a_kv_read_after_an_app_stopped_does_not_tie_the_next_app_to_it(make_driver):
+    """kv's ``app`` proxy kept a stopped app when a late callback read it: the next app's screens then
+    followed the old app (a portrait screen laid out as landscape — the flaky ticket tests of CI)."""
+    from kivy.app import App
+    from kivy.lang.parser import global_idmap
+
+    from kivy.core.window import Window
+
+    first = make_driver()
+    first.app.dispatch("on_stop")  # what closing an app does, with a late kv read in the middle
+    for child in list(Window.children):
+        Window.remove_widget(child)
+    assert global_idmap["app"].lang  # a kv expression evaluated after on_stop: the proxy takes this app
+    App._running_app = None
+    second = make_driver(orientation="portrait")
+    assert second.app.portrait
+    assert second.find("grid").cols == 1  # bound to the new app, which is in portrait
