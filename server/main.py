@@ -149,7 +149,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
     print(f"kiosk-server: serving {u.render_as_string(hide_password=True)} on http://{args.host}:{args.port}/api/v1",
           file=sys.stderr, flush=True)
     # log_config=None: uvicorn's records go to our (masked, rotated) handler instead of its own.
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, log_config=None)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, log_config=None,
+                timeout_graceful_shutdown=3)  # displays' live streams never end by themselves: a restart cuts them
     return 0
 
 

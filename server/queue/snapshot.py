@@ -41,7 +41,8 @@ def hall(s: Session, dept: Department, cfg: ServerSettings) -> dict:
     calls = s.execute(select(Ticket.number, Ticket.counter, Ticket.last_called_at, Ticket.status, Ticket.recalls)
                       .where(*base, Ticket.last_called_at.is_not(None), Ticket.counter.is_not(None))
                       .order_by(Ticket.last_called_at.desc(), Ticket.id.desc()).limit(LAST_CALLS)).all()
-    services = sorted(set(waiting) | {sv for c in counters.all_counters(s, dept.id) for sv in c.services})
+    today = set(s.execute(select(_LINE).where(*base).distinct()).scalars())
+    services = sorted(today | {sv for c in counters.all_counters(s, dept.id) for sv in c.services})
     return {
         "department": dept.name, "unit": dept.unit_id, "day": day.isoformat(), "now": now.isoformat(),
         "waiting": {sv: int(waiting.get(sv, 0)) for sv in services},
