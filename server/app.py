@@ -28,6 +28,7 @@ from server import (
     routes_heartbeat,
     routes_kiosks,
     routes_lookup,
+    routes_pages,
     routes_ratings,
     routes_satisfaction,
     routes_tickets,
@@ -55,6 +56,7 @@ ROUTERS: tuple[tuple[APIRouter, str], ...] = (
     (routes_counters.router, API_PREFIX),
     (routes_events.router, API_PREFIX),
     (routes_follow.router, API_PREFIX),
+    (routes_pages.router, ""),  # /desk, /display, /q/{day}/{number}, /static, /audio
     (routes_docs.router, ""),  # /openapi.json and /docs, for officers only
 )
 

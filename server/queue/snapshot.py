@@ -44,7 +44,7 @@ def hall(s: Session, dept: Department, cfg: ServerSettings) -> dict:
     today = set(s.execute(select(_LINE).where(*base).distinct()).scalars())
     services = sorted(today | {sv for c in counters.all_counters(s, dept.id) for sv in c.services})
     return {
-        "department": dept.name, "unit": dept.unit_id, "day": day.isoformat(), "now": now.isoformat(),
+        "department": dept.name, "unit": dept.unit_id, "day": day.isoformat(), "now": now.isoformat(), "timezone": cfg.timezone,
         "waiting": {sv: int(waiting.get(sv, 0)) for sv in services},
         "calls": [{"number": c.number, "counter": c.counter, "at": c.last_called_at.astimezone(cfg.tz).isoformat(),
                    "status": c.status} for c in calls],
