@@ -31,6 +31,7 @@ from server import (
     routes_pages,
     routes_ratings,
     routes_satisfaction,
+    routes_stats,
     routes_tickets,
 )
 from server.auth import TokenCache, identify
@@ -56,6 +57,8 @@ ROUTERS: tuple[tuple[APIRouter, str], ...] = (
     (routes_counters.router, API_PREFIX),
     (routes_events.router, API_PREFIX),
     (routes_follow.router, API_PREFIX),
+    (routes_stats.router, API_PREFIX),
+    (routes_stats.page_router, ""),  # /stats, the supervisors' page
     (routes_pages.router, ""),  # /desk, /display, /q/{day}/{number}, /static, /audio
     (routes_docs.router, ""),  # /openapi.json and /docs, for officers only
 )
