@@ -56,6 +56,7 @@ bench: setup
 screenshots: setup
 	$(XVFB) $(VENV)/bin/kiosk screenshots docs/screenshots --orientation both
 	$(XVFB) $(VENV)/bin/kiosk screenshots docs/screenshots --orientation both --lang en
+	$(PY) tests/browser/shots.py docs/screenshots
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
