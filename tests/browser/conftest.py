@@ -13,13 +13,6 @@ from server.testing import DEFAULT_UNIT, ServerThread
 KIOSK_TOKEN = "token-kiosk-01-browser"
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
-            item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.slow)
-
-
 @pytest.fixture
 def office(tmp_path: Path) -> Iterator[ServerThread]:
     reason = unavailable_reason()

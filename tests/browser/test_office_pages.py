@@ -4,6 +4,7 @@ from the QR printed on the ticket) follow live. Real chromium, real server, real
 from __future__ import annotations
 
 import httpx
+import pytest
 import zxingcpp
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -18,6 +19,7 @@ from server.testing import TEST_PASSWORD, ServerThread
 
 from .conftest import KIOSK_TOKEN
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 WAIT = 15  # seconds: an upper bound for conditions polled by WebDriverWait, never a sleep
 
 
@@ -130,8 +132,6 @@ def test_the_display_reconnects_after_a_server_restart_and_shows_the_right_state
     from helpers.browser import unavailable_reason
 
     if unavailable_reason():
-        import pytest
-
         pytest.skip(unavailable_reason())
     kiosks = [("KIOSK-01", KIOSK_TOKEN, "000.00.01.H22")]
     kiosk = {"Authorization": f"Bearer {KIOSK_TOKEN}"}
