@@ -102,7 +102,9 @@ class PgListener:
     """A thread LISTENing on the queue channel; each notification goes to the hub (every worker has one)."""
 
     def __init__(self, url: str, hub: Hub) -> None:
-        self.url = url.replace("postgresql+psycopg://", "postgresql://")
+        from sqlalchemy.engine import make_url
+
+        self.url = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         self.hub = hub
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="queue-listen", daemon=True)
