@@ -8,7 +8,7 @@ just before its POST to the moment each stream has read the event that announces
 process's user+system time (/proc) over an idle window with every client connected (heartbeats only) and
 over the calls, per client. ``--runs`` runs; medians go to benchmarks/RESULTS.md.
 
-    python -m benchmarks.display [--clients 50] [--calls 40] [--runs 3]
+    python -m benchmarks.display [--clients 50] [--calls 40] [--runs 3] [--postgres]
 """
 
 from __future__ import annotations
@@ -48,19 +48,21 @@ def _cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-class Server:
-    def __init__(self, workdir: Path) -> None:
-        from server.app import create_app
-        from server.auth import seed_kiosk
-        from server.settings import ServerSettings, utc_now
-        from server.users import add_user
+def seed(db: str, workdir: Path) -> None:
+    from server.app import create_app
+    from server.auth import seed_kiosk
+    from server.settings import ServerSettings, utc_now
+    from server.users import add_user
 
-        db = f"sqlite:///{workdir / 'server.db'}"
-        app = create_app(ServerSettings(db_url=db, files_dir=workdir / "files"))
-        with app.state.db.write() as s:
-            seed_kiosk(s, "K01", TOKEN, UNIT, "Bộ phận Một cửa (benchmark)")
-            add_user(s, "can-bo-1", PASSWORD, "officer", UNIT, utc_now(), "", scrypt_n=2**12)
-        app.state.engine.dispose()
+    app = create_app(ServerSettings(db_url=db, files_dir=workdir / "files"))
+    with app.state.db.write() as s:
+        seed_kiosk(s, "K01", TOKEN, UNIT, "Bộ phận Một cửa (benchmark)")
+        add_user(s, "can-bo-1", PASSWORD, "officer", UNIT, utc_now(), "", scrypt_n=2**12)
+    app.state.engine.dispose()
+
+
+class Server:
+    def __init__(self, workdir: Path, db: str) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/api/v1"
         self.p = subprocess.Popen([sys.executable, "-m", "server.main", "--db", db, "--port", str(self.port),
@@ -114,9 +116,13 @@ class Stream:
             writer.close()
 
 
-async def _run_once(clients: int, calls: int, gap_ms: float, idle_s: float) -> dict[str, float]:
+async def _run_once(clients: int, calls: int, gap_ms: float, idle_s: float, pg_url: str | None) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="display-bench-") as tmp:
-        srv = Server(Path(tmp))
+        db = pg_url or f"sqlite:///{Path(tmp) / 'server.db'}"
+        seed(db, Path(tmp))
+        srv = Server(Path(tmp), db)
+        # PostgreSQL: a second server process (a second worker); half the streams are on it, the calls on the first
+        other = Server(Path(tmp), db) if pg_url else None
         try:
             async with httpx.AsyncClient(timeout=30) as http:
                 kiosk = {"Authorization": f"Bearer {TOKEN}"}
@@ -127,13 +133,20 @@ async def _run_once(clients: int, calls: int, gap_ms: float, idle_s: float) -> d
                 officer = {"Authorization": f"Bearer {login.json()['access_token']}"}
                 ready, counter = asyncio.Event(), [0]
                 streams = [Stream() for _ in range(clients)]
-                tasks = [asyncio.create_task(s.run(srv.port, ready, counter, clients)) for s in streams]
+                ports = [srv.port] if other is None else [srv.port, other.port]
+                tasks = [asyncio.create_task(s.run(ports[i % len(ports)], ready, counter, clients))
+                         for i, s in enumerate(streams)]
                 await asyncio.wait_for(ready.wait(), 60)
-                cpu0, t0 = _cpu_s(srv.p.pid), time.perf_counter()
+                pids = [srv.p.pid] + ([other.p.pid] if other is not None else [])
+
+                def cpu() -> float:
+                    return sum(_cpu_s(p) for p in pids)
+
+                cpu0, t0 = cpu(), time.perf_counter()
                 await asyncio.sleep(idle_s)
-                idle_cpu = (_cpu_s(srv.p.pid) - cpu0) / (time.perf_counter() - t0)
+                idle_cpu = (cpu() - cpu0) / (time.perf_counter() - t0)
                 sent: dict[str, float] = {}
-                cpu1, t1 = _cpu_s(srv.p.pid), time.perf_counter()
+                cpu1, t1 = cpu(), time.perf_counter()
                 for _ in range(calls):
                     start = time.perf_counter()
                     r = await http.post(f"{srv.url}/counters/1/next", json={"services": ["A"]}, headers=officer)
@@ -143,7 +156,7 @@ async def _run_once(clients: int, calls: int, gap_ms: float, idle_s: float) -> d
                 deadline = time.perf_counter() + 10
                 while time.perf_counter() < deadline and not all(len(s.seen) >= calls for s in streams):
                     await asyncio.sleep(0.01)
-                busy_cpu = (_cpu_s(srv.p.pid) - cpu1) / (time.perf_counter() - t1)
+                busy_cpu = (cpu() - cpu1) / (time.perf_counter() - t1)
                 for t in tasks:
                     t.cancel()
                 lat = sorted((s.seen[n] - t) * 1000 for s in streams for n, t in sent.items() if n in s.seen)
@@ -153,6 +166,8 @@ async def _run_once(clients: int, calls: int, gap_ms: float, idle_s: float) -> d
                     "busy_cpu_pct_per_client": 100 * busy_cpu / clients, "busy_cpu_pct": 100 * busy_cpu}
         finally:
             srv.stop()
+            if other is not None:
+                other.stop()
 
 
 def _pct(v: float) -> str:
@@ -168,13 +183,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--idle-s", type=float, default=10)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--postgres", action="store_true",
+                    help="PostgreSQL (a throw-away local cluster, tests/pg.py) with two server processes")
     a = ap.parse_args(argv)
-    runs = [asyncio.run(_run_once(a.clients, a.calls, a.gap_ms, a.idle_s)) for _ in range(a.runs)]
+    cluster = None
+    if a.postgres:
+        sys.path.insert(0, str(ROOT / "tests"))
+        import pg
+
+        cluster = pg.LocalCluster()
+        cluster.start()
+    try:
+        runs = [asyncio.run(_run_once(a.clients, a.calls, a.gap_ms, a.idle_s,
+                                      pg.create_database(cluster.url) if cluster else None)) for _ in range(a.runs)]
+    finally:
+        if cluster is not None:
+            cluster.stop()
     for r in runs:
         print({k: round(v, 2) for k, v in r.items()}, flush=True)
     m = {k: median([r[k] for r in runs]) for k in runs[0]}
-    body = (f"{a.clients} streams (`GET /events`, as many hall displays / follow pages) on one server process "
-            f"(SQLite, in-process hub); {a.calls} counter calls {a.gap_ms:g} ms apart; medians of {a.runs} runs.\n\n"
+    where = ("two server processes on PostgreSQL (half the streams on each, the calls on the first: the events "
+             "cross by LISTEN/NOTIFY)") if a.postgres else "one server process (SQLite, in-process hub)"
+    body = (f"{a.clients} streams (`GET /events`, as many hall displays / follow pages) on {where}; "
+            f"{a.calls} counter calls {a.gap_ms:g} ms apart; medians of {a.runs} runs.\n\n"
             "| figure | value |\n|---|---|\n"
             f"| call → event, p50 | {m['p50']:.1f} ms |\n| call → event, p99 | {m['p99']:.1f} ms (goal ≤ 200 ms) |\n"
             f"| call → event, max | {m['max']:.1f} ms |\n| events missed | {m['missing']:.0f} |\n"
@@ -184,7 +215,9 @@ def main(argv: list[str] | None = None) -> int:
             "The latency includes the call's own request (the POST is timed from before it is sent). Each change "
             "is snapshotted once per department and the same bytes go to every stream.")
     if not a.no_write:
-        write_section("display", "Hall display / follow page live feed (benchmarks/display.py)", body)
+        name, title = ("display-pg", "Hall display live feed on PostgreSQL, two workers (benchmarks/display.py --postgres)") \
+            if a.postgres else ("display", "Hall display / follow page live feed (benchmarks/display.py)")
+        write_section(name, title, body)
     print(body)
     return 0
 

@@ -63,11 +63,9 @@ def follow_page(request: Request, day: str = DayPath, number: str = NumberPath,
         dept = s.get(Department, t.department_id) if t is not None else snapshot.department(s, None)
         department, unit = (dept.name, dept.unit_id) if dept is not None else ("", "")
     status_text, detail_text = _texts(status, lang) if status else ("", "")
-    from datetime import datetime
-
     ctx = {"lang": lang, "t": FOLLOW_TEXT[lang], "day": day, "number": number, "status": status, "unit": unit,
            "department": department, "status_text": status_text, "detail_text": detail_text,
-           "updated": datetime.now(cfg.tz).strftime("%H:%M:%S")}
+           "updated": cfg.local_now().strftime("%H:%M:%S")}
     return templates.TemplateResponse(request, "follow.html", ctx, status_code=200 if status else 404,
                                       headers=NO_STORE)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -71,7 +71,7 @@ def follow(s: Session, t: Ticket, cfg: ServerSettings) -> dict:
         "number": t.number, "day": t.day.isoformat(), "status": t.status, "counter": t.counter,
         "people_ahead": int(ahead), "wait_minutes": int(wait), "unit": None,
         "issued_at": t.issued_at.astimezone(cfg.tz).strftime("%H:%M"),
-        "updated_at": datetime.now(cfg.tz).strftime("%H:%M:%S"),
+        "updated_at": cfg.local_now().strftime("%H:%M:%S"),
     }
 
 
