@@ -75,8 +75,7 @@ def issue_ticket(
     db = request.app.state.db
     with db.write() as s:
         out = _issue(s, body, kiosk, request.app.state.settings, idempotency_key, response)
-        events.stage(s, kiosk.department_id, None)
-    if events.published_locally(db.engine.dialect.name):
+    if response.status_code == 201 and events.published_locally(db.engine.dialect.name):
         request.app.state.hub.changed(kiosk.department_id)
     response.body = response.render(out.model_dump_json())
     response.init_headers()
@@ -120,6 +119,7 @@ def _issue(
     try:
         values["id"] = s.execute(_INSERT, values).scalar_one()
         out = _out(s, SimpleNamespace(**values), tz)
+        events.stage(s, kiosk.department_id, None)  # PostgreSQL: every worker's displays hear of it at commit
         s.commit()
     except IntegrityError:
         s.rollback()
