@@ -98,6 +98,13 @@ def main(out: str) -> int:
             b.find_element(By.ID, "login-btn").click()
             WebDriverWait(b, 15).until(lambda x: x.execute_script("return window.deskState && window.deskState.loads > 0"))
             b.save_screenshot(str(outdir / "office-desk-1280x900.png"))
+            from helpers.browser import size
+
+            size(b, 800, 480)  # a small touchscreen at the counter
+            b.refresh()
+            WebDriverWait(b, 15).until(lambda x: x.execute_script("return window.deskState && window.deskState.loads > 0"))
+            b.save_screenshot(str(outdir / "office-desk-800x480.png"))
+            size(b, 1280, 900)
             b.get(f"{base}/desk")
             b.delete_all_cookies()
             b.get(f"{base}/desk?counter=2")
