@@ -88,6 +88,9 @@ def stats_page(request: Request, unit: str | None = Unit, start: date | None = F
     chart_wait = stats.bars_svg([(d["day"][5:], [d["wait_mean_min"], d["wait_p90_min"]]) for d in days],
                                 ["Chờ trung bình", "Chờ P90"], ["#0b4f9c", "#9a6700"],
                                 "Thời gian chờ (phút)", "phút", line=stats.TARGET_MIN)
+    chart_share = stats.bars_svg([(d["day"][5:], [d["waited_15_min_or_less_pct"]]) for d in days],
+                                 ["Chờ không quá 15 phút"], ["#1b7f3b"], "Tỉ lệ chờ ≤ 15 phút (%)", "%")
     query = f"?from={out['from']}&to={out['to']}" + (f"&unit={unit}" if unit else "")
     return templates.TemplateResponse(request, "stats.html", {"s": out, "chart_count": chart_count,
-                                                              "chart_wait": chart_wait, "query": query})
+                                                              "chart_wait": chart_wait, "chart_share": chart_share,
+                                                              "query": query})

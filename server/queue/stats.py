@@ -96,13 +96,23 @@ def to_csv(summary: dict) -> str:
     return buf.getvalue()
 
 
+def nice_step(raw: float) -> float:
+    """1, 2, 2.5 or 5 × a power of ten, at least ``raw``: round axis labels."""
+    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    for m in (1, 2, 2.5, 5, 10):
+        if m * power >= raw:
+            return m * power
+    return 10 * power
+
+
 def bars_svg(items: list[tuple[str, list[float | None]]], series: list[str], colours: list[str], title: str,
              unit: str, line: float | None = None, width: int = 720, height: int = 260) -> str:
     """A grouped bar chart as SVG (server-side: no script, no library); ``line`` draws a target."""
     from html import escape
 
     values = [v for _, vs in items for v in vs if v is not None] + ([line] if line else [])
-    top = max(values + [1.0]) * 1.15
+    step = nice_step(max(values + [1.0]) * 1.05 / 4)
+    top = step * 4
     left, bottom, plot_h = 50, 40, height - 80
     slot = (width - left - 10) / max(1, len(items))
     bw = max(4.0, slot * 0.8 / max(1, len(series)))
@@ -112,7 +122,7 @@ def bars_svg(items: list[tuple[str, list[float | None]]], series: list[str], col
     for i in range(5):
         y = base - plot_h * i / 4
         out.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
-                   f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="a">{top * i / 4:.0f}</text>')
+                   f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="a">{step * i:g}</text>')
     for i, (label, vs) in enumerate(items):
         x0 = left + slot * i + slot * 0.1
         for j, v in enumerate(vs):
