@@ -5,9 +5,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 # Debian packages the kiosk and its tests need (tesseract with Vietnamese, zbar, libusb, a virtual
-# screen, Mesa for Kivy's OpenGL, espeak-ng for voice prompts, PostgreSQL for the backend tests).
+# screen, Mesa for Kivy's OpenGL, espeak-ng for voice prompts and the hall display's calls, PostgreSQL for the backend tests,
+# Chromium and its driver for the office pages' browser tests).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie libzbar0 libusb-1.0-0 xvfb xauth libmtdev1 \
-	libegl1 libegl-mesa0 libgl1-mesa-dri libgl1 xclip espeak-ng sox postgresql fonts-noto-core fonts-dejavu-core python3-venv
+	libegl1 libegl-mesa0 libgl1-mesa-dri libgl1 xclip espeak-ng sox postgresql fonts-noto-core fonts-dejavu-core python3-venv \
+	chromium chromium-driver
 XVFB := xvfb-run -a -s "-screen 0 1920x1920x24"
 PYTEST_ARGS ?=
 # The day-to-day subset (under 3 minutes): every package's fast unit tests, the layer rules and one UI
@@ -54,6 +56,7 @@ bench: setup
 screenshots: setup
 	$(XVFB) $(VENV)/bin/kiosk screenshots docs/screenshots --orientation both
 	$(XVFB) $(VENV)/bin/kiosk screenshots docs/screenshots --orientation both --lang en
+	$(PY) tests/browser/shots.py docs/screenshots
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

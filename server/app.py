@@ -6,6 +6,7 @@ cannot be imported stops the server at once, not at the first request).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,18 +20,24 @@ from server import (
     housekeeping,
     routes_auth,
     routes_catalog,
+    routes_counters,
     routes_docs,
     routes_dossiers,
+    routes_events,
+    routes_follow,
     routes_heartbeat,
     routes_kiosks,
     routes_lookup,
+    routes_pages,
     routes_ratings,
     routes_satisfaction,
+    routes_stats,
     routes_tickets,
 )
 from server.auth import TokenCache, identify
 from server.db import Database, make_engine, migrate
 from server.filestore import FileStore
+from server.queue import events
 from server.limits import RequestLimits
 from server.settings import ServerSettings
 
@@ -47,6 +54,12 @@ ROUTERS: tuple[tuple[APIRouter, str], ...] = (
     (routes_kiosks.router, API_PREFIX),
     (routes_lookup.router, API_PREFIX),
     (routes_auth.router, API_PREFIX),
+    (routes_counters.router, API_PREFIX),
+    (routes_events.router, API_PREFIX),
+    (routes_follow.router, API_PREFIX),
+    (routes_stats.router, API_PREFIX),
+    (routes_stats.page_router, ""),  # /stats, the supervisors' page
+    (routes_pages.router, ""),  # /desk, /display, /q/{day}/{number}, /static, /audio
     (routes_docs.router, ""),  # /openapi.json and /docs, for officers only
 )
 
@@ -56,9 +69,16 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The housekeeping thread runs while the server serves."""
     jobs = housekeeping.build(app.state)
     jobs.start()
+    app.state.hub.bind(asyncio.get_running_loop())
+    listener = None
+    if app.state.engine.dialect.name == "postgresql":  # several workers: changes cross them by LISTEN/NOTIFY
+        listener = events.PgListener(app.state.settings.db_url, app.state.hub)
+        listener.start()
     try:
         yield
     finally:
+        if listener is not None:
+            listener.stop()
         jobs.stop()
 
 
@@ -79,6 +99,7 @@ def create_app(settings: ServerSettings, *, run_migrations: bool = True) -> Fast
     app.state.db = Database(engine)
     app.state.sessions = app.state.db.writers  # scripts and tests that seed or inspect the database
     app.state.files = FileStore(settings.files_dir)
+    app.state.hub = events.Hub(lambda dept: routes_events.hall_state(app, dept))
     app.state.token_cache = TokenCache(settings.token_cache_ttl_s, settings.token_negative_ttl_s)
     errors.install(app)
 

@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--catalog", default="config/procedures", help="procedure catalog folder served at /procedures")
     p.add_argument("--timezone", default="Asia/Ho_Chi_Minh")
     p.add_argument("--max-priority-in-a-row", type=int, default=2)
+    p.add_argument("--max-regular-wait-min", type=float, default=20,
+                   help="a regular ticket waiting this long is called before priority ones")
+    p.add_argument("--no-show-after-recalls", type=int, default=1, help="recalls before a ticket may be marked no-show")
+    p.add_argument("--no-show-action", choices=("requeue", "drop"), default="requeue",
+                   help="a no-show goes once to the end of the line (requeue) or is dropped")
     p.add_argument("--max-file-mb", type=float, default=20)
     p.add_argument("--max-files", type=int, default=30)
     p.add_argument("--keep-tickets-days", type=int, default=90, help="delete tickets older than this (0: never)")
@@ -120,7 +125,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
     settings = ServerSettings(
         db_url=db, files_dir=files if files.is_absolute() else root / files,
         catalog_dir=catalog if catalog.is_absolute() else root / catalog, timezone=args.timezone,
-        max_priority_in_a_row=args.max_priority_in_a_row, max_file_bytes=int(args.max_file_mb * 1024 * 1024),
+        max_priority_in_a_row=args.max_priority_in_a_row, max_regular_wait_min=args.max_regular_wait_min,
+        no_show_after_recalls=args.no_show_after_recalls, no_show_action=args.no_show_action, max_file_bytes=int(args.max_file_mb * 1024 * 1024),
         max_files=args.max_files, priority_categories=_codes(args.priority_categories),
         rating_reasons=_codes(args.rating_reasons), public_satisfaction=args.public_satisfaction,
         retention_ticket_days=args.keep_tickets_days,
@@ -149,7 +155,8 @@ def run(args: argparse.Namespace, root: Path) -> int:
     print(f"kiosk-server: serving {u.render_as_string(hide_password=True)} on http://{args.host}:{args.port}/api/v1",
           file=sys.stderr, flush=True)
     # log_config=None: uvicorn's records go to our (masked, rotated) handler instead of its own.
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, log_config=None)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False, log_config=None,
+                timeout_graceful_shutdown=3)  # displays' live streams never end by themselves: a restart cuts them
     return 0
 
 

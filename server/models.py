@@ -53,6 +53,7 @@ class Ticket(Base):
         UniqueConstraint("department_id", "service", "day", "seq", name="uq_ticket_number"),
         UniqueConstraint("kiosk_id", "idempotency_key", name="uq_ticket_idem"),
         Index("ix_tickets_queue", "department_id", "day", "service", "status"),
+        Index("ix_tickets_counter", "department_id", "day", "counter"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
@@ -67,6 +68,16 @@ class Ticket(Base):
     called_at: Mapped[datetime | None]
     counter: Mapped[int | None]
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    # The office side (server/queue): place in line (issue time; the end of the line after a no-show),
+    # recalls, when service started and ended, a transfer to one counter, how often it went to the end.
+    queue_at: Mapped[datetime | None]
+    recalls: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_called_at: Mapped[datetime | None]
+    serving_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    target_counter: Mapped[int | None]
+    queue_service: Mapped[str | None] = mapped_column(String(4))  # the line it waits in after a transfer
+    requeues: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class TicketBlock(Base):
@@ -92,6 +103,17 @@ class CounterState(Base):
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True)
     counter: Mapped[int] = mapped_column(primary_key=True)
     priority_streak: Mapped[int] = mapped_column(default=0)
+    paused: Mapped[bool] = mapped_column(default=False, server_default="0")
+
+
+class CounterServices(Base):
+    """Which services a counter serves (set by a supervisor: ``PUT /counters/{n}/services``)."""
+
+    __tablename__ = "counter_services"
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True)
+    counter: Mapped[int] = mapped_column(primary_key=True)
+    services: Mapped[list[Any]]
+    name: Mapped[str] = mapped_column(String(100), default="")
 
 
 class Dossier(Base):

@@ -12,16 +12,17 @@ from types import SimpleNamespace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, Response
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import kiosk.api as api
-from server import codes, deps, errors, ticket_rules
+from server import codes, deps, errors, routes_counters, ticket_rules
 from server.auth import KioskIdentity, current_kiosk
 from server.db import Database
-from server.models import CounterState, Ticket, TicketBlock
+from server.models import Ticket, TicketBlock
 from server.officers import Officer, current_officer, require_department
+from server.queue import engine, events
 from server.settings import ServerSettings
 
 router = APIRouter(tags=["tickets"])
@@ -44,7 +45,7 @@ def _out(s: Session, t: Any, tz) -> api.TicketOut:
     return api.TicketOut(
         number=t.number, service=t.service, seq=t.seq, day=t.day, priority=t.priority,
         issued_at=t.issued_at.astimezone(tz), kiosk_id=t.kiosk_id, people_ahead=ahead,
-        status=t.status, counter=t.counter,
+        status="called" if t.status == "serving" else t.status, counter=t.counter,
     )
 
 
@@ -71,8 +72,11 @@ def issue_ticket(
     thread hops) and the answer serialised once, straight from the model.
     """
     response = Response(media_type="application/json", status_code=201)
-    with request.app.state.db.write() as s:
+    db = request.app.state.db
+    with db.write() as s:
         out = _issue(s, body, kiosk, request.app.state.settings, idempotency_key, response)
+    if response.status_code == 201 and events.published_locally(db.engine.dialect.name):
+        request.app.state.hub.changed(kiosk.department_id)
     response.body = response.render(out.model_dump_json())
     response.init_headers()
     return response
@@ -109,12 +113,13 @@ def _issue(
     values = {
         "department_id": kiosk.department_id, "service": body.service, "day": day, "seq": seq,
         "number": api.ticket_number(body.service, seq), "priority": body.priority, "kiosk_id": kiosk.kiosk_id,
-        "issued_at": issued, "status": "waiting", "called_at": None, "counter": None,
+        "issued_at": issued, "queue_at": issued, "status": "waiting", "called_at": None, "counter": None,
         "idempotency_key": idempotency_key,
     }
     try:
         values["id"] = s.execute(_INSERT, values).scalar_one()
         out = _out(s, SimpleNamespace(**values), tz)
+        events.stage(s, kiosk.department_id, None)  # PostgreSQL: every worker's displays hear of it at commit
         s.commit()
     except IntegrityError:
         s.rollback()
@@ -152,65 +157,27 @@ def reserve_block(
         return api.TicketBlock(service=old.service, day=old.day, start=old.start, end=old.end, kiosk_id=old.kiosk_id)
 
 
-def _oldest_waiting(s: Session, dept: int, day, services: list[str], priority: bool | None) -> Ticket | None:
-    q = select(Ticket).where(
-        Ticket.department_id == dept, Ticket.day == day, Ticket.service.in_(services), Ticket.status == "waiting"
-    )
-    if priority is True:
-        q = q.where(Ticket.priority.is_not(None))
-    elif priority is False:
-        q = q.where(Ticket.priority.is_(None))
-    return s.execute(q.order_by(Ticket.issued_at, Ticket.seq, Ticket.id).limit(1)).scalar_one_or_none()
-
-
 @router.post("/counters/{counter}/next", response_model=api.TicketOut,
-             responses={204: {"description": "nobody is waiting"}, **errors.problems(401, 403)})
+             responses={204: {"description": "nobody is waiting"}, **errors.problems(401, 403, 409)})
 def call_next(
-    body: api.CounterNextIn,
+    request: Request,
+    body: api.CounterNextIn | None = None,
     counter: int = Path(ge=1, le=api.MAX_COUNTER, description="the counter's number (1–999)"),
     officer: Officer = Depends(current_officer("officer")),
-    db: Database = Depends(deps.database),
     cfg: ServerSettings = Depends(deps.settings),
 ):
-    """The next ticket for ``counter``: priority first, at most N priority calls in a row if others wait.
+    """The next ticket for ``counter`` by the calling policy (:mod:`server.queue.policy`).
 
-    An officer's call (cookie + CSRF, or officer bearer), for the officer's own department; never a kiosk's.
+    A counter with configured services (``PUT /counters/{n}/services``) calls among those; otherwise
+    among ``services`` of the body. An officer's call (cookie + CSRF, or officer bearer), never a kiosk's.
     """
     dept = require_department(officer)
-    with db.write() as s:
-        return _call_next(s, counter, body, dept, cfg)
-
-
-def _call_next(s: Session, counter: int, body: api.CounterNextIn, dept: int, cfg: ServerSettings):
-    day = cfg.local_now().date()
-    for _ in range(20):  # another counter may take the same ticket first; then pick again
-        state = s.get(CounterState, (dept, counter))
-        if state is None:
-            state = CounterState(department_id=dept, counter=counter, priority_streak=0)
-            s.add(state)
-            try:
-                s.flush()
-            except IntegrityError:  # the same counter's first call raced in twice (PostgreSQL)
-                s.rollback()
-                continue
-        prio = _oldest_waiting(s, dept, day, body.services, True)
-        ordinary = _oldest_waiting(s, dept, day, body.services, False)
-        if prio is not None and (ordinary is None or state.priority_streak < cfg.max_priority_in_a_row):
-            pick, streak = prio, state.priority_streak + 1
-        elif ordinary is not None:
-            pick, streak = ordinary, 0
-        else:
-            return Response(status_code=204)
-        now = cfg.now()
-        taken = s.execute(
-            update(Ticket).where(Ticket.id == pick.id, Ticket.status == "waiting")
-            .values(status="called", called_at=now, counter=counter)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if taken == 1:
-            state.priority_streak = streak
-            s.expunge(pick)  # a detached copy shows what the UPDATE wrote, without writing it again
-            pick.status, pick.called_at, pick.counter = "called", now, counter
-            return _out(s, pick, cfg.tz)  # answered before the commit: no read after it
-        s.rollback()
-    raise HTTPException(503, "too much contention, try again")
+    asked = body.services if body is not None else None
+    outcome = routes_counters.act(request, dept, lambda s: engine.call_next(
+        s, dept, counter, routes_counters.services_for(s, dept, counter, asked), cfg))
+    if outcome.ticket is None:
+        return Response(status_code=204)
+    t = outcome.ticket
+    return api.TicketOut(number=t.number, service=t.service, seq=t.seq, day=t.day, priority=t.priority,
+                         issued_at=t.issued_at.astimezone(cfg.tz), kiosk_id=t.kiosk_id, people_ahead=0,
+                         status="called", counter=counter)

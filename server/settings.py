@@ -33,6 +33,12 @@ class ServerSettings:
     max_meta_bytes: int = 256 * 1024  # the dossier's metadata JSON
     max_json_bytes: int = 128 * 1024  # any other request body
     max_priority_in_a_row: int = 2
+    max_regular_wait_min: float = 20.0  # a regular ticket waiting this long goes before priority ones (policy)
+    no_show_after_recalls: int = 1  # recalls needed before an officer may mark a ticket no-show
+    no_show_action: str = "requeue"  # requeue: once to the end of the line, then dropped; drop: at once
+    service_minutes: float = 5.0  # the follow page's estimate until the day has measured service times
+    sse_heartbeat_s: float = 15.0  # comment lines on idle live streams (proxies cut silent ones)
+    voice_dir: Path | None = None  # cached announcement clips (default: files_dir / "voice")
     priority_categories: tuple[str, ...] = PRIORITY_CATEGORIES
     rating_reasons: tuple[str, ...] = RATING_REASONS
     public_satisfaction: bool = False  # the aggregated satisfaction page without a login (a lobby screen)

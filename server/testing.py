@@ -211,7 +211,8 @@ class ServerThread:
                 seed_kiosk(s, kiosk_id, token, unit, f"Bộ phận Một cửa {unit}", weak_ok=True)
         asgi: Any = FaultMiddleware(self.app, self.faults) if self.faults is not None else self.app
         tls = {"ssl_certfile": self.ssl[0], "ssl_keyfile": self.ssl[1]} if self.ssl else {}
-        config = uvicorn.Config(asgi, host="127.0.0.1", port=self.port, log_level="critical", access_log=False, **tls)
+        config = uvicorn.Config(asgi, host="127.0.0.1", port=self.port, log_level="critical", access_log=False,
+                                timeout_graceful_shutdown=1, **tls)  # live streams never end by themselves
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, name="kiosk-server",
                                         daemon=True)

@@ -134,10 +134,13 @@ class BackendSection(_Section):
     embedded: bool = True  # start the reference server on loopback (demo / make run)
     embedded_db: str = "sqlite:///var/server.db"
     heartbeat_s: float = Field(60, gt=0)
+    public_url: str = ""  # what a citizen's phone reaches (the ticket's QR); "" = the backend URL
 
-    @field_validator("url")
+    @field_validator("url", "public_url")
     @classmethod
     def _http(cls, v: str) -> str:
+        if v == "":
+            return v
         if not v.startswith(("http://", "https://")):
             raise ValueError("backend URL must start with http:// or https://")
         return v.rstrip("/")

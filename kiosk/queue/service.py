@@ -5,7 +5,7 @@ When it cannot be reached, the kiosk numbers from a block of numbers reserved
 for it earlier (``POST /tickets/blocks``), kept in SQLite so that a restart or a
 power cut never hands out a number twice; the ticket then says it was issued
 offline and is registered with the backend once it is back. A kiosk with no
-block yet numbers from its own emergency range (``OFFLINE_BASE`` up). A kiosk
+block yet numbers from its own emergency range (:func:`offline_base`: 901 up for KIOSK-01, 1901 for KIOSK-02). A kiosk
 without a backend at all (``services.backend is None``) numbers alone from 1.
 
 Numbers restart each day at local midnight (``[kiosk] timezone``, Asia/Ho_Chi_Minh).
@@ -14,9 +14,11 @@ Numbers restart each day at local midnight (``[kiosk] timezone``, Asia/Ho_Chi_Mi
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -30,6 +32,15 @@ from kiosk.queue.wait import estimate_ahead, wait_minutes
 log = logging.getLogger(__name__)
 
 OFFLINE_BASE = 901  # first number of a kiosk's own block when the backend never granted one today
+OFFLINE_SPAN = 1000  # each kiosk's emergency range: KIOSK-01 from 901, KIOSK-02 from 1901, KIOSK-03 from 2901 …
+
+
+def offline_base(kiosk_id: str) -> int:
+    """The first emergency number of this kiosk: its index is the number that ends its ``[kiosk] id``
+    (``KIOSK-02`` → 2), so two kiosks that never reached the backend today never print the same number."""
+    digits = re.search(r"([0-9]+)$", kiosk_id)
+    index = int(digits.group(1)) if digits else zlib.crc32(kiosk_id.encode("utf-8")) % 90 + 1
+    return OFFLINE_BASE + (max(1, index) - 1) % 90 * OFFLINE_SPAN  # seq stays ≤ 99 999 (the backend's cap)
 BACKEND_COOLDOWN_S = 30.0  # after the backend failed, number locally for this long without asking it
 
 
@@ -148,7 +159,7 @@ class QueueService:
         now = self.now()
         ticket = Ticket(number="", service=service, seq=0, day=now.date(), issued_at=now, priority=priority,
                         offline=self.backend is not None, kiosk_id=self.config.kiosk.id)
-        base = OFFLINE_BASE if self.backend is not None else 1
+        base = offline_base(self.config.kiosk.id) if self.backend is not None else 1
         with self._lock:
             try:
                 self.store.issue_local(ticket, self.config.queue.local_block_size, base)

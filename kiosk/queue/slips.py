@@ -68,7 +68,8 @@ def render_ticket(ticket: Any, config: Any, width: int | None = None) -> Any:
     lines.append((vi["ticket.slip.scan"], small - 2, False))
     from kiosk.printing.slip import qr_image
 
-    slip.beside(qr_image(qr_payload(ticket, config.backend.url), box=4 if width >= 500 else 3, border=1), lines, space_after=6)
+    follow_url = qr_payload(ticket, config.backend.public_url or config.backend.url)  # [backend] public_url
+    slip.beside(qr_image(follow_url, box=4 if width >= 500 else 3, border=1), lines, space_after=6)
     if ticket.offline:
         slip.text(vi["ticket.slip.offline"], size=small - 2, bold=True, align="center", space_after=2)
     slip.text(

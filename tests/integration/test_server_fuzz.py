@@ -53,7 +53,9 @@ def _openapi() -> dict:
     return app.openapi()
 
 
-schema = schemathesis.openapi.from_dict(_openapi())
+# ``GET /events`` is an endless stream (the hall display's live feed): no answer ever "ends" for a checker to
+# read; its inputs are checked by test_live_events and test_route_credentials.
+schema = schemathesis.openapi.from_dict(_openapi()).exclude(path_regex=r"/events$")
 
 
 # Schema-valid requests may still be refused by rules no schema states (a range of at most 366 days,
