@@ -94,17 +94,18 @@ def _records(data: bytes, raw: dict[int, tuple[str, ...]]) -> None:
         children = list(tlv.items(value))
         if tag == SEQUENCE and children and children[0][0] == INTEGER and len(children) > 1:
             n = int.from_bytes(children[0][1], "big")
-            rest = value[len(_first_tlv(value)):]
+            rest = value[_first_length(value):]
             if 1 <= n <= 64 and (n not in raw) and not _has_oid(children):
                 raw[n] = tuple(_strings(rest))
                 continue
         _records(value, raw)
 
 
-def _first_tlv(data: bytes) -> bytes:
-    from asn1crypto import parser
-
-    return data[:parser.peek(data)]
+def _first_length(data: bytes) -> int:
+    n = tlv.total_length(data)
+    if n is None:
+        raise ChipError("bad_data", "DG13: truncated record")
+    return n
 
 
 def _has_oid(children: list[tuple[int, bytes, bool]]) -> bool:

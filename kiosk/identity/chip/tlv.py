@@ -1,10 +1,13 @@
-"""BER-TLV walking for the LDS files, on asn1crypto's parser (only the header arithmetic is by hand)."""
+"""BER-TLV walking for the LDS files.
+
+By hand, on purpose: ICAO 9303 uses tags such as 5F01 (LDS version) and 5F1F (MRZ) that are
+"non-minimal" in DER terms, and asn1crypto's parser refuses them. The signed structures (EF.SOD)
+are parsed by asn1crypto in :mod:`kiosk.identity.chip.passive`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from asn1crypto import parser
 
 from kiosk.identity.chip.errors import ChipError
 
@@ -37,19 +40,31 @@ def total_length(head: bytes) -> int | None:
 
 
 def items(data: bytes) -> Iterator[tuple[int, bytes, bool]]:
-    """Each (tag number as the tag's octets read big-endian, value, constructed) in a concatenation of TLVs."""
+    """Each (tag as its octets read big-endian, value, constructed) in a concatenation of TLVs."""
     i = 0
     while i < len(data):
         if data[i] in (0x00, 0xFF):  # padding between objects
             i += 1
             continue
         try:
-            _cls, method, _tag, header, content, trailer = parser.parse(data[i:], strict=False)
-        except ValueError as e:
-            raise ChipError("bad_data", f"TLV: {e}") from None
-        tag = int.from_bytes(header[:_tag_octets(header)], "big")
-        yield tag, content, bool(method)
-        i += len(header) + len(content) + len(trailer)
+            t = _tag_octets(data, i)
+            tag = int.from_bytes(data[i:i + t], "big")
+            constructed = bool(data[i] & 0x20)
+            j = i + t
+            first = data[j]
+            if first < 0x80:
+                n, j = first, j + 1
+            else:
+                k = first & 0x7F
+                if k == 0 or k > 3:
+                    raise ChipError("bad_data", "TLV: indefinite or huge length")
+                n, j = int.from_bytes(data[j + 1:j + 1 + k], "big"), j + 1 + k
+        except IndexError:
+            raise ChipError("bad_data", "TLV: truncated header") from None
+        if j + n > len(data):
+            raise ChipError("bad_data", "TLV: value runs past the end")
+        yield tag, data[j:j + n], constructed
+        i = j + n
 
 
 def one(data: bytes, tag: int) -> bytes:
