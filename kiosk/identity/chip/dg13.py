@@ -52,13 +52,14 @@ class Dg13:
 
     @property
     def father(self) -> str | None:
-        values = [v for v in self.raw.get(13, ()) if v]
-        return values[0] if values else None
+        """Field 13's first name; by position, so an empty father never turns the mother into one."""
+        values = self.raw.get(13, ())
+        return (values[0] or None) if values else None
 
     @property
     def mother(self) -> str | None:
-        values = [v for v in self.raw.get(13, ()) if v]
-        return values[1] if len(values) > 1 else None
+        values = self.raw.get(13, ())
+        return (values[1] or None) if len(values) > 1 else None
 
     def __repr__(self) -> str:
         return f"Dg13(fields={sorted(self.raw)})"

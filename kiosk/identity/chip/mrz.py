@@ -72,6 +72,9 @@ class MrzTD1:
     def date_of_expiry(self) -> date:
         return _yymmdd(self.expiry, future=True)
 
+    def __repr__(self) -> str:  # the MRZ names the holder: never in a log
+        return f"MrzTD1({self.document_code}{self.issuer}, number ******{self.document_number[-3:]})"
+
     def bac_information(self) -> str:
         """Document number, birth and expiry each followed by its check digit — K_seed's input."""
         return bac_information(self.document_number, self.birth, self.expiry)
