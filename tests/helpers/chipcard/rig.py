@@ -16,11 +16,10 @@ from pathlib import Path
 from devices.card_reader_pcsc import PcscCardReader
 from devices.factory import open_card_reader
 from helpers.chipcard.cccd import Citizen, make_chip
-from helpers.chipcard.pcscd import Pcscd, PcscdUnavailable
+from helpers.chipcard.pcscd import READER, Pcscd, PcscdUnavailable
 from helpers.chipcard.pki import Chain, make_chain
 from helpers.chipcard.vcard import VirtualChip, VpcdCard
 
-READER = "Virtual PCD 00 00"
 _rig: Rig | None = None
 
 
@@ -28,6 +27,7 @@ class Rig:
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="kiosk-chip-"))
         self.pcscd = Pcscd(self.dir).start()
+        atexit.register(self.pcscd.stop)  # also when the set-up below fails
         self.chain: Chain = make_chain()
         self.csca_dir = self.chain.write_csca(self.dir / "csca")
         self.reader: PcscCardReader = open_card_reader(f"pcsc:{READER}")  # type: ignore[assignment]
