@@ -145,3 +145,53 @@ def test_no_card_and_can_without_pace_are_clear_errors(rig: Rig) -> None:
         read_chip(rig.reader, AccessKey.from_can("001234"), rig.csca_dir)
     assert e.value.code == "pace_needed"
     assert not rig.reader.wait_for_card(0.2)
+
+
+def test_reader_busy_is_its_own_fault(rig: Rig) -> None:
+    from smartcard import scard
+
+    citizen = Citizen()
+    rig.place(rig.chip(citizen))
+    _, ctx = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    hresult, card, _p = scard.SCardConnect(ctx, rig.reader.readers()[0], scard.SCARD_SHARE_EXCLUSIVE,
+                                           scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1)
+    assert hresult == scard.SCARD_S_SUCCESS
+    try:
+        with pytest.raises(ChipError) as e:
+            read_chip(rig.reader, _key(citizen), rig.csca_dir)
+        assert e.value.code == "reader_busy" and e.value.retry_helps
+    finally:
+        scard.SCardDisconnect(card, scard.SCARD_LEAVE_CARD)
+        scard.SCardReleaseContext(ctx)
+    assert read_chip(rig.reader, _key(citizen), rig.csca_dir).authenticity.status == "authentic"
+
+
+def test_watcher_reports_card_placed_and_lifted(rig: Rig) -> None:
+    import queue
+
+    from devices.card_watch import CardWatcher
+
+    rig.lift()
+    events: queue.Queue[str] = queue.Queue()
+    watcher = CardWatcher(rig.reader, lambda: events.put("placed"), lambda: events.put("lifted"), slice_s=0.2).start()
+    try:
+        rig.place(rig.chip(Citizen()))
+        assert events.get(timeout=5) == "placed"
+        rig.lift()
+        assert events.get(timeout=5) == "lifted"
+    finally:
+        watcher.stop()
+
+
+def test_doctor_reports_the_reader(rig: Rig, kiosk_config) -> None:
+    from kiosk.ops.device_checks import check_card_reader
+    from kiosk.ops.health import Context
+
+    rig.place(rig.chip(Citizen()))
+    kiosk_config.chip.reader = "pcsc:Virtual PCD 00 00"
+    check = check_card_reader(Context(kiosk_config))
+    assert (check.state, check.reason) == ("green", "Virtual PCD 00 00, card on it")
+    kiosk_config.chip.reader = "pcsc:Omnikey*"
+    assert check_card_reader(Context(kiosk_config)).state == "red"
+    kiosk_config.chip.reader = "none:"
+    assert check_card_reader(Context(kiosk_config)).state == "green"
