@@ -114,7 +114,7 @@ def _fail(args: argparse.Namespace, e: Any) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("read-chip", help="read the ID card's chip on the card reader → identity JSON")
     p.add_argument("--reader", metavar="PATTERN", help="reader name pattern or URI (default: [chip] reader)")
-    p.add_argument("--can", metavar="N", help="the 6-digit CAN (needs PACE: not built yet)")
+    p.add_argument("--can", metavar="N", help="the 6-digit CAN (PACE; the chip must offer it)")
     p.add_argument("--mrz", metavar="LINE1,LINE2,LINE3", help="the three MRZ lines of the card's back")
     p.add_argument("--qr-text", metavar="PAYLOAD", help="the card's QR text: key from it, chip checked against it")
     p.add_argument("--csca-dir", metavar="DIR", help="CSCA certificates (default: [chip] csca_dir)")

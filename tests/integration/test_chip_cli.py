@@ -60,4 +60,4 @@ def test_failures_exit_1_with_the_code(rig: Rig, capsys) -> None:
     assert "no_reader" in capsys.readouterr().err
     rig.place(rig.chip(other))
     assert main(["read-chip", "--reader", READER, "--can", "005678"]) == 1
-    assert "pace_needed" in capsys.readouterr().err
+    assert "pace_unavailable" in capsys.readouterr().err

@@ -135,16 +135,17 @@ def test_chip_of_another_person_than_the_qr_is_refused(rig: Rig) -> None:
     assert "036089005678" not in str(e.value) and e.value.message("vi").startswith("Thông tin chip không khớp")
 
 
-def test_no_card_and_can_without_pace_are_clear_errors(rig: Rig) -> None:
+def test_no_card_and_a_can_on_a_bac_only_chip_are_clear_errors(rig: Rig) -> None:
     rig.lift()
     citizen = Citizen()
     with pytest.raises(ChipError) as e:
         read_chip(rig.reader, _key(citizen), rig.csca_dir)
     assert e.value.code == "no_card"
+    assert not rig.reader.wait_for_card(0.2)
+    rig.place(rig.chip(citizen))  # BAC only: no EF.CardAccess
     with pytest.raises(ChipError) as e:
         read_chip(rig.reader, AccessKey.from_can("001234"), rig.csca_dir)
-    assert e.value.code == "pace_needed"
-    assert not rig.reader.wait_for_card(0.2)
+    assert e.value.code == "pace_unavailable" and "MRZ" in e.value.message("vi")
 
 
 def test_reader_busy_is_its_own_fault(rig: Rig) -> None:
@@ -195,3 +196,22 @@ def test_doctor_reports_the_reader(rig: Rig, kiosk_config) -> None:
     assert check_card_reader(Context(kiosk_config)).state == "red"
     kiosk_config.chip.reader = "none:"
     assert check_card_reader(Context(kiosk_config)).state == "green"
+
+
+@pytest.mark.parametrize("parameter_id", [13, 12], ids=["brainpoolP256r1", "P-256"])
+def test_pace_with_the_can_reads_the_chip(rig: Rig, parameter_id: int) -> None:
+    citizen = Citizen()
+    card = rig.place(rig.chip(citizen, can=citizen.id_number[-6:], pace_parameter_id=parameter_id))
+    reading = read_chip(rig.reader, AccessKey.from_can(citizen.id_number[-6:]), rig.csca_dir)
+    assert reading.authenticity.status == "authentic" and reading.dg13 is not None
+    assert reading.dg13.ethnicity == "Kinh" and reading.photo is not None
+    assert card.chip.aes and card.chip.stats.sessions == 1
+
+
+def test_pace_with_a_wrong_can_is_one_attempt(rig: Rig) -> None:
+    citizen = Citizen()
+    card = rig.place(rig.chip(citizen, can="001234"))
+    with pytest.raises(WrongKeyError):
+        read_chip(rig.reader, AccessKey.from_can("001235"), rig.csca_dir)
+    # READ BINARY EF.CardAccess, MSE:Set AT, four GENERAL AUTHENTICATE: no second try.
+    assert card.chip.stats.external_authenticates == 1 and card.chip.stats.apdus == 6

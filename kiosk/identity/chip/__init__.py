@@ -11,8 +11,10 @@ The screen's whole use, on a worker::
 Modules, one idea each: ``mrz`` (TD1 + check digits), ``crypto`` (3DES, retail MAC, KDF),
 ``bac`` (mutual authentication), ``sm`` (secure messaging), ``tlv``, ``datagroups`` (EF.COM,
 DG1, DG2), ``dg13`` (Vietnam's fields), ``passive`` (passive authentication), ``access``
-(the key from MRZ / QR / CAN), ``reading`` (one read), ``merge`` (with the QR identity).
-PACE is not built: a CAN is refused with ``pace_needed``.
+(the key from MRZ / QR / CAN), ``pace`` + ``ec`` (PACE, generic mapping, ECDH on P-256 /
+brainpoolP256r1, AES), ``reading`` (one read), ``merge`` (with the QR identity). A CAN key uses PACE
+(EF.CardAccess read first); MRZ data use BAC. A chip without a usable PACE suite refuses a CAN with
+``pace_unavailable``.
 """
 
 from kiosk.identity.chip.access import AccessKey, expiry_by_age_rule

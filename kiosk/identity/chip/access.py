@@ -27,12 +27,12 @@ RENEWAL_AGES = (25, 40, 60)
 class AccessKey:
     """What the citizen's card gives to open its chip. ``kind`` "mrz" (BAC) or "can" (PACE only)."""
 
-    kind: Literal["mrz", "can"]
+    kind: Literal["mrz", "can"]  # "can": PACE (kiosk.identity.chip.pace)
     secret: str  # the MRZ information (document number, dates, check digits) or the CAN
 
     def bac_keys(self) -> BacKeys:
         if self.kind != "mrz":
-            raise ChipError("pace_needed", "a CAN opens the chip only with PACE")
+            raise ChipError("pace_unavailable", "a CAN opens the chip only with PACE")
         return BacKeys.from_mrz_information(self.secret)
 
     def __repr__(self) -> str:  # the key is personal data
@@ -58,6 +58,11 @@ class AccessKey:
         if not re.fullmatch(r"[0-9]{6}", can or ""):
             raise ChipError("bad_access_key", "a CAN is 6 digits")
         return cls("can", can)
+
+    @classmethod
+    def can_from_qr(cls, identity: CitizenIdentity) -> AccessKey:
+        """The CAN as public readers take it: the last 6 digits of the ID number [not verified on a real card]."""
+        return cls.from_can(identity.id_number[-6:])
 
     @classmethod
     def from_qr(cls, identity: CitizenIdentity, expiry: date | None = None) -> AccessKey:

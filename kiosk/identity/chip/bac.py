@@ -40,6 +40,7 @@ class SessionKeys:
     ks_enc: bytes
     ks_mac: bytes
     ssc: int
+    cipher: str = "3des"  # "aes" after PACE with an AES cipher suite
 
     def __repr__(self) -> str:
         return "SessionKeys(<hidden>)"

@@ -17,7 +17,8 @@ with warnings.catch_warnings():  # TripleDES moved to "decrepit" in cryptography
         from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
     except ImportError:  # pragma: no cover - older cryptography
         from cryptography.hazmat.primitives.ciphers.algorithms import TripleDES  # type: ignore[no-redef]
-from cryptography.hazmat.primitives.ciphers import Cipher, modes
+from cryptography.hazmat.primitives import cmac
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 ENC, MAC = 1, 2  # KDF counters (Part 11 §9.7.1)
 ZERO_IV = bytes(8)
@@ -43,10 +44,10 @@ def key_seed_from_mrz(mrz_information: str) -> bytes:
     return hashlib.sha1(mrz_information.encode("ascii")).digest()[:16]
 
 
-def pad(data: bytes) -> bytes:
-    """ISO/IEC 9797-1 padding method 2 to the DES block size."""
+def pad(data: bytes, block: int = 8) -> bytes:
+    """ISO/IEC 9797-1 padding method 2 to the block size (8 for 3DES, 16 for AES)."""
     data += b"\x80"
-    return data + bytes(-len(data) % 8)
+    return data + bytes(-len(data) % block)
 
 
 def unpad(data: bytes) -> bytes:
@@ -80,3 +81,34 @@ def retail_mac(key: bytes, data: bytes) -> bytes:
     step = dec.update(chained) + dec.finalize()
     enc = Cipher(_tdes(ka * 3), modes.ECB()).encryptor()
     return enc.update(step) + enc.finalize()
+
+
+# ---------------------------------------------------------------- AES (PACE sessions, Part 11 §9.8.4)
+
+
+def aes_encrypt(key: bytes, data: bytes, iv: bytes = bytes(16)) -> bytes:
+    enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    return enc.update(data) + enc.finalize()
+
+
+def aes_decrypt(key: bytes, data: bytes, iv: bytes = bytes(16)) -> bytes:
+    dec = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+    return dec.update(data) + dec.finalize()
+
+
+def aes_ecb(key: bytes, block: bytes) -> bytes:
+    enc = Cipher(algorithms.AES(key), modes.ECB()).encryptor()
+    return enc.update(block) + enc.finalize()
+
+
+def cmac8(key: bytes, data: bytes) -> bytes:
+    """AES-CMAC truncated to 8 bytes, the MAC of AES secure messaging and of PACE's tokens."""
+    c = cmac.CMAC(algorithms.AES(key))
+    c.update(data)
+    return c.finalize()[:8]
+
+
+def derive_aes_key(secret: bytes, counter: int, size: int = 16) -> bytes:
+    """The KDF for AES keys: SHA-1 for 128-bit keys, SHA-256 for 192/256 (Part 11 §9.7.1)."""
+    h = hashlib.sha1 if size == 16 else hashlib.sha256
+    return h(secret + counter.to_bytes(4, "big")).digest()[:size]

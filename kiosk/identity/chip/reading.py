@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from devices.card_reader import CardReader, CardReaderError
-from kiosk.identity.chip import bac, datagroups, passive
+from kiosk.identity.chip import bac, datagroups, pace, passive
 from kiosk.identity.chip.access import AccessKey
 from kiosk.identity.chip.datagroups import EfCom
 from kiosk.identity.chip.dg13 import Dg13, parse_dg13
@@ -101,6 +101,30 @@ def _read_file(sm: SecureMessaging, link: _Link, fid: int) -> bytes | None:
     return bytes(data[:size])
 
 
+def _select_aid(transmit: bac.Transmit) -> None:
+    _data, sw = transmit(bytes([0x00, 0xA4, 0x04, 0x0C, len(EMRTD_AID)]) + EMRTD_AID)
+    if sw != 0x9000:
+        raise ChipError("not_emrtd", f"SELECT eMRTD answered {sw:04X}")
+
+
+def _open_with_bac(link: _Link, access_key: AccessKey) -> SecureMessaging:
+    _select_aid(link)
+    return SecureMessaging(bac.authenticate(link, access_key.bac_keys()))
+
+
+def _open_with_pace(link: _Link, can: str) -> SecureMessaging:
+    """EF.CardAccess (READ BINARY by short file identifier 1C, no SELECT of the master file) → PACE → the eMRTD."""
+    card_access, sw = link(bytes([0x00, 0xB0, 0x9C, 0x00, 0x00]))
+    if sw not in (0x9000, 0x6282) or not card_access:
+        raise ChipError("pace_unavailable", f"no EF.CardAccess ({sw:04X}): this chip offers BAC only, use the MRZ")
+    infos = pace.parse_card_access(card_access)
+    if not infos:
+        raise ChipError("pace_unavailable", "EF.CardAccess offers no PACE cipher suite built here")
+    sm = SecureMessaging(pace.authenticate(link, infos[0], can))
+    _select_aid(lambda apdu: sm.transmit(link, apdu))
+    return sm
+
+
 def read_chip(reader: CardReader, access_key: AccessKey, csca_dir: str | Path | None = None,
               with_photo: bool = True) -> ChipReading:
     """Read the card now on ``reader`` (call from a worker: it takes about a second).
@@ -110,17 +134,13 @@ def read_chip(reader: CardReader, access_key: AccessKey, csca_dir: str | Path | 
     t0 = time.monotonic()
     if not reader.is_present:
         raise ChipError("no_reader", "no card reader configured")
-    keys = access_key.bac_keys()  # a CAN needs PACE: refused before touching the card
     link = _Link(reader)
     try:
         try:
             reader.connect()
         except CardReaderError as e:
             raise device_error(e) from None
-        _data, sw = link(bytes([0x00, 0xA4, 0x04, 0x0C, len(EMRTD_AID)]) + EMRTD_AID)
-        if sw != 0x9000:
-            raise ChipError("not_emrtd", f"SELECT eMRTD answered {sw:04X}")
-        sm = SecureMessaging(bac.authenticate(link, keys))
+        sm = _open_with_pace(link, access_key.secret) if access_key.kind == "can" else _open_with_bac(link, access_key)
         files: dict[str, bytes] = {}
         com_bytes = _read_file(sm, link, datagroups.FILES["COM"][0])
         if com_bytes is None:

@@ -1,4 +1,7 @@
-"""Secure messaging with 3DES (Part 11 §9.8): commands wrapped in DO87/DO97/DO8E, answers checked and opened.
+"""Secure messaging (Part 11 §9.8): commands wrapped in DO87/DO97/DO8E, answers checked and opened.
+
+3DES after BAC (SSC of 8 bytes, zero IV, retail MAC) or AES after PACE (SSC of 16 bytes, IV = E(KS_enc, SSC),
+CMAC truncated to 8 bytes).
 
 The send sequence counter is incremented before every command and every answer, so a lost
 or repeated APDU makes the next MAC fail — the session is then over (the chip drops it too).
@@ -52,10 +55,29 @@ class SecureMessaging:
         self._enc = session.ks_enc
         self._mac = session.ks_mac
         self.ssc = session.ssc
+        self._aes = session.cipher == "aes"
+        self._block = 16 if self._aes else 8
 
     def _next_ssc(self) -> bytes:
-        self.ssc = (self.ssc + 1) % (1 << 64)
-        return self.ssc.to_bytes(8, "big")
+        self.ssc = (self.ssc + 1) % (1 << (8 * self._block))
+        return self.ssc.to_bytes(self._block, "big")
+
+    def _pad(self, data: bytes) -> bytes:
+        return crypto.pad(data, self._block)
+
+    def _mac_of(self, data: bytes) -> bytes:
+        padded = self._pad(data)
+        return crypto.cmac8(self._mac, padded) if self._aes else crypto.retail_mac(self._mac, padded)
+
+    def _encrypt(self, data: bytes, ssc: bytes) -> bytes:
+        if self._aes:
+            return crypto.aes_encrypt(self._enc, self._pad(data), crypto.aes_ecb(self._enc, ssc))
+        return crypto.encrypt(self._enc, self._pad(data))
+
+    def _decrypt(self, data: bytes, ssc: bytes) -> bytes:
+        if self._aes:
+            return crypto.aes_decrypt(self._enc, data, crypto.aes_ecb(self._enc, ssc))
+        return crypto.decrypt(self._enc, data)
 
     def wrap(self, apdu: bytes) -> bytes:
         """A plain short APDU (CLA INS P1 P2 [Lc data] [Le]) → its protected form."""
@@ -68,10 +90,10 @@ class SecureMessaging:
             lc = body[0]
             data, rest = body[1:1 + lc], body[1 + lc:]
             le = rest[:1]
-        do87 = _tlv(0x87, b"\x01" + crypto.encrypt(self._enc, crypto.pad(data))) if data else b""
-        do97 = _tlv(0x97, le) if le else b""
         ssc = self._next_ssc()
-        mac = crypto.retail_mac(self._mac, crypto.pad(ssc + crypto.pad(header) + do87 + do97))
+        do87 = _tlv(0x87, b"\x01" + self._encrypt(data, ssc)) if data else b""
+        do97 = _tlv(0x97, le) if le else b""
+        mac = self._mac_of(ssc + self._pad(header) + do87 + do97)
         payload = do87 + do97 + _tlv(0x8E, mac)
         return header + bytes([len(payload)]) + payload + b"\x00"
 
@@ -84,13 +106,13 @@ class SecureMessaging:
         if 0x8E not in objs or 0x99 not in objs:
             raise ChipError("protocol", "secure messaging answer without DO99/DO8E")
         signed = b"".join(_tlv(t, objs[t]) for t in (0x87, 0x99) if t in objs)
-        if not hmac.compare_digest(crypto.retail_mac(self._mac, crypto.pad(ssc + signed)), objs[0x8E]):
+        if not hmac.compare_digest(self._mac_of(ssc + signed), objs[0x8E]):
             raise ChipError("protocol", "secure messaging MAC wrong")
         plain = b""
         if 0x87 in objs:
             if objs[0x87][:1] != b"\x01":
                 raise ChipError("protocol", "unknown DO87 padding indicator")
-            plain = crypto.unpad(crypto.decrypt(self._enc, objs[0x87][1:]))
+            plain = crypto.unpad(self._decrypt(objs[0x87][1:], ssc))
         return plain, int.from_bytes(objs[0x99], "big")
 
     def transmit(self, transmit: Transmit, apdu: bytes) -> tuple[bytes, int]:

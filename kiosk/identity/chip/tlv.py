@@ -86,3 +86,10 @@ def find(data: bytes, tag: int) -> bytes | None:
             if inner is not None:
                 return inner
     return None
+
+
+def encode(tag: int, value: bytes) -> bytes:
+    """One TLV with a one-byte tag and a BER length."""
+    n = len(value)
+    length = bytes([n]) if n < 0x80 else bytes([0x81, n]) if n < 0x100 else bytes([0x82]) + n.to_bytes(2, "big")
+    return bytes([tag]) + length + value

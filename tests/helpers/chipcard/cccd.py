@@ -102,5 +102,8 @@ def make_files(citizen: Citizen, chain: Chain, tamper: bool = False, photo_size:
     return files
 
 
-def make_chip(citizen: Citizen, chain: Chain, **kw: object) -> VirtualChip:
-    return VirtualChip(citizen.mrz_information, make_files(citizen, chain, **kw))  # type: ignore[arg-type]
+def make_chip(citizen: Citizen, chain: Chain, can: str | None = None, pace_parameter_id: int = 13,
+              **kw: object) -> VirtualChip:
+    """The chip; with ``can`` it offers PACE too (EF.CardAccess), as newer cards do."""
+    return VirtualChip(citizen.mrz_information, make_files(citizen, chain, **kw),  # type: ignore[arg-type]
+                       can=can, pace_parameter_id=pace_parameter_id)

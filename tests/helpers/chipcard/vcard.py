@@ -24,7 +24,10 @@ from dataclasses import dataclass, field
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
-from cryptography.hazmat.primitives.ciphers import Cipher, modes
+from cryptography.hazmat.primitives import cmac
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+from kiosk.identity.chip.ec import CURVES  # point arithmetic only (checked against cryptography in the tests)
 
 AID = bytes.fromhex("A0000002471001")
 HIST = b"\x80\x01CCCD-VN"  # historical bytes of the ATR (any; pcscd only parses the structure)
@@ -70,6 +73,39 @@ def _mac(key: bytes, data: bytes) -> bytes:
     return e.update(h) + e.finalize()
 
 
+def _aes(key: bytes, data: bytes, iv: bytes, enc: bool) -> bytes:
+    c = Cipher(algorithms.AES(key), modes.CBC(iv))
+    op = c.encryptor() if enc else c.decryptor()
+    return op.update(data) + op.finalize()
+
+
+def _aes_ecb(key: bytes, block: bytes) -> bytes:
+    e = Cipher(algorithms.AES(key), modes.ECB()).encryptor()
+    return e.update(block) + e.finalize()
+
+
+def _cmac8(key: bytes, data: bytes) -> bytes:
+    c = cmac.CMAC(algorithms.AES(key))
+    c.update(data)
+    return c.finalize()[:8]
+
+
+def _pad16(b: bytes) -> bytes:
+    b += b"\x80"
+    return b + bytes(-len(b) % 16)
+
+
+PACE_OID = "0.4.0.127.0.7.2.2.4.2.2"  # id-PACE-ECDH-GM-AES-CBC-CMAC-128
+
+
+def card_access(parameter_id: int = 13) -> bytes:
+    """EF.CardAccess with one PACEInfo (version 2, the curve's standardized parameter id)."""
+    from asn1crypto import core
+
+    info = core.ObjectIdentifier(PACE_OID).dump() + core.Integer(2).dump() + core.Integer(parameter_id).dump()
+    return tlv(0x31, tlv(0x30, info))
+
+
 def tlv(tag: int, value: bytes) -> bytes:
     n = len(value)
     ln = bytes([n]) if n < 0x80 else bytes([0x81, n]) if n < 0x100 else bytes([0x82]) + n.to_bytes(2, "big")
@@ -104,6 +140,8 @@ class VirtualChip:
     mrz_information: str
     files: dict[int, bytes]
     stats: CardStats = field(default_factory=CardStats)
+    can: str | None = None  # with a CAN the chip also offers PACE (EF.CardAccess, parameter id below)
+    pace_parameter_id: int = 13
 
     def __post_init__(self) -> None:
         seed = hashlib.sha1(self.mrz_information.encode()).digest()[:16]
@@ -116,14 +154,25 @@ class VirtualChip:
         self.ks: tuple[bytes, bytes] | None = None
         self.ssc = 0
         self.current: bytes | None = None
+        self.aes = False
+        self.pace: dict[str, object] = {}
+
+    def _ssc(self) -> bytes:
+        return self.ssc.to_bytes(16 if self.aes else 8, "big")
+
+    def _sm_mac(self, data: bytes) -> bytes:
+        assert self.ks is not None
+        return _cmac8(self.ks[1], _pad16(data)) if self.aes else _mac(self.ks[1], _pad(data))
 
     def _sm_answer(self, data: bytes, sw: int) -> bytes:
         assert self.ks is not None
         self.ssc += 1
-        do87 = tlv(0x87, b"\x01" + _3des(self.ks[0], _pad(data), True)) if data else b""
+        if data and self.aes:
+            do87 = tlv(0x87, b"\x01" + _aes(self.ks[0], _pad16(data), _aes_ecb(self.ks[0], self._ssc()), True))
+        else:
+            do87 = tlv(0x87, b"\x01" + _3des(self.ks[0], _pad(data), True)) if data else b""
         do99 = tlv(0x99, sw.to_bytes(2, "big"))
-        mac = _mac(self.ks[1], _pad(self.ssc.to_bytes(8, "big") + do87 + do99))
-        return do87 + do99 + tlv(0x8E, mac) + b"\x90\x00"
+        return do87 + do99 + tlv(0x8E, self._sm_mac(self._ssc() + do87 + do99)) + b"\x90\x00"
 
     def process(self, apdu: bytes) -> bytes:
         self.stats.apdus += 1
@@ -138,6 +187,15 @@ class VirtualChip:
             return b"\x90\x00" if self.app else b"\x6a\x82"
         if ins == 0xA4:
             return b"\x69\x82"  # files only under secure messaging
+        if ins == 0xB0 and p1 & 0x80 and (p1 & 0x1F) == 0x1C:  # EF.CardAccess by short file identifier, in the clear
+            if self.can is None:
+                return b"\x6a\x82"
+            return card_access(self.pace_parameter_id)[:apdu[4] or 256] + b"\x90\x00"
+        if ins == 0x22 and self.can is not None:
+            self.pace = {"step": 0}
+            return b"\x90\x00"
+        if ins == 0x86 and self.can is not None and self.pace:
+            return self._general_authenticate(apdu[5:5 + apdu[4]])
         if ins == 0x84 and self.app:
             self.rnd_icc = os.urandom(8)
             return self.rnd_icc + b"\x90\x00"
@@ -165,6 +223,51 @@ class VirtualChip:
         self.stats.sessions += 1
         return e_ic + _mac(self.k_mac, _pad(e_ic)) + b"\x90\x00"
 
+    def _general_authenticate(self, data: bytes) -> bytes:
+        curve = CURVES[self.pace_parameter_id]
+        st = self.pace
+        inner = _parse_do(_parse_do(data)[0x7C]) if len(data) > 2 else {}
+        step = st["step"]
+        rnd = lambda: int.from_bytes(os.urandom(32), "big") % (curve.n - 1) + 1  # noqa: E731
+        if step == 0:
+            s = os.urandom(16)
+            st["s"] = int.from_bytes(s, "big")
+            k_pi = hashlib.sha1(self.can.encode() + b"\x00\x00\x00\x03").digest()[:16]  # type: ignore[union-attr]
+            st["step"] = 1
+            return tlv(0x7C, tlv(0x80, _aes(k_pi, s, bytes(16), True))) + b"\x90\x00"
+        if step == 1:
+            pk_map_ifd = curve.decode(inner[0x81])
+            x = rnd()
+            h = curve.mul(x, pk_map_ifd)
+            st["g2"] = curve.add(curve.mul(st["s"], curve.g), h)  # type: ignore[arg-type]
+            st["step"] = 2
+            return tlv(0x7C, tlv(0x82, curve.encode(curve.mul(x, curve.g)))) + b"\x90\x00"  # type: ignore[arg-type]
+        if step == 2:
+            pk_ifd = curve.decode(inner[0x83])
+            y = rnd()
+            pk_ic = curve.mul(y, st["g2"])  # type: ignore[arg-type]
+            k = curve.mul(y, pk_ifd)[0].to_bytes(32, "big")  # type: ignore[index]
+            st.update(step=3, pk_ifd=pk_ifd, pk_ic=pk_ic,
+                      ks=(hashlib.sha1(k + b"\x00\x00\x00\x01").digest()[:16],
+                          hashlib.sha1(k + b"\x00\x00\x00\x02").digest()[:16]))
+            return tlv(0x7C, tlv(0x84, curve.encode(pk_ic))) + b"\x90\x00"  # type: ignore[arg-type]
+        if step == 3:
+            self.stats.external_authenticates += 1
+            ks_enc, ks_mac = st["ks"]  # type: ignore[misc]
+            from asn1crypto import core
+
+            def token(point: tuple[int, int]) -> bytes:
+                body = tlv(0x06, core.ObjectIdentifier(PACE_OID).dump()[2:]) + tlv(0x86, curve.encode(point))
+                return _cmac8(ks_mac, b"\x7f\x49" + tlv(0, body)[1:])
+
+            self.pace = {}
+            if not hmac.compare_digest(inner.get(0x85, b""), token(st["pk_ic"])):  # type: ignore[arg-type]
+                return b"\x63\x00"  # a wrong CAN gives other keys: the terminal's token does not match
+            self.ks, self.aes, self.ssc = (ks_enc, ks_mac), True, 0
+            self.stats.sessions += 1
+            return tlv(0x7C, tlv(0x86, token(st["pk_ifd"]))) + b"\x90\x00"  # type: ignore[arg-type]
+        return b"\x69\x85"
+
     def _protected(self, apdu: bytes) -> bytes:
         if self.ks is None:
             return b"\x69\x82"
@@ -172,16 +275,22 @@ class VirtualChip:
         dos = _parse_do(apdu[5:5 + lc])
         self.ssc += 1
         signed = b"".join(tlv(t, dos[t]) for t in (0x87, 0x97) if t in dos)
-        if not hmac.compare_digest(_mac(self.ks[1], _pad(self.ssc.to_bytes(8, "big") + _pad(header) + signed)),
-                                   dos.get(0x8E, b"")):
+        padded_header = _pad16(header) if self.aes else _pad(header)
+        if not hmac.compare_digest(self._sm_mac(self._ssc() + padded_header + signed), dos.get(0x8E, b"")):
             self.ks = None  # a wrong MAC ends the session
             return b"\x69\x88"
         data = b""
         if 0x87 in dos:
-            plain = _3des(self.ks[0], dos[0x87][1:], False).rstrip(b"\x00")
+            if self.aes:
+                plain = _aes(self.ks[0], dos[0x87][1:], _aes_ecb(self.ks[0], self._ssc()), False).rstrip(b"\x00")
+            else:
+                plain = _3des(self.ks[0], dos[0x87][1:], False).rstrip(b"\x00")
             data = plain[:-1]
         ins, p1, p2 = header[1], header[2], header[3]
         le = int.from_bytes(dos.get(0x97, b"\x00"), "big") or 256
+        if ins == 0xA4 and p1 == 0x04:  # the eMRTD application selected after PACE
+            self.app = data == AID
+            return self._sm_answer(b"", 0x9000 if self.app else 0x6A82)
         if ins == 0xA4 and p1 == 0x02:
             fid = int.from_bytes(data, "big")
             if fid not in self.files:
