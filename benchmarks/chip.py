@@ -60,18 +60,21 @@ def main(argv: list[str] | None = None) -> int:
     citizen = Citizen()
     qr = parse_payload(CHIP_CCCD)
     key = AccessKey.from_qr(qr)
+    can = AccessKey.can_from_qr(qr)
     rows = []
-    for label, with_photo in (("with DG2 (face image)", True), ("without DG2", False)):
-        chip = rig.chip(citizen, photo_size=PHOTO_BYTES)
-        runs = [_one(rig, chip, key, qr, with_photo) for _ in range(args.runs)]
+    for label, with_photo, access, pace in (("BAC, with DG2 (face image)", True, key, False),
+                                            ("BAC, without DG2", False, key, False),
+                                            ("PACE (CAN, brainpoolP256r1, AES), with DG2", True, can, True)):
+        chip = rig.chip(citizen, photo_size=PHOTO_BYTES, can=citizen.id_number[-6:] if pace else None)
+        runs = [_one(rig, chip, access, qr, with_photo) for _ in range(args.runs)]
         total = statistics.median(r[0] for r in runs)
         read = statistics.median(r[1] for r in runs)
         rows.append((label, total, read, runs[0][2], len(chip.files[0x0102]) if with_photo else 0))
     rig.stop()
-    met = rows[0][1] <= GOAL_S
+    met = rows[0][1] <= GOAL_S and rows[2][1] <= GOAL_S
     lines = [
         f"Card placed → merged identity, median of {args.runs} runs each, over pcscd 1.9.9 + vpcd (loopback) with "
-        f"the kiosk's `pcsc:` reader; goal ≤ {GOAL_S:.0f} s with DG2: **{'met' if met else 'NOT met'}**.",
+        f"the kiosk's `pcsc:` reader; goal ≤ {GOAL_S:.0f} s with DG2 (BAC and PACE): **{'met' if met else 'NOT met'}**.",
         "",
         "| read | placed → identity | of which the read (after pcscd saw the card) | APDUs | DG2 bytes |",
         "|---|---|---|---|---|",
