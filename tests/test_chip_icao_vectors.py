@@ -1,9 +1,10 @@
 """BAC and secure messaging against ICAO Doc 9303 Part 11, Appendix D (worked examples).
 
-The values are those of Part 11 (8th edition, 2021) Appendix D.2–D.4 — document number
-L898902C<, birth 690806, expiry 940623 — as reproduced by public eMRTD readers; written down
-here from that appendix. A 3DES retail MAC cannot match by accident, so each equality below
-checks both the published value and our code.
+The values are those of Part 11 Appendix D — document number L898902C<, birth 690806, expiry
+940623 — written down from the published appendix as widely reproduced by public eMRTD readers'
+tests; the document itself was not re-fetched when these were written. Every value (keys, SSC,
+the 3DES ciphertexts and retail MACs of the protected SELECT / READ BINARY and their answers) is
+reproduced by our code, and a MAC cannot match by accident, so a wrong copy would fail here.
 """
 
 from __future__ import annotations
