@@ -6,10 +6,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 # Debian packages the kiosk and its tests need (tesseract with Vietnamese, zbar, libusb, a virtual
 # screen, Mesa for Kivy's OpenGL, espeak-ng for voice prompts and the hall display's calls, PostgreSQL for the backend tests,
-# Chromium and its driver for the office pages' browser tests).
+# Chromium and its driver for the office pages' browser tests; pcscd and the vpcd virtual reader for the ID card's chip
+# and its tests, swig + libpcsclite-dev + gcc to build pyscard).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie libzbar0 libusb-1.0-0 xvfb xauth libmtdev1 \
 	libegl1 libegl-mesa0 libgl1-mesa-dri libgl1 xclip espeak-ng sox postgresql fonts-noto-core fonts-dejavu-core python3-venv \
-	chromium chromium-driver
+	chromium chromium-driver pcscd vsmartcard-vpcd libpcsclite-dev swig gcc
 XVFB := xvfb-run -a -s "-screen 0 1920x1920x24"
 PYTEST_ARGS ?=
 # The day-to-day subset (under 3 minutes): every package's fast unit tests, the layer rules and one UI

@@ -17,6 +17,11 @@ Cameras::
     sane:[device][?resolution=&mode=&a4=&timeout=]        devices.flatbed.FlatbedScanner
     none:                                                 devices.camera.NoCamera
 
+Contactless ID-card readers::
+
+    pcsc:[reader name pattern]                            devices.card_reader_pcsc.PcscCardReader (pcscd)
+    none:                                                 devices.card_reader.NoCardReader
+
 A new driver is one more ``case`` here. The driver modules import their heavy libraries
 (python-escpos, pyusb, OpenCV) only when a device is opened.
 """
@@ -30,6 +35,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from devices.camera import Camera, CameraError, NoCamera
 from devices.camera_files import FilesCamera
 from devices.camera_opencv import OpenCVCamera
+from devices.card_reader import CardReader, CardReaderConfigError, NoCardReader
+from devices.card_reader_pcsc import PcscCardReader
 from devices.flatbed import FlatbedScanner
 from devices.printer import Printer, PrinterError
 from devices.printer_cups import CupsPrinter
@@ -41,6 +48,7 @@ from devices.printer_usb import UsbPrinter
 
 PRINTER_SCHEMES = ("usb", "tcp", "serial", "file", "cups", "dummy")
 CAMERA_SCHEMES = ("opencv", "v4l2", "files", "sane", "none")
+CARD_READER_SCHEMES = ("pcsc", "none")
 
 # ------------------------------------------------------------------ printers
 
@@ -158,3 +166,17 @@ def open_camera(uri: str, width: int = 1280, height: int = 720, fps: float = 15)
     except ValueError as e:
         raise CameraError(f"bad camera URI {uri!r}: {e}") from None
     raise CameraError(f"unknown camera scheme {scheme!r} (known: {', '.join(CAMERA_SCHEMES)})")
+
+
+# ------------------------------------------------------------------ ID-card readers
+
+
+def open_card_reader(uri: str) -> CardReader:
+    """The card reader for ``uri`` (``pcsc:PATTERN`` or ``none:``); nothing is opened until first use."""
+    scheme, sep, rest = (uri or "none:").partition(":")
+    match scheme.lower() if sep else "":
+        case "pcsc":
+            return PcscCardReader(uri, unquote(rest.removeprefix("//")))
+        case "none":
+            return NoCardReader(uri)
+    raise CardReaderConfigError(f"unknown card reader URI {uri!r} (known: pcsc:[pattern], none:)")

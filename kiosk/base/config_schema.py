@@ -123,6 +123,22 @@ class PrinterSection(_Section):
         return v
 
 
+class ChipSection(_Section):
+    """The contactless reader of the ID card's chip (docs/HARDWARE.md): ``pcsc:[name pattern]`` or ``none:``."""
+
+    reader: str = "none:"
+    csca_dir: str = ""  # folder of CSCA certificates (PEM/DER); empty: chips read as "chưa kiểm chứng"
+    wait_card_s: float = Field(30, gt=0, le=600)  # how long the screen waits for the card to be placed
+    read_photo: bool = True  # DG2, the face image shown on the confirm screen
+
+    @field_validator("reader")
+    @classmethod
+    def _known_scheme(cls, v: str) -> str:
+        if v.split(":", 1)[0] not in {"pcsc", "none"} or ":" not in v:
+            raise ValueError("card reader URI must be pcsc:[reader name pattern] or none:")
+        return v
+
+
 class BackendSection(_Section):
     """The one-stop backend the kiosk talks to."""
 
@@ -216,6 +232,7 @@ class KioskConfig(_Section):
     rating: RatingSection = Field(default_factory=RatingSection)
     camera: CameraSection = Field(default_factory=CameraSection)
     printer: PrinterSection = Field(default_factory=PrinterSection)
+    chip: ChipSection = Field(default_factory=ChipSection)
     backend: BackendSection = Field(default_factory=BackendSection)
     catalog: CatalogSection = Field(default_factory=CatalogSection)
     keyboard: KeyboardSection = Field(default_factory=KeyboardSection)

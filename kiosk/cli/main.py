@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from kiosk import __version__
 from kiosk.base.config import ConfigError
 from kiosk.base.privacy import private_umask
-from kiosk.cli import declare, ocr, ops, outbox, read_id, run, ticket
+from kiosk.cli import declare, ocr, ops, outbox, read_chip, read_id, run, ticket
 from kiosk.cli.common import EXIT_USAGE, UsageError, eprint
 
-COMMAND_GROUPS = (run, ops, ticket, read_id, ocr, outbox, declare)
+COMMAND_GROUPS = (run, ops, ticket, read_id, read_chip, ocr, outbox, declare)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -72,7 +72,18 @@ class CitizenIdentity:
     issue_date: date | None
     card_type: CardType
     extra: tuple[str, ...] = field(default_factory=tuple)
-    source: Literal["qr", "manual"] = "qr"
+    source: Literal["qr", "manual", "chip"] = "qr"
+    # From the card's chip (kiosk.identity.chip.merge_with_qr), None when it was not read:
+    nationality: str | None = None
+    ethnicity: str | None = None
+    religion: str | None = None
+    place_of_origin: str | None = None
+    father_name: str | None = None
+    mother_name: str | None = None
+    spouse_name: str | None = None
+    expiry_date: date | None = None
+    photo: bytes | None = field(default=None, compare=False)  # DG2 face image (JPEG / JPEG 2000)
+    chip_authenticity: Literal["authentic", "unverified", "invalid"] | None = None
 
     def age_on(self, day: date) -> int:
         """Age in whole years on ``day`` (priority for the elderly, renewal ages)."""
@@ -93,6 +104,8 @@ class CitizenIdentity:
         d["date_of_birth"] = self.date_of_birth.isoformat()
         d["issue_date"] = self.issue_date.isoformat() if self.issue_date else None
         d["extra"] = list(self.extra)
+        d["expiry_date"] = self.expiry_date.isoformat() if self.expiry_date else None
+        d["photo"] = None if self.photo is None else f"{len(self.photo)} bytes"  # the image itself is not JSON
         return d
 
     def __repr__(self) -> str:  # never print a citizen into a log or a traceback

@@ -129,3 +129,32 @@ def check_camera(ctx: Context) -> Check:
 
 def check_document_camera(ctx: Context) -> Check:
     return _camera_check(ctx, "document_camera", ctx.config.camera.document_uri, "document_camera")
+
+
+def check_card_reader(ctx: Context) -> Check:
+    """The ID card's chip reader: configured, pcscd answering, a reader matching the pattern (card or not)."""
+    uri = ctx.config.chip.reader
+    details: dict[str, Any] = {"uri": uri, "csca_dir": ctx.config.chip.csca_dir or None}
+    if not uri or uri.startswith("none:"):
+        return Check("card_reader", "green", "no chip reader configured (the chip step is off)", details)
+    try:
+        from devices.card_reader import CardReaderError
+        from devices.factory import open_card_reader
+    except Exception as e:
+        return Check("card_reader", "amber", f"card reader driver not available ({type(e).__name__})", details)
+    reader = open_card_reader(uri)
+    try:
+        names = reader.readers()
+        details["readers"] = names
+        if not names:
+            return Check("card_reader", "red", "no reader matches the configured name", details)
+        card = reader.wait_for_card(0)
+    except CardReaderError as e:
+        return Check("card_reader", "red", e.message or e.kind, details)
+    finally:
+        close = getattr(reader, "close", None)
+        if close is not None:
+            close()
+    if ctx.config.chip.csca_dir and not ctx.config.path(ctx.config.chip.csca_dir).is_dir():
+        return Check("card_reader", "amber", f"{names[0]}: CSCA folder missing (chips read as unverified)", details)
+    return Check("card_reader", "green", f"{names[0]}" + (", card on it" if card else ""), details)

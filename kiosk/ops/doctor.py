@@ -24,7 +24,7 @@ from typing import Any
 from kiosk.base.blocking import blocking
 from kiosk import __version__
 from kiosk.base.tokens import backend_token_problem
-from kiosk.ops.device_checks import check_camera, check_document_camera, check_printer
+from kiosk.ops.device_checks import check_camera, check_card_reader, check_document_camera, check_printer
 from kiosk.ops.health import Check, Context, Report, State, process_uptime
 
 log = logging.getLogger(__name__)
@@ -223,6 +223,7 @@ CHECKS: dict[str, Callable[[Context], Check]] = {
     "printer": check_printer,
     "camera": check_camera,
     "document_camera": check_document_camera,
+    "card_reader": check_card_reader,
     "backend": check_backend,
     "outbox": check_outbox,
     "disk": check_disk,

@@ -59,10 +59,23 @@ def build_services(config: KioskConfig, config_file: Path | None = None) -> Serv
         s.queue = QueueService.for_kiosk(config, s.backend)
         s.on_swap("backend", s.queue.use_backend)
         s.id_camera, s.document_camera = make_cameras(config)
+        s.card_reader = make_card_reader(config)
     except BaseException:
         s.close()
         raise
     return s
+
+
+def make_card_reader(config: KioskConfig):  # type: ignore[no-untyped-def]
+    """The ID card's chip reader (``[chip] reader``); nothing is opened until the chip step uses it."""
+    from devices.card_reader import CardReaderError, NoCardReader
+    from devices.factory import open_card_reader
+
+    try:
+        return open_card_reader(config.chip.reader)
+    except CardReaderError as e:
+        log.error("card reader not available: %s", e)
+        return NoCardReader("none:")
 
 
 def make_printer_or_none(config: KioskConfig):  # type: ignore[no-untyped-def]

@@ -21,6 +21,7 @@ from kiosk.journeys.visit import Visit
 
 if TYPE_CHECKING:
     from devices.camera import Camera
+    from devices.card_reader import CardReader
     from devices.printer import Printer
     from kiosk.aftercare.rating import RatingService
     from kiosk.aftercare.tracking import TrackingService
@@ -40,7 +41,7 @@ Swappable = Literal["backend", "printer", "id_camera", "document_camera"]
 # Closed in this order on shutdown: users before what they use (the heartbeat reads the devices,
 # the outbox sends through the backend client, the backend client talks to the embedded server).
 _CLOSE_ORDER: tuple[str, ...] = (
-    "heartbeat", "id_camera", "document_camera", "queue", "printer", "voice", "outbox", "backend", "embedded",
+    "heartbeat", "id_camera", "document_camera", "card_reader", "queue", "printer", "voice", "outbox", "backend", "embedded",
 )
 
 
@@ -62,6 +63,7 @@ class Services:
     queue: QueueService | None = None
     id_camera: Camera | None = None
     document_camera: Camera | None = None
+    card_reader: CardReader | None = None  # [chip] reader; NoCardReader (not is_present) for none:
     heartbeat: Heartbeat | None = None
     _listeners: dict[str, list[Callable[[Any], None]]] = field(default_factory=dict, repr=False)
 
