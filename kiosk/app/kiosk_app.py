@@ -129,6 +129,9 @@ class KioskApp(App):
     def on_stop(self) -> None:
         blocking.set_ui_thread(None)
         Window.unbind(on_flip=self._after_first_frame)
+        if getattr(self, "_building", None):
+            self._building.cancel()
+            self._building = None
         if getattr(self, "_idle_event", None):
             self._idle_event.cancel()
         if getattr(self, "_lockdown_off", None):
@@ -173,9 +176,13 @@ class KioskApp(App):
         return screen
 
     def _build_remaining_screens(self, *_args: Any) -> None:
+        """One screen per frame, so no single frame holds the UI for the whole set (a tap between them is served)."""
+        self._building = None
         for name in registry.SCREENS:
             if not self.sm.has_screen(name):
                 self._make_screen(name)
+                self._building = Clock.schedule_once(self._build_remaining_screens, 0)
+                return
 
     def screen(self, name: str) -> KioskScreen:
         """The screen ``name``, built now if it has not been yet."""
