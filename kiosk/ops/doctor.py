@@ -26,6 +26,7 @@ from kiosk import __version__
 from kiosk.base.tokens import backend_token_problem
 from kiosk.ops.device_checks import check_camera, check_card_reader, check_document_camera, check_printer
 from kiosk.ops.health import Check, Context, Report, State, process_uptime
+from kiosk.ops.isolated_checks import isolated_names, run_in_child
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +251,9 @@ def run_checks(config: Any, services: Any = None, only: list[str] | None = None)
     """Run every check (or ``only`` those) in parallel; the report keeps :data:`CHECKS` order."""
     ctx = Context(config, services)
     names = [n for n in CHECKS if not only or n in only]
+    apart = isolated_names(ctx, names)  # idle cameras of a running app: OpenCV stays out of its process
     with ThreadPoolExecutor(max_workers=max(1, len(names)), thread_name_prefix="doctor") as pool:
-        futures = [pool.submit(_timed, n, CHECKS[n], ctx) for n in names]
-        checks = [f.result() for f in futures]
-    return Report(checks, kiosk_id=config.kiosk.id)
+        child = pool.submit(run_in_child, config, apart)
+        futures = {n: pool.submit(_timed, n, CHECKS[n], ctx) for n in names if n not in apart}
+        by_name = {c.name: c for c in child.result()} | {n: f.result() for n, f in futures.items()}
+    return Report([by_name[n] for n in names], kiosk_id=config.kiosk.id)
