@@ -1,5 +1,5 @@
 """Allow ``python -m kiosk``."""
 
-from kiosk.cli.main import main
+from kiosk.cli import main
 
 raise SystemExit(main())

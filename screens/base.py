@@ -35,6 +35,18 @@ class KioskScreen(Screen):
     journeys = ObjectProperty(None, allownone=True)  # kiosk.journeys.Journeys
     journey = StringProperty("")  # which home journey this screen belongs to
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Bound, not overridden: subclasses' own on_pre_enter / on_leave need not call super().
+        self.fbind("on_pre_enter", self._want_keys, True)
+        self.fbind("on_leave", self._want_keys, False)
+
+    def _want_keys(self, wanted: bool, *_args: Any) -> None:
+        """On-screen keyboards hold their keys only while their screen is shown (screens/keyboard.py)."""
+        for w in self.walk(restrict=True):
+            if hasattr(w, "want_keys"):
+                w.want_keys(wanted)
+
     @property
     def app(self) -> Any:
         return App.get_running_app()

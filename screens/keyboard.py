@@ -26,7 +26,9 @@ from kivy.properties import (
     OptionProperty,
     StringProperty,
 )
+from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.screenmanager import Screen
 from kivy.uix.textinput import TextInput
 
 from kiosk.base import vnkeys
@@ -98,6 +100,7 @@ class VirtualKeyboard(BoxLayout):
 
     __events__ = ("on_done",)
     _built_for: str | None = None
+    _keys_wanted: bool | None = None  # None: decided in the first frame (see _first_build)
 
     def __init__(self, **kwargs: Any) -> None:
         cfg = configured()
@@ -106,7 +109,6 @@ class VirtualKeyboard(BoxLayout):
             kwargs.setdefault("style", cfg.tone_style)
         super().__init__(**kwargs)
         self.bind(layout=lambda *_: self.build_keys(), shift=lambda *_: self._relabel())
-        self.build_keys()
 
     # ------------------------------------------------------------ building
 
@@ -121,14 +123,43 @@ class VirtualKeyboard(BoxLayout):
         self.ids.rows.add_widget(row)
         return row
 
-    def build_keys(self) -> None:
-        """(Re)create the keys for the current layout."""
-        if "rows" not in self.ids or self._built_for == self.layout:
-            return
-        self._built_for = self.layout
+    def want_keys(self, wanted: bool) -> None:
+        """Keys only while the keyboard can be seen: its screen calls this on enter and on leave.
+
+        Why: the keys are most of a keyboard screen's widgets (56 buttons, each with its label and
+        bindings); five keyboard screens holding theirs all day cost ~20 MB of the kiosk's 250 MB
+        (benchmarks/startup.py). Building them when the screen is entered takes one frame."""
+        self._keys_wanted = wanted
+        if wanted:
+            self.build_keys()
+        elif self._built_for is not None:
+            self._drop_keys()
+            self._built_for = None
+
+    def _drop_keys(self) -> None:
         for name in [n for n in self.ids if n.startswith(("key_", "tone_", "mark_"))]:
             del self.ids[name]
         self.ids.rows.clear_widgets()
+
+    def _first_build(self, *_args: Any) -> None:
+        """A keyboard outside a screen (a dialog, a test) has its keys at once; one on a screen not shown waits."""
+        if self._keys_wanted is None:
+            screen = next((w for w in self._ancestors() if isinstance(w, Screen)), None)
+            self._keys_wanted = screen is None or screen.manager is None or screen.manager.current == screen.name
+        self.build_keys()
+
+    def _ancestors(self) -> Any:
+        w = self.parent
+        while w is not None and w is not w.parent:
+            yield w
+            w = w.parent
+
+    def build_keys(self) -> None:
+        """(Re)create the keys for the current layout (while they are wanted)."""
+        if "rows" not in self.ids or self._built_for == self.layout or self._keys_wanted is False:
+            return
+        self._built_for = self.layout
+        self._drop_keys()
         if self.layout == "numeric":
             for chars in NUMERIC_ROWS:
                 row = self._row()
@@ -162,7 +193,10 @@ class VirtualKeyboard(BoxLayout):
         self._relabel()
 
     def on_kv_post(self, base_widget: Any) -> None:
-        self.build_keys()
+        if self._keys_wanted:
+            self.build_keys()
+        else:  # its parents are known in the next frame: a screen not shown keeps its keys unbuilt
+            Clock.schedule_once(self._first_build, 0)
 
     def _hidden(self) -> bool:
         return self.opacity == 0 or self.height < 2

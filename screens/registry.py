@@ -1,7 +1,9 @@
 """Every screen of the kiosk, by name, imported when first needed.
 
-``kiosk/app/kiosk_app.py`` builds the home screen before the first frame and the rest right
-after it (or on first use), so a screen module and what it imports cost nothing at start-up.
+``kiosk/app/kiosk_app.py`` builds the home screen before the first frame and the first screen of
+each journey right after it (:data:`KEPT`); every other screen is built when first shown and
+dropped after the visit, so a screen module, what it imports and its widgets cost nothing while
+the kiosk waits.
 ``kiosk screenshots`` and the large-text test walk :data:`SCREENS` in order. Which screen shows
 which step of a journey is not here but in the flow table, :mod:`kiosk.journeys.flow`.
 """
@@ -105,3 +107,7 @@ def screen_class(name: str) -> type[KioskScreen]:
 
 # The first screen of each journey on the home screen (the flow table says which).
 JOURNEYS: dict[str, str] = {journey: first_screen(journey) for journey in FLOW}
+
+# Built at start-up and kept for good: home and the journeys' first screens (a tap on home is answered
+# without building anything). The others live from their first show to the end of the visit.
+KEPT: tuple[str, ...] = (HOME, *dict.fromkeys(JOURNEYS.values()))

@@ -30,7 +30,7 @@ NOT_AT_START = (
     "uvicorn", "pypdf", "reportlab",
 )
 
-# Runs in the child: records who imports a watched package first, runs the app until every screen is
+# Runs in the child: records who imports a watched package first, runs the app until every kept screen is
 # built and the heartbeat's checks have run once, writes {package: "importer:line <- …"} of those loaded
 # (and each check's state) to argv[2].
 CHILD = r"""
@@ -73,7 +73,7 @@ def on_start(self):
     worker = []
 
     def check(_dt):
-        if not all(self.sm.has_screen(n) for n in registry.SCREENS):
+        if not all(self.sm.has_screen(n) for n in registry.KEPT):
             return True
         if not worker:
             worker.append(threading.Thread(target=heartbeat_checks, args=(self.services,), daemon=True))

@@ -176,13 +176,26 @@ class KioskApp(App):
         return screen
 
     def _build_remaining_screens(self, *_args: Any) -> None:
-        """One screen per frame, so no single frame holds the UI for the whole set (a tap between them is served)."""
+        """The journeys' first screens, one per frame (a tap between two is served); the others on first use.
+
+        Why not all: every screen holds its widgets, bindings and label textures (~3 MB each, 24 screens);
+        the idle kiosk must stay within 250 MB (benchmarks/startup.py). A screen is built in ~10–60 ms
+        when first shown."""
         self._building = None
-        for name in registry.SCREENS:
+        for name in registry.KEPT:
             if not self.sm.has_screen(name):
                 self._make_screen(name)
                 self._building = Clock.schedule_once(self._build_remaining_screens, 0)
                 return
+
+    def _drop_visit_screens(self, *_args: Any) -> None:
+        """After a visit, drop the screens it built (all but :data:`registry.KEPT` and the one shown).
+
+        Their widgets held the citizen's entries until the wipe reset them; dropped, their memory is
+        reused by the next visit's screens, so the kiosk's peak is one visit's screens, not all of them."""
+        for screen in list(self.sm.screens):
+            if screen.name not in registry.KEPT and screen.name != self.sm.current:
+                self.sm.remove_widget(screen)
 
     def screen(self, name: str) -> KioskScreen:
         """The screen ``name``, built now if it has not been yet."""
@@ -305,6 +318,7 @@ class KioskApp(App):
         if self.voice is not None:
             self.voice.set_muted(False)
         self.go_home()
+        Clock.schedule_once(self._drop_visit_screens, 0)  # after home is shown (a screen being left keeps its leave)
 
     # ------------------------------------------------------------ idle timeout
 

@@ -16,6 +16,7 @@ Work started for one visit is dropped when it ends after a wipe: the visit's par
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
@@ -63,7 +64,7 @@ class Journey(Generic[P]):
         self._run = run
         self.navigate: Navigate = _ignore
         self.handoff: Handoff = _ignore
-        self._watchers: list[Callable[[], None]] = []
+        self._watchers: list[Callable[[], Callable[[], None] | None]] = []  # each gives the watcher, or None once it is gone
 
     # ------------------------------------------------------------ state
 
@@ -85,11 +86,21 @@ class Journey(Generic[P]):
         return self.visit.journey == self.name
 
     def watch(self, fn: Callable[[], None]) -> None:
-        """Call ``fn()`` after every change of this journey's state (screens re-render)."""
-        self._watchers.append(fn)
+        """Call ``fn()`` after every change of this journey's state (screens re-render).
+
+        A bound method is held weakly: a screen the app drops after a visit is not kept alive
+        (nor called) by the journey it watched."""
+        if hasattr(fn, "__self__") and hasattr(fn, "__func__"):
+            self._watchers.append(weakref.WeakMethod(fn))  # type: ignore[arg-type]
+        else:
+            self._watchers.append(lambda: fn)
 
     def changed(self) -> None:
-        for fn in list(self._watchers):
+        for ref in list(self._watchers):
+            fn = ref()
+            if fn is None:
+                self._watchers.remove(ref)
+                continue
             try:
                 fn()
             except Exception:  # one broken view must not stop the journey
