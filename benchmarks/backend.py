@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -18,11 +17,11 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # tests/pg.py: the throw-away PostgreSQL cluster
 
+from benchmarks._server_process import ServerProcess
 from benchmarks._results import median, write_section  # noqa: E402
 from kiosk import api  # noqa: E402
 from kiosk.backend.client import BackendClient  # noqa: E402
@@ -54,30 +53,10 @@ def _seed(db_url: str) -> None:
     engine.dispose()
 
 
-class Server:
+class Server(ServerProcess):
     def __init__(self, db_url: str, workdir: Path) -> None:
-        from server.testing import free_port
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/api/v1"
         _seed(db_url)
-        self.p = subprocess.Popen(
-            [sys.executable, "-m", "server.main", "--db", db_url, "--port", str(self.port),
-             "--files", str(workdir / "files"), "--catalog", str(workdir / "none")],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/health", timeout=0.5).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    def stop(self) -> None:
-        self.p.terminate()
-        self.p.wait(10)
+        super().__init__(db_url, workdir, "--catalog", str(workdir / "none"))
 
 
 def tickets_run(url: str, per_kiosk: int, service: str, every_s: float = 0.0) -> tuple[float, list[float]]:
@@ -208,24 +187,14 @@ def main(argv: list[str]) -> int:
         pg_note = ""
         import pg
 
-        cluster = None
         try:
-            if os.environ.get(pg.ENV):
-                server_url = os.environ[pg.ENV]
-            elif (reason := pg.unavailable_reason()) is None:
-                cluster = pg.LocalCluster().start()
-                server_url = cluster.url
-            else:
-                raise RuntimeError(reason)
-            (work / "pg").mkdir()
-            row = bench_tickets(pg.create_database(server_url), work / "pg", args.runs, args.per_kiosk)
-            rows.append(("PostgreSQL", *row))
-            print(f"postgres: {row}", flush=True)
+            with pg.server_url() as server_url:
+                (work / "pg").mkdir()
+                row = bench_tickets(pg.create_database(server_url), work / "pg", args.runs, args.per_kiosk)
+                rows.append(("PostgreSQL", *row))
+                print(f"postgres: {row}", flush=True)
         except Exception as e:  # noqa: BLE001 — report, keep the SQLite figures
             pg_note = f"\nPostgreSQL not measured: {e}\n"
-        finally:
-            if cluster is not None:
-                cluster.stop()
         (work / "drain").mkdir()
         drain = bench_drain(work / "drain", args.runs, args.drain_items)
         fs = fsync_ms(work / "drain")

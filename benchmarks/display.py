@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import hashlib
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,18 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks._results import median, write_section  # noqa: E402
+from benchmarks._server_process import ServerProcess  # noqa: E402
 
 UNIT = "000.00.01.H22"
 TOKEN = hashlib.sha256(b"display-bench-kiosk-01").hexdigest()
 PASSWORD = "mat-khau-benchmark-01"
 
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _cpu_s(pid: int) -> float:
@@ -61,25 +54,9 @@ def seed(db: str, workdir: Path) -> None:
     app.state.engine.dispose()
 
 
-class Server:
+class Server(ServerProcess):
     def __init__(self, workdir: Path, db: str) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}/api/v1"
-        self.p = subprocess.Popen([sys.executable, "-m", "server.main", "--db", db, "--port", str(self.port),
-                                   "--files", str(workdir / "files"), "--log-level", "error"], cwd=ROOT,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    def stop(self) -> None:
-        self.p.terminate()
-        self.p.wait(10)
+        super().__init__(db, workdir, "--log-level", "error", start_s=30.0)
 
 
 class Stream:

@@ -346,24 +346,14 @@ def main(argv: list[str]) -> int:
         if args.db in ("both", "postgres"):
             import pg
 
-            cluster = None
             try:
-                if os.environ.get(pg.ENV):
-                    server_url = os.environ[pg.ENV]
-                elif (reason := pg.unavailable_reason()) is None:
-                    cluster = pg.LocalCluster().start()
-                    server_url = cluster.url
-                else:
-                    raise RuntimeError(reason)
-                (work / "pg").mkdir()
-                results.append(run("PostgreSQL", pg.create_database(server_url), work / "pg", args.minutes,
-                                   args.kiosks, args.counters, args.server_tree))
-                _brief(results[-1])
+                with pg.server_url() as server_url:
+                    (work / "pg").mkdir()
+                    results.append(run("PostgreSQL", pg.create_database(server_url), work / "pg", args.minutes,
+                                       args.kiosks, args.counters, args.server_tree))
+                    _brief(results[-1])
             except Exception as e:  # noqa: BLE001 — report, keep the SQLite figures
                 note = f"PostgreSQL not measured: {e}."
-            finally:
-                if cluster is not None:
-                    cluster.stop()
     load = os.getloadavg()
     note += f" Load average at the end {load[0]:.1f} on {os.cpu_count()} cores (shared with other work)."
     body = report(results, note)

@@ -10,8 +10,9 @@ take one of each kind in turn, so that the machine's load weighs on all of them 
 
 Peak RSS is the process's ``VmHWM`` (``/proc/PID/status``), read twice: one second after the first frame
 (the figure of issue 2; the kiosk is still building its other screens then) and after ``IDLE_S`` idle
-seconds, when every screen is built and the first heartbeat (the doctor's checks, which open both
-cameras and so load OpenCV) has run: the kiosk's steady state on its home screen.
+seconds, when home and the journeys' first screens are built (the others are built when a citizen first
+reaches them and dropped after the visit) and the first heartbeat has run (its doctor checks open both
+cameras, in a short-lived child process): the kiosk's steady state on its home screen.
 Goal (issue 12 item 6): first frame ≤ 2 s, peak RSS of the kiosk process ≤ 250 MB.
 """
 
@@ -118,7 +119,7 @@ def one_run(kind: str, orientation: str) -> Run:
             while not answers(port) and time.monotonic() < deadline:
                 time.sleep(0.2)
         idle = vm_hwm_mb(proc.pid)
-        child_peaks = [m for c in children(proc.pid) if (m := vm_hwm_mb(c)) is not None]
+        child_peaks = [m for c in children(proc.pid) if (m := vm_hwm_mb(c)) is not None]  # the server (a camera check's child is gone by now)
         proc.terminate()
         try:
             proc.wait(timeout=10)
@@ -156,8 +157,10 @@ def main(argv: list[str]) -> int:
     body = [
         f"From process start to the first frame on screen (Xvfb + Mesa llvmpipe), {runs} runs of each kind per "
         "orientation, taken in turn. Peak RSS: `VmHWM` of the process, read 1 s after its first frame (the "
-        f"kiosk is still building its other screens then) and again {IDLE_S:.0f} s after it (every screen built, "
-        "first heartbeat done: its doctor checks open both cameras, which loads OpenCV). With the embedded "
+        f"kiosk is still building its kept screens then) and again {IDLE_S:.0f} s after it (home and the journeys' "
+        "first screens built — the others are built on a citizen's first show and dropped after the visit — and the "
+        "first heartbeat done: its doctor checks open both cameras in a short-lived child process, whose memory is not "
+        "the kiosk's). With the embedded "
         "backend on, the server runs as a child process; its own peak RSS is in the last column, not in the kiosk's.",
         "",
         f"| orientation | process | first frame, median | min – max | peak RSS at +1 s, median (max) "

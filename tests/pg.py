@@ -16,6 +16,8 @@ import shutil
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from helpers.ports import free_port
@@ -113,3 +115,20 @@ def drop_database(url: str) -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)')
     except Exception:
         pass
+
+
+@contextmanager
+def server_url() -> Iterator[str]:
+    """A PostgreSQL server for a benchmark: ``$KIOSK_TEST_PG_URL``, else a cluster started here and stopped
+    after (RuntimeError saying why when there is neither)."""
+    if os.environ.get(ENV):
+        yield os.environ[ENV]
+        return
+    reason = unavailable_reason()
+    if reason is not None:
+        raise RuntimeError(reason)
+    cluster = LocalCluster().start()
+    try:
+        yield cluster.url
+    finally:
+        cluster.stop()
