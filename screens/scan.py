@@ -108,6 +108,8 @@ class ScanScreen(PageCapture, KioskScreen):
         self._capturing = False
         self._checked_sig: np.ndarray | None = None
         self._smalls: dict[int, tuple[Any, np.ndarray]] = {}
+        self._docs: dict[str, Any] = {}  # a screen built mid-visit starts as a reset one (screens live one visit)
+        self._retake_index: int | None = None
         self.dialog: Any = None  # the last warning shown (tests and scenes press its buttons)
 
     # ------------------------------------------------------------ navigation
