@@ -127,7 +127,7 @@ class TrackingResult:
     history: list[HistoryLine] = field(default_factory=list)
 
 
-_KIND = {"received": "info", "processing": "info", "waiting": "warn", "denied": "error", "releasing": "ok", "done": "ok"}
+_KIND = {"received": "info", "accepted": "info", "processing": "info", "waiting": "warn", "denied": "error", "releasing": "ok", "done": "ok"}
 
 
 def describe(status: DossierStatus, lang: str = "vi", now: datetime | None = None) -> TrackingResult:
@@ -136,9 +136,17 @@ def describe(status: DossierStatus, lang: str = "vi", now: datetime | None = Non
     known = t.has(f"track.status.{status.status}")
     title = t[f"track.status.{status.status}"] if known else (status.status_vi or status.status)
     explanation = t[f"track.explain.{status.status}"] if known else ""
-    appointment = status.appointment_at
+    if status.supplement_note:  # what is missing, in the officer's words
+        explanation = f"{explanation} {t('track.explain.supplement', note=status.supplement_note.rstrip('.'))}".strip()
+    if status.refusal_note:
+        explanation = f"{explanation} {t('track.explain.refusal', note=status.refusal_note.rstrip('.'))}".strip()
+    appointment = status.due_at or status.appointment_at  # an apology's new date replaces the receipt's
+    if status.new_appointment_at is not None and status.status not in _FINISHED:
+        apology = t("track.explain.apology", reason=status.apology_reason.rstrip("."),
+                    day=status.new_appointment_at.strftime("%d/%m/%Y"))
+        explanation = f"{explanation} {apology}".strip()
     now = now or datetime.now(appointment.tzinfo)
-    overdue = status.status not in _FINISHED and appointment < now
+    overdue = status.status not in _FINISHED and status.status != "waiting" and appointment < now
     if overdue:
         explanation = (explanation + " " + t["track.explain.overdue"]).strip()
     history = [
