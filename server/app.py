@@ -22,6 +22,7 @@ from server import (
     routes_catalog,
     routes_counters,
     routes_desk,
+    routes_desk_pages,
     routes_docs,
     routes_dossiers,
     routes_events,
@@ -61,6 +62,7 @@ ROUTERS: tuple[tuple[APIRouter, str], ...] = (
     (routes_follow.router, API_PREFIX),
     (routes_stats.router, API_PREFIX),
     (routes_stats.page_router, ""),  # /stats, the supervisors' page
+    (routes_desk_pages.router, ""),  # /desk/dossiers…, the officers' dossier desk
     (routes_pages.router, ""),  # /desk, /display, /q/{day}/{number}, /static, /audio
     (routes_docs.router, ""),  # /openapi.json and /docs, for officers only
 )
