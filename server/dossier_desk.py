@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+import kiosk.api as api
 from server import appointments
 from server import dossier_flow as flow
 from server.models import Dossier, DossierEvent, User
@@ -66,9 +67,17 @@ def _day_start(day: date, tz) -> datetime:
     return datetime.combine(day, time.min, tz)
 
 
+def check_days(*days: date | None) -> None:
+    """Filter days inside this system's life (a year-9999 day would overflow the time-zone shift: 422, not 500)."""
+    for d in days:
+        if d is not None and not api.MIN_YEAR <= d.year <= api.MAX_YEAR:
+            raise flow.TransitionRefused(f"Ngày phải trong khoảng năm {api.MIN_YEAR}–{api.MAX_YEAR}.", 422)
+
+
 def list_dossiers(s: Session, department_id: int | None, f: DeskFilter, now: datetime, tz) -> list[Dossier]:
     """The desk's list, newest first: SQL narrows by department, status, days and procedure; the name and
     the overdue filters are applied to those rows (at most :data:`MAX_SCAN` read, :data:`MAX_LIST` shown)."""
+    check_days(f.since, f.until)
     q = select(Dossier).order_by(Dossier.received_at.desc(), Dossier.id.desc()).limit(MAX_SCAN)
     if department_id is not None:
         q = q.where(Dossier.department_id == department_id)
@@ -153,6 +162,7 @@ def apologize(s: Session, d: Dossier, reason: str, new_day: date, officer: Offic
         raise flow.TransitionRefused("Hồ sơ chưa quá hạn (hoặc đã có kết quả): chưa cần phiếu xin lỗi.")
     if not reason:
         raise flow.TransitionRefused("Ghi rõ lý do chậm trả kết quả.", 422)
+    check_days(new_day)
     if new_day <= now.astimezone(tz).date() or not cal.is_working_day(new_day):
         raise flow.TransitionRefused("Ngày hẹn mới phải là một ngày làm việc sau hôm nay.", 422)
     d.new_appointment_at = datetime.combine(new_day, cal.closes, tz)

@@ -69,7 +69,11 @@ def list_dossiers(
     now = cfg.now()
     f = desk.DeskFilter(status or None, since, until, procedure or None, overdue, q)
     with request.app.state.db.read() as s:
-        return [row_out(d, now, cfg.tz) for d in desk.list_dossiers(s, officer.department_id, f, now, cfg.tz)]
+        try:
+            rows = desk.list_dossiers(s, officer.department_id, f, now, cfg.tz)
+        except flow.TransitionRefused as e:
+            raise refused(e) from None
+        return [row_out(d, now, cfg.tz) for d in rows]
 
 
 @router.get("/desk/dossiers/{code}", response_model=DeskDossierOut, responses=errors.problems(401, 403, 404))

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+import kiosk.api as api
 from server import desk_view
 from server import dossier_desk as desk
 from server import dossier_flow as flow
@@ -44,9 +45,10 @@ def _ctx(request: Request, officer: Officer, **more) -> dict:
 def _day(text: str) -> date | None:
     """A filter's day as the form sends it ("" when left empty: no filter, never a 422)."""
     try:
-        return date.fromisoformat(text) if text else None
+        day = date.fromisoformat(text) if text else None
     except ValueError:
         return None
+    return day if day is None or api.MIN_YEAR <= day.year <= api.MAX_YEAR else None
 
 
 @router.get("/desk/dossiers", response_class=HTMLResponse)

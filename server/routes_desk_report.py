@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
+import kiosk.api as api
 from server import dossier_report as report
 from server import errors
 from server.models import Department, Dossier
@@ -27,6 +28,8 @@ def build(request: Request, officer: Officer, start: date | None, end: date | No
     today = now.astimezone(tz).date()
     end = end or today
     start = start or date(end.year, 1, 1)
+    if not all(api.MIN_YEAR <= d.year <= api.MAX_YEAR for d in (start, end)):
+        raise HTTPException(422, f"Ngày phải trong khoảng năm {api.MIN_YEAR}–{api.MAX_YEAR}.")
     if start > end:
         raise HTTPException(422, "Ngày bắt đầu không được sau ngày kết thúc.")
     if (end - start).days >= MAX_DAYS:

@@ -131,6 +131,7 @@ def test_the_desk_lists_filters_and_serves_the_files(server, client, tmp_path):
         assert len(desk.get("/desk/dossiers", params={"q": "nguyen van"}).json()) == 2  # accents optional
         assert desk.get("/desk/dossiers", params={"q": "Trần"}).json() == []
         assert [d["code"] for d in desk.get("/desk/dossiers", params={"q": second.code[-11:]}).json()] == [second.code]
+        assert desk.get("/desk/dossiers", params={"to": "9999-12-31"}).status_code == 422  # not a 500 from the shift
         inline = desk.get(f"/desk/dossiers/{first.code}/files/1")
         download = desk.get(f"/desk/dossiers/{first.code}/files/1", params={"download": True})
         assert desk.get(f"/desk/dossiers/{first.code}/files/2").status_code == 404

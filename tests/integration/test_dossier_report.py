@@ -81,6 +81,10 @@ def test_the_report_is_for_supervisors(seeded):
     srv, _ = seeded
     officer = {"Authorization": f"Bearer {srv.officer_bearer('can-bo-1')}"}
     assert httpx.get(f"{srv.url}/desk/report", headers=officer).status_code == 403
+    sup = {"Authorization": f"Bearer {srv.officer_bearer('truong-bo-phan')}"}
+    assert httpx.get(f"{srv.url}/desk/report", params={"to": "9999-12-31"}, headers=sup).status_code == 422
+    assert httpx.get(f"{srv.url}/desk/report", params={"from": "2026-03-02", "to": "2026-03-01"},
+                     headers=sup).json()["detail"] == "Ngày bắt đầu không được sau ngày kết thúc."
     assert httpx.get(f"{srv.url}/desk/report.csv", headers=officer).status_code == 403
     cookie = srv.officer_cookie("truong-bo-phan")
     page = httpx.get(srv.url.removesuffix("/api/v1") + "/desk/report?from=2026-02-01&to=2026-03-31",
