@@ -54,6 +54,25 @@ def test_tracking_by_receipt_qr_through_the_files_camera(make_driver, kiosk_conf
     assert not driver.app.services.id_camera.running
 
 
+def test_each_step_of_the_officer_shows_on_the_tracking_screen(make_driver, kiosk_config, tmp_path, server, receipt,
+                                                              artifacts):
+    camera = tmp_path / "camera"
+    camera.mkdir()
+    render_receipt_frame(receipt.code, receipt.secret).save(camera / "receipt.png")
+    driver = _driver(make_driver, kiosk_config, tmp_path, server.url, camera)
+    driver.tap("btn_track")
+    driver.wait_screen("track_result", timeout=30)
+    driver.wait_for(lambda: "Đã nhận hồ sơ" in driver.texts(), timeout=30, what="received")
+    for status, title in (("accepted", "Đã tiếp nhận hồ sơ"), ("processing", "Đang giải quyết"),
+                          ("releasing", "Đã có kết quả"), ("done", "Đã trả kết quả")):
+        officer_moves(server, receipt.code, (status, ""))
+        driver.tap("btn_track_again")  # the receipt is still under the camera: looked up again at once
+        driver.wait_for(lambda t=title: driver.app.current == "track_result" and driver.find("lbl_status").text == t,
+                        timeout=30, what=title)
+    assert receipt.appointment_at.strftime("%d/%m/%Y") in driver.texts()
+    driver.screenshot(artifacts / "track_done.png")
+
+
 def test_a_supplement_request_by_the_officer_shows_its_reason(make_driver, kiosk_config, tmp_path, server, receipt,
                                                              artifacts):
     officer_moves(server, receipt.code, ("waiting", "Thiếu giấy xác nhận cư trú"))
