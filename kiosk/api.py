@@ -40,6 +40,15 @@ STATUS_VI: dict[str, str] = {
 }
 
 
+# The text of the QR printed on a dossier's receipt (the kiosk's slip, the server's reprint):
+# ``MCHS1|<code>|<secret>`` ("Một cửa hồ sơ", version 1); parsed by kiosk.aftercare.tracking.
+RECEIPT_QR_PREFIX = "MCHS1"
+
+
+def receipt_qr(code: str, secret: str) -> str:
+    return f"{RECEIPT_QR_PREFIX}|{code}|{secret}"
+
+
 # ------------------------------------------------------------------ bounds shared by every model
 # Every field that crosses the wire has a length or a range: input outside it is a 422 with the
 # field's name, never a 500 further down (a year-9999 date overflowing a time-zone shift, a

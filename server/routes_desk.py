@@ -12,7 +12,7 @@ from datetime import date, datetime
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 
-from server import apology_pdf, errors
+from server import apology_pdf, errors, receipt_pdf
 from server import dossier_desk as desk
 from server import dossier_flow as flow
 from server.desk_models import ApologyIn, DeskDossierOut, DeskEventOut, DeskFileOut, DeskRowOut, StatusChangeIn
@@ -139,6 +139,20 @@ def apology_slip(request: Request, code: str = CodePath, officer: Officer = Depe
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}"',
                              "Cache-Control": "no-store"})
+
+
+@router.get("/desk/dossiers/{code}/receipt.pdf", responses={200: {"content": {"application/pdf": {}}},
+                                                            **errors.problems(401, 403, 404)})
+def receipt_again(request: Request, code: str = CodePath, officer: Officer = Depends(current_officer())) -> Response:
+    """The receipt again, for a citizen who lost theirs (its QR opens the kiosk's tracking as the first one did)."""
+    cfg = request.app.state.settings
+    with request.app.state.db.read() as s:
+        d = load(s, officer, code)
+        dept = s.get(Department, d.department_id)
+        pdf = receipt_pdf.render(d, dept.name if dept else "", officer.full_name or officer.username, cfg.now(), cfg.tz)
+        name = f"giay-hen-{d.code}.pdf"
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"})
 
 
 @router.get("/desk/dossiers/{code}/files/{file_no}", responses={200: {"content": {"application/pdf": {}}},

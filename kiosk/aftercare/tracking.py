@@ -1,7 +1,7 @@
 """Tra cứu hồ sơ: a receipt's QR (or a typed code + lookup secret) → the dossier's status in plain words.
 
-The receipt QR payload is defined here, once, and the receipt printer uses
-:func:`format_payload`::
+The receipt QR payload is defined once (:func:`kiosk.api.receipt_qr`, which the server's reprint shares),
+and the receipt printer uses :func:`format_payload`::
 
     MCHS1|000.00.01.H22-250715-0007|K7P3QX
 
@@ -22,12 +22,12 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from kiosk.api import DOSSIER_CODE_RE, SECRET_ALPHABET, DossierStatus
+from kiosk.api import DOSSIER_CODE_RE, RECEIPT_QR_PREFIX, SECRET_ALPHABET, DossierStatus, receipt_qr
 from kiosk.base.i18n import Translator
 
 log = logging.getLogger(__name__)
 
-PAYLOAD_PREFIX = "MCHS1"
+PAYLOAD_PREFIX = RECEIPT_QR_PREFIX
 SECRET_RE = re.compile(rf"^[{SECRET_ALPHABET}]{{4,12}}$")  # 9 since issue 13; older receipts 6
 _SHORT_CODE_RE = re.compile(r"^(\d{6})-?(\d{4})$")
 _ID_CARD_RE = re.compile(r"^\d{12}\|")
@@ -55,8 +55,8 @@ class TrackingRef:
 
 
 def format_payload(code: str, secret: str) -> str:
-    """The text of the QR printed on a receipt (the single source of the format)."""
-    return f"{PAYLOAD_PREFIX}|{code}|{secret}"
+    """The text of the QR printed on a receipt (:func:`kiosk.api.receipt_qr`, shared with the server's reprint)."""
+    return receipt_qr(code, secret)
 
 
 def _clean(text: str) -> str:

@@ -146,3 +146,21 @@ def test_another_departments_officer_sees_nothing(server, client, tmp_path):
         assert other.get(f"/desk/dossiers/{receipt.code}").status_code == 404
         assert other.post(f"/desk/dossiers/{receipt.code}/status", json={"status": "accepted"}).status_code == 404
         assert other.get("/desk/dossiers").json() == []
+
+
+@SQLITE
+def test_the_receipt_printed_again_holds_the_code_the_date_and_the_tracking_qr(server, client, tmp_path):
+    import zxingcpp
+
+    from kiosk.aftercare.tracking import parse_payload
+
+    receipt = _submit(client, tmp_path)
+    with _desk(server, server.add_officer("can-bo-1", full_name="Lê Văn Cường")) as desk:
+        r = desk.get(f"/desk/dossiers/{receipt.code}/receipt.pdf")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    page = PdfReader(io.BytesIO(r.content)).pages[0]
+    text = " ".join(page.extract_text().split())
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and receipt.code in text and receipt.secret in text
+    assert f"{receipt.appointment_at:%d/%m/%Y}" in text and "Tờ khai đăng ký khai sinh (bản sao, 1 bản)" in text
+    [qr] = [c.text for img in page.images for c in zxingcpp.read_barcodes(img.image.convert("L"))]
+    assert parse_payload(qr) == parse_payload(f"{receipt.code}|{receipt.secret}")
