@@ -42,7 +42,8 @@ def declared_fields(meta: dict[str, Any], catalog_dir: Path | None, procedure_co
     for page, key, label in fields:
         if key in form:
             seen.add(key)
-            out.append({"page": page, "label": label or key, "value": _show(form[key]), "source": _source(sources.get(key))})
+            out.append({"page": page, "label": label or key, "value": _show(form[key]),
+                        "source": _source(sources.get(key))})
     for key, value in form.items():
         if key not in seen:
             out.append({"page": "", "label": key, "value": _show(value), "source": _source(sources.get(key))})

@@ -67,7 +67,8 @@ def check(frm: str, to: str, note: str = "") -> None:
         raise TransitionRefused(f"Hồ sơ đã ở trạng thái «{LABEL_VI[to]}».")
     if to not in TRANSITIONS.get(frm, frozenset()):
         nxt = ", ".join(f"«{LABEL_VI[s]}»" for s in allowed(frm))
-        then = f" Từ trạng thái này chỉ có thể chuyển sang {nxt}." if nxt else " Hồ sơ đã kết thúc, không chuyển tiếp được."
+        then = (f" Từ trạng thái này chỉ có thể chuyển sang {nxt}." if nxt
+                else " Hồ sơ đã kết thúc, không chuyển tiếp được.")
         raise TransitionRefused(
             f"Không thể chuyển hồ sơ từ «{LABEL_VI.get(frm, frm)}» sang «{LABEL_VI[to]}».{then}")
     if to in NOTE_REQUIRED and not note.strip():

@@ -89,7 +89,7 @@ def summarise(rows: Iterable[ReportRow], now: datetime, tz) -> dict[str, Any]:
 
 
 def to_csv(report: dict[str, Any]) -> str:
-    """One table: the total, then a row per procedure, then per month; Vietnamese headings (Excel opens UTF-8 with BOM)."""
+    """One table: the total, a row per procedure, a row per month; Vietnamese headings, UTF-8 with a BOM (Excel)."""
     buf = io.StringIO()
     buf.write("\ufeff")
     w = csv.writer(buf, lineterminator="\r\n")

@@ -26,7 +26,8 @@ NOT_FOUND = "Không tìm thấy hồ sơ này trong bộ phận của bạn."
 
 def row_out(d: Dossier, now: datetime, tz) -> DeskRowOut:
     return DeskRowOut(code=d.code, procedure_code=d.procedure_code, procedure_name=d.procedure_name,
-                      applicant=desk.applicant_name(d), status=d.status, status_label=flow.LABEL_VI.get(d.status, d.status),
+                      applicant=desk.applicant_name(d), status=d.status,
+                      status_label=flow.LABEL_VI.get(d.status, d.status),
                       received_at=d.received_at.astimezone(tz), appointment_at=d.appointment_at.astimezone(tz),
                       due_at=desk.due_at(d).astimezone(tz), overdue=desk.overdue(d, now))
 
@@ -77,7 +78,8 @@ def list_dossiers(
 
 
 @router.get("/desk/dossiers/{code}", response_model=DeskDossierOut, responses=errors.problems(401, 403, 404))
-def get_dossier(request: Request, code: str = CodePath, officer: Officer = Depends(current_officer())) -> DeskDossierOut:
+def get_dossier(request: Request, code: str = CodePath,
+                officer: Officer = Depends(current_officer())) -> DeskDossierOut:
     cfg = request.app.state.settings
     with request.app.state.db.read() as s:
         return dossier_out(s, load(s, officer, code), cfg.now(), cfg.tz)

@@ -52,8 +52,8 @@ def _day(text: str) -> date | None:
 
 
 @router.get("/desk/dossiers", response_class=HTMLResponse)
-def list_page(request: Request, status: str = Query("", max_length=16), start: str = Query("", alias="from", max_length=10),
-              end: str = Query("", alias="to", max_length=10), procedure: str = Query("", max_length=40),
+def list_page(request: Request, status: str = Query("", max_length=16),
+              start: str = Query("", alias="from", max_length=10), end: str = Query("", alias="to", max_length=10), procedure: str = Query("", max_length=40),
               overdue: bool = False, q: str = Query("", max_length=200)):
     since, until = _day(start), _day(end)
     officer = _officer(request)

@@ -54,7 +54,7 @@ def build(request: Request, officer: Officer, start: date | None, end: date | No
 @router.get("/desk/report", responses=errors.problems(401, 403))
 def report_json(request: Request, start: date | None = From, end: date | None = To,
                 officer: Officer = Depends(current_officer("supervisor"))) -> dict:
-    """Received, early, on time, late, overdue…, the on-time rate and the kiosk share: in total, by procedure, by month."""
+    """Received, early, on time, late, overdue…, on-time rate, kiosk share: in total, by procedure, by month."""
     return build(request, officer, start, end)
 
 

@@ -22,7 +22,8 @@ def _rows():
         for when, s, _note in steps:
             status = s
             result = when if s == "releasing" else result
-        rows[name] = report.ReportRow(code, proc, status, received, computed, result, "counter" if name == "H" else "kiosk")
+        channel = "counter" if name == "H" else "kiosk"
+        rows[name] = report.ReportRow(code, proc, status, received, computed, result, channel)
     return rows
 
 

@@ -127,7 +127,8 @@ class TrackingResult:
     history: list[HistoryLine] = field(default_factory=list)
 
 
-_KIND = {"received": "info", "accepted": "info", "processing": "info", "waiting": "warn", "denied": "error", "releasing": "ok", "done": "ok"}
+_KIND = {"received": "info", "accepted": "info", "processing": "info", "waiting": "warn", "denied": "error",
+         "releasing": "ok", "done": "ok"}
 
 
 def describe(status: DossierStatus, lang: str = "vi", now: datetime | None = None) -> TrackingResult:

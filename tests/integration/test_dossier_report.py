@@ -47,7 +47,8 @@ def seeded(tmp_path):
                 codes[name], dues[name] = receipt.code, receipt.appointment_at
             else:
                 bearer = srv.officer_bearer("can-bo-1")
-                r = httpx.post(f"{srv.url}/desk/dossiers/{codes[name]}/status", json={"status": action[1], "note": action[2]},
+                r = httpx.post(f"{srv.url}/desk/dossiers/{codes[name]}/status",
+                               json={"status": action[1], "note": action[2]},
                                headers={"Authorization": f"Bearer {bearer}"}, timeout=10)
                 assert r.status_code == 200, (name, action, r.text)
         clock.set(NOW)
