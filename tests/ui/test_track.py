@@ -87,6 +87,8 @@ def test_a_supplement_request_by_the_officer_shows_its_reason(make_driver, kiosk
     assert "Cần bổ sung giấy tờ" in texts
     assert any("Giấy tờ cần bổ sung: Thiếu giấy xác nhận cư trú." in t for t in texts)
     assert any("Thiếu giấy xác nhận cư trú" in t and "Cần bổ sung giấy tờ" in t for t in texts)  # the history line
+    assert "Hẹn lại khi bạn bổ sung đủ giấy tờ" in texts  # the clock stopped: no date until the papers come
+    assert receipt.appointment_at.strftime("%d/%m/%Y") not in texts
     driver.screenshot(artifacts / "track_supplement.png")
 
 
