@@ -115,10 +115,10 @@ def main(outdir: Path) -> None:
             _login(d, base, "/desk/dossiers", "can-bo-1")
             d.save_screenshot(str(outdir / "office-dossiers-1280x900.png"))
             d.get(f"{base}/desk/dossiers/{featured}")
-            d.find_element(By.CSS_SELECTOR, "#ocr-1 summary").click()
-            size(d, 1280, 1900)
+            d.execute_script("document.getElementById('ocr-1').open = true; window.scrollTo(0, 0);")
+            size(d, 1280, 2000)
             time.sleep(2)  # the PDF viewer draws the embedded scan after the page has loaded
-            d.save_screenshot(str(outdir / "office-dossier-1280x1900.png"))
+            d.save_screenshot(str(outdir / "office-dossier-1280x2000.png"))
             size(d, 1280, 900)
             d.delete_all_cookies()
             _login(d, base, "/desk/report", "truong-bo-phan")
