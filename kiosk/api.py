@@ -26,17 +26,27 @@ SECRET_LENGTH = 9  # 9 × log2(31) ≈ 44.6 bits (≥ 40, issue 13); receipts of
 RATING_COMMENT_MAX = 500  # the rating screen's comment box holds as much
 
 RatingLevel = Literal["very_satisfied", "satisfied", "neutral", "unsatisfied"]
-DossierStatusName = Literal["received", "processing", "waiting", "denied", "releasing", "done"]
+DossierStatusName = Literal["received", "accepted", "processing", "waiting", "denied", "releasing", "done"]
 
 # Our status words → the national portal's TrangThaiHoSo wording (DOMAIN.md §6).
 STATUS_VI: dict[str, str] = {
-    "received": "Đã tiếp nhận, chờ xử lý",
-    "processing": "Đang xử lý",
-    "waiting": "Yêu cầu bổ sung hồ sơ",
-    "denied": "Từ chối",
-    "releasing": "Chờ trả kết quả",
+    "received": "Đã nhận hồ sơ, chờ cán bộ kiểm tra",
+    "accepted": "Đã tiếp nhận, chờ giải quyết",
+    "processing": "Đang giải quyết",
+    "waiting": "Cần bổ sung giấy tờ",
+    "denied": "Từ chối giải quyết",
+    "releasing": "Đã có kết quả, mời đến nhận",
     "done": "Đã trả kết quả",
 }
+
+
+# The text of the QR printed on a dossier's receipt (the kiosk's slip, the server's reprint):
+# ``MCHS1|<code>|<secret>`` ("Một cửa hồ sơ", version 1); parsed by kiosk.aftercare.tracking.
+RECEIPT_QR_PREFIX = "MCHS1"
+
+
+def receipt_qr(code: str, secret: str) -> str:
+    return f"{RECEIPT_QR_PREFIX}|{code}|{secret}"
 
 
 # ------------------------------------------------------------------ bounds shared by every model
@@ -321,6 +331,14 @@ class DossierStatus(_Wire):
     received_at: datetime
     appointment_at: datetime
     history: list[StatusEvent] = Field(default_factory=list)
+    # Since issue 15 (older servers leave them out): the date last promised (an apology's new date, else
+    # the appointment), whether it has passed without a result, what is missing, why it was refused.
+    due_at: datetime | None = None
+    new_appointment_at: datetime | None = None
+    apology_reason: str = ""
+    overdue: bool = False
+    supplement_note: str = ""
+    refusal_note: str = ""
 
 
 # ------------------------------------------------------------------ ratings, kiosks

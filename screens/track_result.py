@@ -30,6 +30,8 @@ class TrackResultScreen(KioskScreen):
     def on_result(self, _inst: Any, result: Any) -> None:
         self.received_text = _when(result.received_at) if result else ""
         self.appointment_text = (result.appointment_at.strftime("%d/%m/%Y") if result else "")
+        if result is not None and result.status == "waiting":  # the clock stopped: a new date once the papers come
+            self.appointment_text = self.app.tr["track.appointment_after_supplement"]
         box = self.ids.history
         box.clear_widgets()
         if result is None:

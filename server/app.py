@@ -21,6 +21,9 @@ from server import (
     routes_auth,
     routes_catalog,
     routes_counters,
+    routes_desk,
+    routes_desk_pages,
+    routes_desk_report,
     routes_docs,
     routes_dossiers,
     routes_events,
@@ -55,10 +58,14 @@ ROUTERS: tuple[tuple[APIRouter, str], ...] = (
     (routes_lookup.router, API_PREFIX),
     (routes_auth.router, API_PREFIX),
     (routes_counters.router, API_PREFIX),
+    (routes_desk.router, API_PREFIX),
+    (routes_desk_report.router, API_PREFIX),
     (routes_events.router, API_PREFIX),
     (routes_follow.router, API_PREFIX),
     (routes_stats.router, API_PREFIX),
     (routes_stats.page_router, ""),  # /stats, the supervisors' page
+    (routes_desk_report.page_router, ""),  # /desk/report, the supervisors' on-time report
+    (routes_desk_pages.router, ""),  # /desk/dossiers…, the officers' dossier desk
     (routes_pages.router, ""),  # /desk, /display, /q/{day}/{number}, /static, /audio
     (routes_docs.router, ""),  # /openapi.json and /docs, for officers only
 )

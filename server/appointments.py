@@ -21,10 +21,22 @@ log = logging.getLogger(__name__)
 
 def appointment(received: datetime, meta: api.DossierIn, calendar_file: Path | None = None) -> datetime:
     """When the result is due, as an aware datetime in ``received``'s time zone."""
-    calendar = workdays.DEFAULT_CALENDAR
-    if calendar_file is not None:
-        try:
-            calendar = workdays.load_calendar(calendar_file)
-        except ValueError:  # a broken province file must not refuse the dossier: national holidays only, loudly
-            log.exception("province calendar unreadable; national holidays only")
-    return workdays.appointment(received, meta.rule, calendar)
+    # a broken province file must not refuse the dossier: national holidays only, loudly
+    return workdays.appointment(received, meta.rule, calendar(calendar_file))
+
+
+def calendar(calendar_file: Path | None = None) -> workdays.WorkCalendar:
+    """The province's working calendar (national holidays only when the file is missing or broken)."""
+    if calendar_file is None:
+        return workdays.DEFAULT_CALENDAR
+    try:
+        return workdays.load_calendar(calendar_file)
+    except ValueError:
+        log.exception("province calendar unreadable; national holidays only")
+        return workdays.DEFAULT_CALENDAR
+
+
+def restart(now: datetime, meta: dict, calendar_file: Path | None = None) -> datetime:
+    """The appointment once missing papers arrive: the legal time counts again, in full, from ``now``."""
+    rule = api.ProcessingRule.model_validate(meta.get("rule") or {})
+    return workdays.appointment(now, rule, calendar(calendar_file))

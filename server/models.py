@@ -118,7 +118,8 @@ class CounterServices(Base):
 
 class Dossier(Base):
     __tablename__ = "dossiers"
-    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key", name="uq_dossier_idem"),)
+    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key", name="uq_dossier_idem"),
+                      Index("ix_dossiers_dept_received", "department_id", "received_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     secret: Mapped[str] = mapped_column(String(16))
@@ -132,6 +133,11 @@ class Dossier(Base):
     appointment_at: Mapped[datetime]
     idempotency_key: Mapped[str] = mapped_column(String(100))
     fingerprint: Mapped[str] = mapped_column(String(64))
+    # The officer's desk (server/dossier_desk.py): when the result was ready, an apology's new date and reason.
+    result_at: Mapped[datetime | None]
+    new_appointment_at: Mapped[datetime | None]
+    apology_reason: Mapped[str | None] = mapped_column(Text)
+    apology_at: Mapped[datetime | None]
     files: Mapped[list[DossierFile]] = relationship(back_populates="dossier", order_by="DossierFile.id")
     events: Mapped[list[DossierEvent]] = relationship(order_by="DossierEvent.id")
 
@@ -150,12 +156,17 @@ class DossierFile(Base):
 
 
 class DossierEvent(Base):
+    """A dossier's history: a status change (who, from, to, note) or an apology (``kind``), never rewritten."""
+
     __tablename__ = "dossier_events"
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
     at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(16), default="status", server_default="status")  # status | apology
 
 
 class Rating(Base):

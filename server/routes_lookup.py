@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 import kiosk.api as api
 from server import deps, errors, ratelimit
+from server import dossier_desk as desk
 from server.auth import KioskIdentity, current_kiosk
 from server.models import Dossier
 from server.settings import ServerSettings
@@ -72,10 +73,18 @@ def dossier_status(
             per_client.fail(client_key)
             raise HTTPException(404, "no dossier with this code and secret")
         d = s.execute(select(Dossier).options(selectinload(Dossier.events)).where(Dossier.id == row.id)).scalar_one()
-        tz = cfg.tz
-        return api.DossierStatus(
-            code=d.code, procedure_code=d.procedure_code, procedure_name=d.procedure_name, status=d.status,
-            status_vi=api.STATUS_VI.get(d.status, d.status), received_at=d.received_at.astimezone(tz),
-            appointment_at=d.appointment_at.astimezone(tz),
-            history=[api.StatusEvent(at=e.at.astimezone(tz), status=e.status, note=e.note) for e in d.events],
-        )
+        return status_of(d, cfg)
+
+
+def status_of(d: Dossier, cfg: ServerSettings) -> api.DossierStatus:
+    """What the citizen may read: the status in plain Vietnamese, the date last promised, what is missing."""
+    tz = cfg.tz
+    return api.DossierStatus(
+        code=d.code, procedure_code=d.procedure_code, procedure_name=d.procedure_name, status=d.status,
+        status_vi=api.STATUS_VI.get(d.status, d.status), received_at=d.received_at.astimezone(tz),
+        appointment_at=d.appointment_at.astimezone(tz), due_at=desk.due_at(d).astimezone(tz),
+        new_appointment_at=d.new_appointment_at.astimezone(tz) if d.new_appointment_at else None,
+        apology_reason=d.apology_reason or "", overdue=desk.overdue(d, cfg.now()),
+        supplement_note=desk.supplement_note(d), refusal_note=desk.refusal_note(d),
+        history=[api.StatusEvent(at=e.at.astimezone(tz), status=e.status, note=e.note) for e in d.events],
+    )

@@ -240,6 +240,10 @@ class ServerThread:
         r.raise_for_status()
         return r
 
+    def officer_bearer(self, username: str) -> str:
+        """A new bearer for an officer made with :meth:`add_officer` (after the clock moved past the last one's expiry)."""
+        return self._login(username, bearer=True).json()["access_token"]
+
     def officer_cookie(self, username: str) -> OfficerCookie:
         """A cookie login of an officer made with :meth:`add_officer` (send ``csrf`` as X-CSRF-Token)."""
         r = self._login(username, bearer=False)

@@ -121,3 +121,18 @@ def test_past_appointment_is_flagged_overdue_unless_finished():
 def test_unknown_status_falls_back_to_the_servers_words():
     s = _status("processing", 2).model_copy(update={"status": "archived", "status_vi": "Đã lưu trữ"})
     assert describe(s).title == "Đã lưu trữ"
+
+
+def test_an_apologys_new_date_replaces_the_appointment_and_is_explained():
+    late = _status("processing", -2)
+    new = late.appointment_at + timedelta(days=7)
+    s = late.model_copy(update={"due_at": new, "new_appointment_at": new, "apology_reason": "Chờ xác minh."})
+    result = describe(s)
+    assert result.appointment_at == new and not result.overdue
+    assert f"Xin lỗi bạn vì hồ sơ bị chậm (Chờ xác minh). Ngày hẹn trả mới: {new:%d/%m/%Y}." in result.explanation
+
+
+def test_waiting_for_papers_is_never_overdue_and_a_refusal_gives_its_reason():
+    assert not describe(_status("waiting", -5)).overdue
+    refused = _status("denied", 2).model_copy(update={"refusal_note": "Không thuộc thẩm quyền"})
+    assert describe(refused).explanation.endswith("Lý do: Không thuộc thẩm quyền.")

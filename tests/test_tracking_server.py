@@ -36,6 +36,19 @@ def set_status(srv: ServerThread, code: str, status: str, note: str = "") -> Non
         s.commit()
 
 
+def officer_moves(srv: ServerThread, code: str, *steps: tuple[str, str]) -> None:
+    """An officer moves the dossier on through the desk's endpoint (``steps``: (status, note) pairs)."""
+    import httpx
+
+    try:
+        bearer = srv.officer_bearer("can-bo-theo-doi")
+    except KeyError:
+        bearer = srv.add_officer("can-bo-theo-doi", full_name="Cán bộ Một cửa")
+    with httpx.Client(base_url=srv.url, headers={"Authorization": f"Bearer {bearer}"}, timeout=10) as http:
+        for status, note in steps:
+            http.post(f"/desk/dossiers/{code}/status", json={"status": status, "note": note}).raise_for_status()
+
+
 def test_receipt_qr_payload_finds_the_dossier(server):
     with BackendClient(server.url, "dev-kiosk-token", "KIOSK-01") as client:
         receipt = submit_sample_dossier(client)
@@ -65,6 +78,30 @@ def test_status_change_shows_in_plain_words_with_history(server):
     assert result.title == "Cần bổ sung giấy tờ" and result.kind == "warn"
     assert "mang giấy hẹn đến quầy" in result.explanation
     assert result.history[-1].note == "Thiếu giấy xác nhận chỗ ở"
+
+
+def test_the_officers_steps_show_in_plain_words(server):
+    with BackendClient(server.url, "dev-kiosk-token", "KIOSK-01") as client:
+        receipt = submit_sample_dossier(client)
+        tracking = TrackingService(client, UNIT)
+        ref = tracking.ref(receipt.code, receipt.secret)
+        officer_moves(server, receipt.code, ("accepted", "Đủ giấy tờ"))
+        assert tracking.lookup(ref).title == "Đã tiếp nhận hồ sơ"
+        officer_moves(server, receipt.code, ("processing", ""), ("releasing", ""))
+        result = tracking.lookup(ref)
+    assert result.title == "Đã có kết quả" and result.kind == "ok" and not result.overdue
+    assert [h.title for h in result.history] == ["Đã nhận hồ sơ", "Đã tiếp nhận hồ sơ", "Đang giải quyết",
+                                                 "Đã có kết quả"]
+
+
+def test_a_supplement_request_shows_what_is_missing(server):
+    with BackendClient(server.url, "dev-kiosk-token", "KIOSK-01") as client:
+        receipt = submit_sample_dossier(client)
+        officer_moves(server, receipt.code, ("waiting", "Thiếu giấy xác nhận cư trú"))
+        tracking = TrackingService(client, UNIT)
+        result = tracking.lookup(tracking.ref(receipt.code, receipt.secret))
+    assert result.title == "Cần bổ sung giấy tờ" and result.kind == "warn"
+    assert "Giấy tờ cần bổ sung: Thiếu giấy xác nhận cư trú." in result.explanation
 
 
 def test_wrong_secret_looks_like_not_found(server):

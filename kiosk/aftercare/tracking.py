@@ -1,7 +1,7 @@
 """Tra cứu hồ sơ: a receipt's QR (or a typed code + lookup secret) → the dossier's status in plain words.
 
-The receipt QR payload is defined here, once, and the receipt printer uses
-:func:`format_payload`::
+The receipt QR payload is defined once (:func:`kiosk.api.receipt_qr`, which the server's reprint shares),
+and the receipt printer uses :func:`format_payload`::
 
     MCHS1|000.00.01.H22-250715-0007|K7P3QX
 
@@ -22,12 +22,12 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from kiosk.api import DOSSIER_CODE_RE, SECRET_ALPHABET, DossierStatus
+from kiosk.api import DOSSIER_CODE_RE, RECEIPT_QR_PREFIX, SECRET_ALPHABET, DossierStatus, receipt_qr
 from kiosk.base.i18n import Translator
 
 log = logging.getLogger(__name__)
 
-PAYLOAD_PREFIX = "MCHS1"
+PAYLOAD_PREFIX = RECEIPT_QR_PREFIX
 SECRET_RE = re.compile(rf"^[{SECRET_ALPHABET}]{{4,12}}$")  # 9 since issue 13; older receipts 6
 _SHORT_CODE_RE = re.compile(r"^(\d{6})-?(\d{4})$")
 _ID_CARD_RE = re.compile(r"^\d{12}\|")
@@ -55,8 +55,8 @@ class TrackingRef:
 
 
 def format_payload(code: str, secret: str) -> str:
-    """The text of the QR printed on a receipt (the single source of the format)."""
-    return f"{PAYLOAD_PREFIX}|{code}|{secret}"
+    """The text of the QR printed on a receipt (:func:`kiosk.api.receipt_qr`, shared with the server's reprint)."""
+    return receipt_qr(code, secret)
 
 
 def _clean(text: str) -> str:
@@ -127,7 +127,8 @@ class TrackingResult:
     history: list[HistoryLine] = field(default_factory=list)
 
 
-_KIND = {"received": "info", "processing": "info", "waiting": "warn", "denied": "error", "releasing": "ok", "done": "ok"}
+_KIND = {"received": "info", "accepted": "info", "processing": "info", "waiting": "warn", "denied": "error",
+         "releasing": "ok", "done": "ok"}
 
 
 def describe(status: DossierStatus, lang: str = "vi", now: datetime | None = None) -> TrackingResult:
@@ -136,9 +137,17 @@ def describe(status: DossierStatus, lang: str = "vi", now: datetime | None = Non
     known = t.has(f"track.status.{status.status}")
     title = t[f"track.status.{status.status}"] if known else (status.status_vi or status.status)
     explanation = t[f"track.explain.{status.status}"] if known else ""
-    appointment = status.appointment_at
+    if status.supplement_note:  # what is missing, in the officer's words
+        explanation = f"{explanation} {t('track.explain.supplement', note=status.supplement_note.rstrip('.'))}".strip()
+    if status.refusal_note:
+        explanation = f"{explanation} {t('track.explain.refusal', note=status.refusal_note.rstrip('.'))}".strip()
+    appointment = status.due_at or status.appointment_at  # an apology's new date replaces the receipt's
+    if status.new_appointment_at is not None and status.status not in _FINISHED:
+        apology = t("track.explain.apology", reason=status.apology_reason.rstrip("."),
+                    day=status.new_appointment_at.strftime("%d/%m/%Y"))
+        explanation = f"{explanation} {apology}".strip()
     now = now or datetime.now(appointment.tzinfo)
-    overdue = status.status not in _FINISHED and appointment < now
+    overdue = status.status not in _FINISHED and status.status != "waiting" and appointment < now
     if overdue:
         explanation = (explanation + " " + t["track.explain.overdue"]).strip()
     history = [

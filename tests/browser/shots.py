@@ -1,6 +1,6 @@
 """Screenshots of the office pages for docs/screenshots (headless chromium against a seeded server).
 
-    .venv/bin/python tests/browser/shots.py docs/screenshots
+    .venv/bin/python tests/browser/shots.py docs/screenshots [desk]   # "desk": the dossier desk's only
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -61,9 +62,15 @@ def _seed(srv: ServerThread, clock: MovableClock) -> tuple[str, str]:
     return sup, number
 
 
-def main(out: str) -> int:
+def main(out: str, only: str = "") -> int:
     outdir = Path(out)
     outdir.mkdir(parents=True, exist_ok=True)
+    import shots_desk
+
+    shots_desk.main(outdir)  # the dossier desk: list, a dossier, the report
+    if only == "desk":
+        print(f"screenshots in {outdir}")
+        return 0
     clock = MovableClock()
     with tempfile.TemporaryDirectory() as tmp, \
             ServerThread(Path(tmp), kiosks=[("KIOSK-01", TOKEN, UNIT)], clock=clock) as srv:
@@ -123,4 +130,4 @@ def main(out: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots", sys.argv[2] if len(sys.argv) > 2 else ""))

@@ -11,7 +11,7 @@ import pytest
 from .conftest import TOKEN
 
 PARAMS = {"counter": "1", "kiosk_id": "KIOSK-01", "code": "000.00.01.H22-260302-0001", "day": "20260302",
-          "number": "A001"}
+          "number": "A001", "file_no": "1"}
 
 
 def _routes(server, scheme: str) -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from helpers.cards import CHIP_CCCD as ID_QR  # noqa: E402
 from make_sample import render_receipt_frame  # noqa: E402
-from test_tracking_server import set_status, submit_sample_dossier  # noqa: E402
+from test_tracking_server import officer_moves, submit_sample_dossier  # noqa: E402
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def _driver(make_driver, kiosk_config, tmp_path, server_url: str, camera_dir: Pa
 
 
 def test_tracking_by_receipt_qr_through_the_files_camera(make_driver, kiosk_config, tmp_path, server, receipt, artifacts):
-    set_status(server, receipt.code, "processing", "Chuyển cán bộ thụ lý")
+    officer_moves(server, receipt.code, ("accepted", ""), ("processing", "Chuyển cán bộ thụ lý"))
     camera = tmp_path / "camera"
     camera.mkdir()
     render_receipt_frame(receipt.code, receipt.secret).save(camera / "receipt.png")
@@ -52,6 +52,44 @@ def test_tracking_by_receipt_qr_through_the_files_camera(make_driver, kiosk_conf
     driver.screenshot(artifacts / "track_result.png")
     # The camera is released when the screen is left.
     assert not driver.app.services.id_camera.running
+
+
+def test_each_step_of_the_officer_shows_on_the_tracking_screen(make_driver, kiosk_config, tmp_path, server, receipt,
+                                                              artifacts):
+    camera = tmp_path / "camera"
+    camera.mkdir()
+    render_receipt_frame(receipt.code, receipt.secret).save(camera / "receipt.png")
+    driver = _driver(make_driver, kiosk_config, tmp_path, server.url, camera)
+    driver.tap("btn_track")
+    driver.wait_screen("track_result", timeout=30)
+    driver.wait_for(lambda: "Đã nhận hồ sơ" in driver.texts(), timeout=30, what="received")
+    for status, title in (("accepted", "Đã tiếp nhận hồ sơ"), ("processing", "Đang giải quyết"),
+                          ("releasing", "Đã có kết quả"), ("done", "Đã trả kết quả")):
+        officer_moves(server, receipt.code, (status, ""))
+        driver.tap("btn_track_again")  # the receipt is still under the camera: looked up again at once
+        driver.wait_for(lambda t=title: driver.app.current == "track_result" and driver.find("lbl_status").text == t,
+                        timeout=30, what=title)
+    assert receipt.appointment_at.strftime("%d/%m/%Y") in driver.texts()
+    driver.screenshot(artifacts / "track_done.png")
+
+
+def test_a_supplement_request_by_the_officer_shows_its_reason(make_driver, kiosk_config, tmp_path, server, receipt,
+                                                             artifacts):
+    officer_moves(server, receipt.code, ("waiting", "Thiếu giấy xác nhận cư trú"))
+    camera = tmp_path / "camera"
+    camera.mkdir()
+    render_receipt_frame(receipt.code, receipt.secret).save(camera / "receipt.png")
+    driver = _driver(make_driver, kiosk_config, tmp_path, server.url, camera)
+    driver.tap("btn_track")
+    driver.wait_screen("track_result", timeout=30)
+    driver.pump(0.3)
+    texts = driver.texts()
+    assert "Cần bổ sung giấy tờ" in texts
+    assert any("Giấy tờ cần bổ sung: Thiếu giấy xác nhận cư trú." in t for t in texts)
+    assert any("Thiếu giấy xác nhận cư trú" in t and "Cần bổ sung giấy tờ" in t for t in texts)  # the history line
+    assert "Hẹn lại khi bạn bổ sung đủ giấy tờ" in texts  # the clock stopped: no date until the papers come
+    assert receipt.appointment_at.strftime("%d/%m/%Y") not in texts
+    driver.screenshot(artifacts / "track_supplement.png")
 
 
 def test_sample_receipt_of_an_unknown_dossier_says_not_found(make_driver, kiosk_config, tmp_path, server, artifacts):
