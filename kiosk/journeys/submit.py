@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.base.config_schema import KioskConfig
-from kiosk.journeys.base import Journey
+from kiosk.journeys.base import Journey, Runner, run_inline
+from kiosk.journeys.chip import ChipStep
 from kiosk.journeys.visit import Attachment, SubmitPart, Suggestion
 
 if TYPE_CHECKING:
@@ -64,6 +65,10 @@ class SubmitJourney(Journey[SubmitPart]):
     wait_s: float = SUBMIT_WAIT_S
     lang: str = "vi"  # the app keeps it in step with the screen's language
 
+    def __init__(self, services: SubmitServices, run: Runner = run_inline) -> None:
+        super().__init__(services, run)
+        self.chip = ChipStep(self)  # the identify step's chip read, after the QR (kiosk/journeys/chip.py)
+
     # ------------------------------------------------------------ reading
 
     @property
@@ -90,6 +95,7 @@ class SubmitJourney(Journey[SubmitPart]):
     # ------------------------------------------------------------ identity
 
     def start(self) -> None:
+        self.chip.clear()
         self._restart("identify")
 
     def type_identity(self) -> None:
@@ -104,6 +110,7 @@ class SubmitJourney(Journey[SubmitPart]):
 
     def identified(self, identity: CitizenIdentity) -> None:
         """The citizen confirmed the identity; a form begun for another one keeps only what was typed."""
+        self.chip.cancel()
         self.visit.identity = identity
         form = self.part.form
         if form is not None and form.identity is not identity:

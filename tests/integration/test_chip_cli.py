@@ -7,20 +7,14 @@ import json
 import pytest
 from helpers.cards import CHIP_CCCD
 from helpers.chipcard.cccd import Citizen
-from helpers.chipcard.pcscd import PcscdUnavailable
-from helpers.chipcard.rig import READER, Rig, shared_rig
+from helpers.chipcard.rig import READER, Rig
 
 from kiosk.cli.main import main
 
 
-@pytest.fixture(scope="module")
-def rig() -> Rig:
-    try:
-        r = shared_rig()
-    except PcscdUnavailable as e:
-        pytest.skip(f"pcscd with vpcd cannot run here: {e}")
-    yield r
-    r.lift()
+@pytest.fixture
+def rig(chip_rig: Rig) -> Rig:
+    return chip_rig  # tests/conftest.py
 
 
 def test_qr_text_json_is_the_merged_identity(rig: Rig, capsys, tmp_path) -> None:
