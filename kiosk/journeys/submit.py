@@ -265,14 +265,17 @@ class SubmitJourney(Journey[SubmitPart]):
 
     def field_sources(self) -> dict[str, str]:
         """Where each answered field's value came from, for the dossier's metadata: ``card`` (the ID card),
-        ``document:<paper key>`` (read on a scanned paper and accepted unchanged), ``default`` or ``typed``."""
+        ``chip`` (a value only the card's chip holds), ``document:<paper key>`` (read on a scanned paper and accepted
+        unchanged), ``default`` or ``typed``."""
         form = self.part.form
         if form is None:
             return {}
         out: dict[str, str] = {}
         for key in form.cleaned():
             source, sug = form.sources.get(key), self.part.accepted.get(key)
-            if form.locked(key):
+            if form.from_chip(key):
+                out[key] = "chip"  # a value only the chip holds (ethnicity, parents, place of origin…)
+            elif form.locked(key) or source == "card":
                 out[key] = "card"
             elif sug is not None and form.get(key) == sug.value:
                 out[key] = f"document:{sug.document_key}"
