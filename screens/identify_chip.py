@@ -38,6 +38,27 @@ class ChipDialog(ModalView):
     skip_cb = ObjectProperty(None, allownone=True)
     again_cb = ObjectProperty(None, allownone=True)
 
+    def on_kv_post(self, _base: Any) -> None:
+        self._buttons = [self.ids.btn_chip_again, self.ids.btn_chip_skip, self.ids.btn_chip_retry]
+        self._layout_buttons()
+
+    def on_can_retry(self, *_args: Any) -> None:
+        self._layout_buttons()
+
+    def on_can_skip(self, *_args: Any) -> None:
+        self._layout_buttons()
+
+    def _layout_buttons(self) -> None:
+        """Only the choices this state offers are in the row (a hidden button would still take its share)."""
+        if not hasattr(self, "_buttons"):
+            return
+        row = self.ids.row_chip_buttons
+        wanted = [b for b, shown in zip(self._buttons, (True, self.can_skip, self.can_retry)) if shown]
+        if list(reversed(row.children)) != wanted:
+            row.clear_widgets()
+            for b in wanted:
+                row.add_widget(b)
+
 
 def photo_texture(pixels: Any) -> Texture | None:
     """RGB pixels (``kiosk.identity.chip.photo.Pixels``, decoded on the worker) → a texture, top row up."""
@@ -82,7 +103,7 @@ class ChipStepView:
         state = part.state
         d.show_progress = state == "reading"
         d.progress = part.progress
-        d.can_retry = state == "failed"
+        d.can_retry = state == "failed" and self.chip.can_retry
         d.can_skip = state in ("waiting", "failed", "lifted")
         if state == "waiting":
             d.title, d.body, d.kind, d.icon_name = tr["identify.chip.place"], tr["identify.chip.place_hint"], \

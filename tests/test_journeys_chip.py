@@ -88,6 +88,9 @@ def test_wrong_key_is_one_attempt_and_offers_retry_or_qr_only(chip_services, chi
     assert part.state == "failed" and part.error == "wrong_key" and runner.queue == []
     assert card.chip.stats.external_authenticates == 1  # no retry storm
     assert "ngày hết hạn" in submit.chip.message("vi")
+    assert not submit.chip.can_retry
+    submit.chip.retry()  # the same key would be refused again: nothing is sent
+    assert runner.queue == [] and card.chip.stats.external_authenticates == 1
     submit.chip.skip()
     assert part.state == "skipped" and submit.chip.identity is qr
 

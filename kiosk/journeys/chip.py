@@ -106,9 +106,16 @@ class ChipStep:
         self._wait()
         return True
 
+    @property
+    def can_retry(self) -> bool:
+        """A failure the same key may get past (no card yet, a busy reader, a garbled answer) — not a wrong key:
+        the chip would refuse it again, and chips count failed authentications."""
+        part = self.part
+        return part.qr is not None and part.state in ("failed", "lifted") and part.error != "wrong_key"
+
     def retry(self) -> None:
         """"Thử lại" after a failure: wait for the card and read once more (the citizen asked for it)."""
-        if self.part.qr is None or self.part.state not in ("failed", "lifted"):
+        if not self.can_retry:
             return
         self.part.lifts = 0
         self._wait()

@@ -100,7 +100,7 @@ def test_a_chip_that_disagrees_with_the_qr_is_refused(make_driver, kiosk_config,
     _wait_chip_state(driver, "refused")
     texts = driver.texts()
     assert "Thông tin chip không khớp với mã QR" in texts
-    assert not driver.has("btn_confirm") and driver.find("btn_chip_skip").disabled
+    assert not driver.has("btn_confirm") and driver.find("btn_chip_skip").parent is None  # no way round it
     driver.screenshot(artifacts / "chip-refused.png")
     # The only way on: read the card again (this citizen now shows another QR, so the step stays cleared).
     (tmp_path / "camera" / "01_cccd_chip_front.jpg").unlink()
@@ -120,6 +120,7 @@ def test_wrong_key_says_so_once_and_the_qr_alone_can_go_on(make_driver, kiosk_co
     _wait_chip_state(driver, "failed")
     assert any("ngày hết hạn" in t for t in driver.texts())
     assert card.chip.stats.external_authenticates == 1
+    assert driver.find("btn_chip_retry").parent is None  # not offered: the same key would be refused again
     driver.tap("btn_chip_skip")
     driver.wait_for(lambda: driver.has("btn_confirm"), timeout=10, what="confirmation with the QR only")
     driver.pump(0.2)
