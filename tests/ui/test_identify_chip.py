@@ -141,3 +141,29 @@ def test_without_a_reader_the_qr_is_confirmed_at_once(make_driver, kiosk_config,
     driver.wait_for(lambda: driver.has("btn_confirm"), timeout=30, what="confirmation")
     assert driver.app.services.visit.submit.chip.state == "off"
     assert driver.find("img_photo").opacity == 0 and driver.find("banner_chip").text == ""
+
+
+@pytest.mark.parametrize("orientation", ["landscape", "portrait"])
+def test_every_chip_state_keeps_its_text_inside_in_large_text(make_driver, kiosk_config, artifacts, orientation):
+    """The chip dialog and the confirmation with the photo, as the showcase sets them, in large text."""
+    from helpers.layout import clipped_labels
+
+    from screens.showcase.scenes import identify
+
+    kiosk_config.accessibility.voice_player = "none"
+    driver = make_driver(orientation=orientation, config=kiosk_config)
+    failures = {}
+    for name, show in identify.scenes.items():
+        if not name.startswith("identify_chip"):
+            continue
+        driver.dismiss_dialogs()
+        driver.app.finish_visit()
+        driver.pump(0.1)
+        driver.app.large_text = True
+        show(driver)
+        driver.pump(0.4)
+        driver.screenshot(artifacts / f"{name}-{orientation}-large.png")
+        problems = clipped_labels(driver)
+        if problems:
+            failures[name] = problems
+    assert not failures, failures
