@@ -150,3 +150,23 @@ def test_a_wipe_drops_a_read_in_flight(chip_services, chip_rig):
     chip_services.visit.wipe()
     runner.run_all()
     assert chip_services.visit.submit.chip.state == "off" and chip_services.visit.submit.chip.identity is None
+
+
+def test_a_jpeg_2000_photo_is_decoded_for_the_confirm_screen(chip_services, chip_rig):
+    import io
+
+    from PIL import Image
+
+    from kiosk.identity.chip.photo import jpeg2000_supported
+
+    if not jpeg2000_supported():
+        pytest.skip("this Pillow has no OpenJPEG")
+    buf = io.BytesIO()
+    Image.new("RGB", (180, 240), (200, 170, 150)).save(buf, "JPEG2000")
+    submit, runner, qr = _at_identify(chip_services)
+    chip_rig.place(chip_rig.chip(Citizen(), photo=buf.getvalue()))
+    submit.chip.offer(qr)
+    runner.run_all()
+    part = chip_services.visit.submit.chip
+    assert part.state == "read" and (part.photo.width, part.photo.height) == (180, 240)
+    assert part.identity.photo == buf.getvalue()
