@@ -91,12 +91,14 @@ class IdentifyScreen(ChipStepView, KioskScreen):
         self._close_dialog()
         self.close_chip_dialog()
         if self.journeys is not None:
-            self.chip.cancel()  # a wait for the card stops; a read under way is ignored
+            self.chip.clear()  # a wait for the card stops, a read under way is ignored; back here, the QR comes first
 
     def reset(self) -> None:
         self.stop_scan()
         self._close_dialog()
         self.close_chip_dialog()
+        if self.journeys is not None:
+            self.chip.cancel()  # the visit is wiped: a worker waiting for the card lets go
         self.found = None
         self.hint_text = ""
 

@@ -39,7 +39,8 @@ class ChipDialog(ModalView):
     again_cb = ObjectProperty(None, allownone=True)
 
     def on_kv_post(self, _base: Any) -> None:
-        self._buttons = [self.ids.btn_chip_again, self.ids.btn_chip_skip, self.ids.btn_chip_retry]
+        # Strong references: kv's ids are weak, and a button out of the row would otherwise be collected.
+        self._buttons = [self.ids[k].__self__ for k in ("btn_chip_again", "btn_chip_skip", "btn_chip_retry")]
         self._layout_buttons()
 
     def on_can_retry(self, *_args: Any) -> None:

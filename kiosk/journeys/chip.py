@@ -101,7 +101,7 @@ class ChipStep:
             return False
         self.cancel()
         part = self.part
-        part.qr, part.identity, part.photo, part.error = qr, None, None, None
+        part.state, part.qr, part.identity, part.photo, part.error = "off", qr, None, None, None
         part.reads = part.lifts = 0
         self._wait()
         return True
