@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 from helpers.chipcard.cccd import Citizen
-from helpers.form_input import choose
+from helpers.form_input import choose, fill
 
 from kiosk.base import paths
 
@@ -69,13 +69,31 @@ def test_qr_then_chip_confirm_shows_the_photo_and_verified_then_the_birth_form_i
     driver.wait_screen("form")
     driver.pump(0.3)
     choose(driver, "nyc_quan_he", "cha")  # the card holder is the child's father
+    fill(driver, "nyc_dien_thoai", "0912345678")
     driver.tap("btn_next")
     driver.pump(0.3)
+    # The child's page: the home town and ethnicity follow the father's chip, as usual answers he may change.
     assert driver.find("in_tre_que_quan").text == "Xã Hải Vân, Huyện Hải Hậu, Nam Định"
-    form = driver.app.services.visit.submit.form
-    assert form.get("cha_ho_ten") == "Nguyễn Văn An" and form.get("cha_dan_toc") == "Kinh"
-    assert form.get("cha_quoc_tich") == "Việt Nam" and form.get("me_ho_ten") == "Lê Thị Dung"  # the spouse
-    driver.screenshot(artifacts / "chip-form.png")
+    assert not driver.find("in_tre_que_quan").readonly
+    assert driver.find("row_tre_que_quan").card_text == "Theo thẻ căn cước — có thể sửa"
+    fill(driver, "tre_ho_ten", "Nguyeenx Minh Khooi")
+    fill(driver, "tre_ngay_sinh", "20/11/2026")
+    choose(driver, "tre_gioi_tinh", "nam")
+    fill(driver, "tre_noi_sinh", "Beenhj vieenj tinhr Nam DDinhj")
+    driver.tap("btn_next")
+    driver.pump(0.3)
+    # The parents' page: the father is the card holder (his ethnicity and nationality from the chip, locked);
+    # the mother's name is the chip's spouse.
+    assert driver.find("in_cha_ho_ten").text == "Nguyễn Văn An" and driver.find("in_cha_ho_ten").readonly
+    assert driver.find("in_cha_nam_sinh").text == "1989"
+    assert driver.find("in_cha_dan_toc").text == "Kinh" and driver.find("in_cha_dan_toc").readonly
+    assert driver.find("in_cha_quoc_tich").text == "Việt Nam"
+    assert driver.find("row_cha_dan_toc").card_text == "Lấy từ chip thẻ căn cước"
+    assert driver.find("in_me_ho_ten").text == "Lê Thị Dung" and not driver.find("in_me_ho_ten").readonly
+    assert driver.find("in_cha_noi_cu_tru").text.startswith("Xóm 2, Xã Hải Vân")
+    driver.screenshot(artifacts / "chip-form-parents.png")
+    sources = driver.app.journeys.submit.field_sources()
+    assert sources["cha_dan_toc"] == "chip" and sources["cha_ho_ten"] == "card" and sources["me_ho_ten"] == "chip"
 
 
 def test_card_lifted_mid_read_says_hold_it_and_the_read_succeeds_when_back(
