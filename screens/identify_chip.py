@@ -118,8 +118,8 @@ class ChipStepView:
             d.title, d.body, d.kind, d.icon_name = tr["identify.chip.refused"], tr["identify.chip.refused_hint"], \
                 "error", "alert-circle"
         else:  # failed
-            body = tr["identify.chip.no_card"] if part.error == "no_card" else self.chip.message(
-                self.app.lang)  # type: ignore[attr-defined]
+            own = {"no_card": "identify.chip.no_card", "wrong_key": "identify.chip.wrong_key"}.get(part.error or "")
+            body = tr[own] if own else self.chip.message(self.app.lang)  # type: ignore[attr-defined]
             d.title, d.body, d.kind, d.icon_name = tr["identify.chip.failed"], body, "error", "alert-circle"
 
     def _copy_progress(self, _dt: float) -> None:
