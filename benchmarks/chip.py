@@ -44,6 +44,26 @@ def _one(rig, chip, key, qr, with_photo: bool) -> tuple[float, float, int]:  # t
     return t2 - t0, t2 - t1, reading.apdus
 
 
+def _one_step(rig, chip, key, qr, with_photo: bool) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
+    """The identify step's worker path (kiosk/journeys/chip.py): wait for the card, read, merge, decode the photo."""
+    import threading
+
+    from helpers.chipcard.vcard import VpcdCard
+
+    from kiosk.journeys.chip import read_and_merge, wait_for_card
+
+    rig.lift()
+    t0 = time.perf_counter()
+    rig.card = VpcdCard(chip, rig.pcscd.port).insert()
+    if not wait_for_card(rig.reader, 10, threading.Event()):
+        raise RuntimeError("card not seen")
+    t1 = time.perf_counter()
+    identity, photo = read_and_merge(rig.reader, key, qr, str(rig.csca_dir), with_photo, lambda _share: None)
+    t2 = time.perf_counter()
+    assert identity.chip_authenticity == "authentic" and photo is not None
+    return t2 - t0, t2 - t1, 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -70,8 +90,13 @@ def main(argv: list[str] | None = None) -> int:
         total = statistics.median(r[0] for r in runs)
         read = statistics.median(r[1] for r in runs)
         rows.append((label, total, read, runs[0][2], len(chip.files[0x0102]) if with_photo else 0))
+    chip = rig.chip(citizen, photo_size=PHOTO_BYTES)
+    runs = [_one_step(rig, chip, key, qr, True) for _ in range(args.runs)]
+    rows.append(("identify step's worker path (wait_for_card → read_and_merge: BAC, DG2, merge, photo decoded)",
+                 statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs), rows[0][3],
+                 len(chip.files[0x0102])))
     rig.stop()
-    met = rows[0][1] <= GOAL_S and rows[2][1] <= GOAL_S
+    met = rows[0][1] <= GOAL_S and rows[2][1] <= GOAL_S and rows[3][1] <= GOAL_S
     lines = [
         f"Card placed → merged identity, median of {args.runs} runs each, over pcscd 1.9.9 + vpcd (loopback) with "
         f"the kiosk's `pcsc:` reader; goal ≤ {GOAL_S:.0f} s with DG2 (BAC and PACE): **{'met' if met else 'NOT met'}**.",

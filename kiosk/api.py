@@ -251,7 +251,9 @@ class PageCheck(_Wire):
 
 
 # Where a form value came from: the ID card, a default, typed by the citizen, or read on a scanned paper and accepted.
-FieldSource = Annotated[str, Field(pattern=r"^(card|default|typed|document:[a-z][a-z0-9_]{0,63})$")]
+FieldSource = Annotated[str, Field(pattern=r"^(card|chip|default|typed|document:[a-z][a-z0-9_]{0,63})$")]
+# How the applicant was identified: the card's QR, typed, or the QR with the chip and passive authentication's verdict.
+IdentityCheck = Literal["qr", "manual", "chip_authentic", "chip_unverified", "chip_invalid"]
 
 
 class DocumentIn(_Wire):
@@ -277,6 +279,7 @@ class DossierIn(_Wire):
     summary: Text = Field("", max_length=1000)  # TrichYeuHoSo
     form: dict[FormKey, FormValue] = Field(default_factory=dict, max_length=MAX_FORM_FIELDS)
     field_sources: dict[FormKey, FieldSource] = Field(default_factory=dict, max_length=MAX_FORM_FIELDS)
+    identity_check: IdentityCheck | None = None  # None: an older kiosk
     documents: list[DocumentIn] = Field(default_factory=list, max_length=100)
     sets: int = Field(1, ge=1, le=20)
     rule: ProcessingRule

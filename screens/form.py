@@ -46,6 +46,7 @@ class FieldRow(BoxLayout):
     required = BooleanProperty(False)
     suggestion = StringProperty("")  # "Đọc từ giấy tờ: … — Dùng?" when a scanned paper offers a value
     from_paper = BooleanProperty(False)  # the value is one read on a paper and accepted
+    card_text = StringProperty("")  # the badge's words for a card value: from the chip, or the card's but editable
 
 
 class FormScreen(KioskScreen):
@@ -277,9 +278,18 @@ class FormScreen(KioskScreen):
             row.suggestion = self.app.tr("declare.suggestion", value=sug.display or sug.value) if sug else ""
             taken = submit.part.accepted.get(f.key)
             row.from_paper = taken is not None and self.state.get(f.key) == taken.value
+            self._card_badge(row, f.key)
         papers = [] if submit.part.scanned else submit.papers_for_page(self.page_index)
         self.scan_to_fill = (self.app.tr("declare.scan_to_fill", name=papers[0].name(lang).split(" (")[0].lower())
                              if papers else "")
+
+    def _card_badge(self, row: Any, key: str) -> None:
+        """"Lấy từ thẻ căn cước" (locked), "… chip …" for what only the chip holds, "… bạn có thể sửa" (editable)."""
+        state, tr = self.state, self.app.tr
+        source = state.sources.get(key)
+        row.from_card = source in ("identity", "card")
+        row.card_text = (tr["declare.from_card_editable"] if source == "card" else
+                         tr["declare.from_chip"] if state.from_chip(key) else "")
 
     def use_suggestion(self, key: str) -> None:
         """"Dùng": the value read on the paper fills the field."""

@@ -27,6 +27,7 @@ from kivy.uix.modalview import ModalView
 from screens.background import run_in_background
 from screens.base import KioskScreen, load_kv
 from screens.camera_view import CameraPreview  # noqa: F401  (kv)
+from screens.identify_chip import ChipStepView
 
 load_kv(__file__)
 log = logging.getLogger(__name__)
@@ -50,12 +51,15 @@ class ConfirmIdentityDialog(ModalView):
     masked_number = StringProperty("")
     birth_date = StringProperty("")
     card_label = StringProperty("")
+    photo_texture = ObjectProperty(None, allownone=True)  # the chip's DG2 photo
+    chip_label = StringProperty("")  # "Đã xác thực chip" / "… chưa kiểm chứng" / "Chip không hợp lệ …"
+    chip_kind = StringProperty("info")
     yes_cb = ObjectProperty(None, allownone=True)
     no_cb = ObjectProperty(None, allownone=True)
 
 
-class IdentifyScreen(KioskScreen):
-    """Live preview with the card guide; the camera is ``services.id_camera``."""
+class IdentifyScreen(ChipStepView, KioskScreen):
+    """Live preview with the card guide; the camera is ``services.id_camera``; then the chip, with a reader."""
 
     hint_text = StringProperty("")
     hint_kind = StringProperty("info")
@@ -76,16 +80,25 @@ class IdentifyScreen(KioskScreen):
 
     # ------------------------------------------------------------ navigation
 
+    def on_journeys(self, _inst: Any, journeys: Any) -> None:
+        journeys.submit.watch(self.chip_changed)
+
     def on_pre_enter(self, *_args: Any) -> None:
         self.start_scan()
 
     def on_leave(self, *_args: Any) -> None:
         self.stop_scan()
         self._close_dialog()
+        self.close_chip_dialog()
+        if self.journeys is not None:
+            self.chip.clear()  # a wait for the card stops, a read under way is ignored; back here, the QR comes first
 
     def reset(self) -> None:
         self.stop_scan()
         self._close_dialog()
+        self.close_chip_dialog()
+        if self.journeys is not None:
+            self.chip.cancel()  # the visit is wiped: a worker waiting for the card lets go
         self.found = None
         self.hint_text = ""
 
@@ -198,13 +211,18 @@ class IdentifyScreen(KioskScreen):
 
     # ------------------------------------------------------------ confirmation
 
-    def _show_confirm(self, identity: Any) -> None:
+    def _show_confirm(self, identity: Any, **chip: Any) -> None:
+        """The QR is read: with a card reader, the chip step first (the journey's); else confirm at once."""
         self.found = identity
         self.stop_scan()  # the card is read: the camera goes off (and so does the picture)
         self.hint_text = ""
+        self._close_dialog()
+        if not chip:
+            log.info("ID card read (%s, %s)", identity.card_type, identity.masked_id)
+            if self.chip.offer(identity):
+                return  # "Đặt thẻ lên đầu đọc": the chip dialog follows the journey's state
         tr = self.app.tr
         card = {"cccd_chip": "identify.card_chip", "can_cuoc": "identify.card_can_cuoc"}.get(identity.card_type)
-        self._close_dialog()
         self._dialog = ConfirmIdentityDialog(
             full_name=identity.full_name,
             masked_number=identity.masked_id,
@@ -212,9 +230,15 @@ class IdentifyScreen(KioskScreen):
             card_label=tr[card] if card else "",
             yes_cb=self.confirm,
             no_cb=self.read_again,
+            **chip,
         )
         self._dialog.open()
-        log.info("ID card read (%s, %s)", identity.card_type, identity.masked_id)
+
+    def show_chip_confirm(self, identity: Any, part: Any) -> None:
+        """The chip step is over (read, or skipped): confirm with its photo and verdict."""
+        if self._dialog is not None and self.found is identity:
+            return
+        self._show_confirm(identity, **self.chip_confirm_fields(part))
 
     def confirm(self) -> None:
         """"Đúng, tiếp tục": the identity goes to the submit journey, which moves on."""
@@ -227,6 +251,8 @@ class IdentifyScreen(KioskScreen):
 
     def read_again(self) -> None:
         self._close_dialog()
+        self.close_chip_dialog()
+        self.chip.clear()
         self.found = None
         self.start_scan()
 

@@ -2,7 +2,8 @@
 
 Fixtures: ``kiosk_config`` (packaged defaults, state in ``tmp_path``, the backend down), ``closed_port``
 (a loopback port where nobody answers), ``printer`` (the loopback TCP printer that decodes what it got),
-``server`` (the real reference server on loopback, with ``server.faults``), ``artifacts``.
+``server`` (the real reference server on loopback, with ``server.faults``), ``artifacts``, ``chip_rig``
+(pcscd + vpcd + the virtual CCCD of tests/helpers/chipcard, one per process; skipped where pcscd cannot run).
 The helpers behind them are in ``tests/helpers/``; ID-card payloads in ``helpers.cards``.
 """
 
@@ -111,3 +112,17 @@ def artifacts(request: pytest.FixtureRequest) -> Path:
     path = ARTIFACTS / request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="module")
+def chip_rig() -> Iterator[object]:
+    """The chip test rig (``helpers.chipcard.rig.Rig``): a pcscd of its own, vpcd, a virtual card to place."""
+    from helpers.chipcard.pcscd import PcscdUnavailable
+    from helpers.chipcard.rig import shared_rig
+
+    try:
+        rig = shared_rig()
+    except PcscdUnavailable as e:
+        pytest.skip(f"pcscd with vpcd cannot run here: {e}")
+    yield rig
+    rig.lift()

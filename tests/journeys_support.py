@@ -34,6 +34,19 @@ class Deferred:
     def __call__(self, fn: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[BaseException], None]) -> None:
         self.queue.append((fn, done, failed))
 
+    def run_one(self) -> bool:
+        """Run the oldest queued work and deliver its outcome; False when nothing was queued."""
+        if not self.queue:
+            return False
+        fn, done, failed = self.queue.pop(0)
+        try:
+            result = fn()
+        except Exception as e:  # noqa: BLE001 - as the worker pool
+            failed(e)
+        else:
+            done(result)
+        return True
+
     def run_all(self) -> int:
         n = 0
         while self.queue:

@@ -37,7 +37,7 @@ def test_declare_submits_to_the_server_and_prints(env, tmp_path, capsys, server)
     assert out["status"] == "acknowledged" and out["code"].startswith("000.00.01.H22-")
     assert out["printed"] is True and (tmp_path / "printer.bin").stat().st_size > 1000
     assert (tmp_path / "r.png").exists()
-    assert out["prefill"]["from_identity"] == 4
+    assert out["prefill"]["from_identity"] == 5  # name, birth date, sex, number, present residence (the QR)
 
 
 def test_declare_reports_fields_to_fix_with_exit_2(env, tmp_path, capsys):

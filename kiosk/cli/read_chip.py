@@ -1,5 +1,8 @@
 """``kiosk read-chip``: read the ID card's chip on the configured reader → identity JSON (or a masked line).
 
+The key: ``--can``, ``--mrz`` (typed lines), ``--mrz-image`` (the card back's MRZ by OCR,
+:mod:`kiosk.identity.chip.mrz_ocr`) or ``--qr-text``.
+
 The same code path as the identify screen: ``devices.factory.open_card_reader`` and
 :func:`kiosk.identity.chip.read_chip`, then :func:`merge_with_qr` when the key came from the QR
 (a chip that disagrees with the QR is refused). One attempt per run: a wrong key is reported,
@@ -22,18 +25,33 @@ def _access(args: argparse.Namespace) -> tuple[Any, Any]:
     from kiosk.identity import IdentityError, parse_payload
     from kiosk.identity.chip import AccessKey
 
-    given = [a for a in (args.can, args.mrz, args.qr_text) if a is not None]
+    given = [a for a in (args.can, args.mrz, args.mrz_image, args.qr_text) if a is not None]
     if len(given) != 1:
-        raise UsageError("give exactly one of --can N, --mrz LINE1,LINE2,LINE3 or --qr-text PAYLOAD")
+        raise UsageError("give exactly one of --can N, --mrz LINE1,LINE2,LINE3, --mrz-image IMAGE or --qr-text PAYLOAD")
     if args.can is not None:
         return AccessKey.from_can(args.can), None
     if args.mrz is not None:
         return AccessKey.from_mrz(args.mrz), None
+    if args.mrz_image is not None:
+        return _mrz_from_image(args.mrz_image), None
     try:
         qr = parse_payload(args.qr_text)
     except IdentityError as e:
         raise UsageError(f"--qr-text: {e.message_en}") from None
     return AccessKey.from_qr(qr), qr
+
+
+def _mrz_from_image(path: str) -> Any:
+    """The access key from a photo or scan of the card's back (tesseract, every check digit verified)."""
+    from kiosk.identity.chip import AccessKey, ChipError
+    from kiosk.identity.chip.mrz_ocr import MrzImageError, read_mrz_image
+
+    if not Path(path).is_file():
+        raise UsageError(f"--mrz-image: no such file {path}")
+    try:
+        return AccessKey.from_mrz(read_mrz_image(path))
+    except MrzImageError as e:
+        raise ChipError("bad_access_key", f"MRZ not read from the image ({e.field})") from None
 
 
 def _reader_uri(args: argparse.Namespace, configured: str) -> str:
@@ -116,6 +134,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reader", metavar="PATTERN", help="reader name pattern or URI (default: [chip] reader)")
     p.add_argument("--can", metavar="N", help="the 6-digit CAN (PACE; the chip must offer it)")
     p.add_argument("--mrz", metavar="LINE1,LINE2,LINE3", help="the three MRZ lines of the card's back")
+    p.add_argument("--mrz-image", metavar="IMAGE", help="a photo or scan of the card's back: its MRZ read by OCR")
     p.add_argument("--qr-text", metavar="PAYLOAD", help="the card's QR text: key from it, chip checked against it")
     p.add_argument("--csca-dir", metavar="DIR", help="CSCA certificates (default: [chip] csca_dir)")
     p.add_argument("--wait", type=float, default=10, metavar="S", help="seconds to wait for the card (10)")

@@ -29,7 +29,7 @@ from kiosk.declarations.procedure import FormField, FormSchema
 if TYPE_CHECKING:
     from kiosk.identity.payload import CitizenIdentity
 
-Source = Literal["identity", "default", "typed", "empty"]
+Source = Literal["identity", "card", "default", "typed", "empty"]  # card: from the ID card, editable
 
 PHONE_RE = re.compile(r"^(\+84|0)[0-9]{9,10}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
@@ -151,6 +151,8 @@ def identity_value(source: str, identity: Any, today: date | None = None) -> str
     if identity is None:
         return ""
     attr = source.split(".", 1)[1]
+    if attr == "birth_year":
+        return str(identity.date_of_birth.year)
     value = getattr(identity, attr, None)
     if value is None:
         return ""
@@ -166,9 +168,10 @@ class PrefillReport:
     """How much of a form the citizen had to declare."""
 
     total: int
-    from_identity: int
+    from_identity: int  # from the ID card: its QR, or its chip
     from_default: int
     to_declare: int
+    from_chip: int = 0  # of ``from_identity``: values only the chip holds
 
     @property
     def saved_share(self) -> float:
@@ -185,6 +188,7 @@ class FormState:
     sources: dict[str, Source] = field(default_factory=dict)
     today: date | None = None
     identity: CitizenIdentity | None = field(default=None, repr=False)
+    origins: dict[str, str] = field(default_factory=dict)  # field → the prefill source its card value came from
 
     @classmethod
     def start(cls, schema: FormSchema, identity: CitizenIdentity | None = None, today: date | None = None) -> FormState:
@@ -195,11 +199,51 @@ class FormState:
             if f.prefill:
                 value = identity_value(f.prefill, identity, today)
                 source = ("identity" if f.prefill.startswith("identity.") else "default") if value else "empty"
+                if source == "identity":
+                    state.origins[f.key] = f.prefill
+                    source = "card" if f.prefill_editable else source
             if not value and f.default is not None:
                 value, source = f.default, "default"
             state.values[f.key] = value
             state.sources[f.key] = source  # type: ignore[assignment]
+        state._apply_cases()
         return state
+
+    def _apply_cases(self) -> None:
+        """Card values that depend on an answer (``prefill_when``): filled while their case holds, taken back after.
+
+        A value the citizen typed is never replaced; a default gives way to the card's value."""
+        for f in self.schema.fields:
+            if not f.prefill_when:
+                continue
+            value, case = "", None
+            for c in f.prefill_when:
+                if self.values.get(c.field, "") in c.equals:
+                    value = identity_value(c.source, self.identity, self.today)
+                    if value:
+                        case = c
+                        break
+            src = self.sources.get(f.key)
+            from_case = src in ("identity", "card") and f.key in self.origins and f.prefill != self.origins[f.key]
+            if case is not None and (src in ("empty", "default") or from_case):
+                self.values[f.key], self.sources[f.key] = value, "card" if case.editable else "identity"
+                self.origins[f.key] = case.source
+            elif case is None and from_case:
+                self.origins.pop(f.key)
+                plain = identity_value(f.prefill, self.identity, self.today) if f.prefill else ""
+                if plain:
+                    self.values[f.key], self.sources[f.key] = plain, "card" if f.prefill_editable else "identity"
+                    self.origins[f.key] = f.prefill  # type: ignore[assignment]
+                elif f.default is not None:
+                    self.values[f.key], self.sources[f.key] = f.default, "default"
+                else:
+                    self.values[f.key], self.sources[f.key] = "", "empty"
+
+    def from_chip(self, key: str) -> bool:
+        """The value shown is the card's and only the chip holds it (ethnicity, parents, place of origin…)."""
+        from kiosk.declarations.procedure import CHIP_SOURCES
+
+        return self.sources.get(key) in ("identity", "card") and self.origins.get(key) in CHIP_SOURCES
 
     def restarted(self, identity: CitizenIdentity | None) -> FormState:
         """The same form for another identity: the card's fields anew, what was typed kept."""
@@ -207,6 +251,8 @@ class FormState:
         for key, source in self.sources.items():
             if source == "typed" and not fresh.locked(key):
                 fresh.values[key], fresh.sources[key] = self.values[key], "typed"
+                fresh.origins.pop(key, None)
+        fresh._apply_cases()
         return fresh
 
     # ------------------------------------------------------------ values
@@ -224,6 +270,9 @@ class FormState:
             raise FieldLocked(key)
         self.values[key] = value
         self.sources[key] = "typed" if value.strip() else "empty"
+        self.origins.pop(key, None)
+        if any(c.field == key for f in self.schema.fields for c in f.prefill_when):
+            self._apply_cases()
 
     def get(self, key: str) -> str:
         return self.values.get(key, "")
@@ -318,9 +367,11 @@ class FormState:
     def report(self) -> PrefillReport:
         """Counted over the fields the citizen would see (hidden conditional fields excluded)."""
         visible = [f for f in self.schema.fields if self.visible(f)]
-        ident = sum(1 for f in visible if self.sources.get(f.key) == "identity")
+        ident = sum(1 for f in visible if self.sources.get(f.key) in ("identity", "card"))
         default = sum(1 for f in visible if self.sources.get(f.key) == "default")
-        return PrefillReport(total=len(visible), from_identity=ident, from_default=default, to_declare=len(visible) - ident - default)
+        chip = sum(1 for f in visible if self.from_chip(f.key))
+        return PrefillReport(total=len(visible), from_identity=ident, from_default=default,
+                             to_declare=len(visible) - ident - default, from_chip=chip)
 
 
 def _as_text(f: FormField, value: Any) -> str:

@@ -35,8 +35,22 @@ PREFILL_SOURCES: frozenset[str] = frozenset(
         "identity.address",
         "identity.issue_date",
         "identity.card_type",
+        "identity.birth_year",  # the year alone (a parent's "năm sinh")
+        # Read from the card's chip (kiosk.identity.chip), empty when only the QR was read:
+        "identity.nationality",
+        "identity.ethnicity",
+        "identity.religion",
+        "identity.place_of_origin",
+        "identity.father_name",
+        "identity.mother_name",
+        "identity.spouse_name",
+        "identity.expiry_date",
         "today",
     }
+)
+CHIP_SOURCES: frozenset[str] = frozenset(
+    f"identity.{a}" for a in ("nationality", "ethnicity", "religion", "place_of_origin", "father_name", "mother_name",
+                              "spouse_name", "expiry_date")
 )
 
 
@@ -64,6 +78,27 @@ class ShowIf(_Model):
     equals: list[str] = Field(min_length=1)
 
 
+class PrefillCase(_Model):
+    """A card value that fills a field only while another field has one of some values.
+
+    The birth registration's father fields take the card holder's name, year, ethnicity… when the holder
+    said "Cha"; the mother's name then comes from the chip's spouse. ``editable``: the card's value is
+    the usual answer, not a fact about the holder (the child's home town follows the father *or* the
+    mother, by agreement): the citizen may change it. Otherwise it is locked like every card value."""
+
+    field: str
+    equals: list[str] = Field(min_length=1)
+    source: str
+    editable: bool = False
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, v: str) -> str:
+        if v not in PREFILL_SOURCES or not v.startswith("identity."):
+            raise ValueError(f"unknown prefill source {v!r}; one of {sorted(PREFILL_SOURCES - {'today'})}")
+        return v
+
+
 class FormField(_Model):
     """One input of a declaration form."""
 
@@ -75,6 +110,7 @@ class FormField(_Model):
     help_en: str = ""
     required: bool = False
     prefill: str | None = None
+    prefill_editable: bool = False  # the card's value is the usual answer, which the citizen may change
     options: list[Option] = Field(default_factory=list)
     default: str | None = None
     max_length: int = Field(200, ge=1, le=2000)
@@ -86,6 +122,7 @@ class FormField(_Model):
     not_future: bool = False  # dates: not after today (birth dates)
     not_past: bool = False
     show_if: ShowIf | None = None
+    prefill_when: list[PrefillCase] = Field(default_factory=list)  # first case that holds and has a value wins
 
     @field_validator("prefill")
     @classmethod
@@ -149,6 +186,9 @@ class FormSchema(_Model):
         for f in self.fields:
             if f.show_if and f.show_if.field not in seen:
                 raise ValueError(f"field {f.key!r}: show_if names unknown field {f.show_if.field!r}")
+            for case in f.prefill_when:
+                if case.field not in seen or case.field == f.key:
+                    raise ValueError(f"field {f.key!r}: prefill_when names unknown field {case.field!r}")
         return self
 
     @property

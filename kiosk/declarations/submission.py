@@ -177,6 +177,15 @@ def _stage_files(procedure: Procedure, attachments: dict[str, Any], declaration_
     return files, by_doc
 
 
+def identity_check(identity: Any) -> str | None:
+    """How the form's identity was established, for the officer: ``chip_authentic``… ``qr``, ``manual``."""
+    if identity is None:
+        return None
+    if identity.chip_authenticity:
+        return f"chip_{identity.chip_authenticity}"
+    return "manual" if identity.source == "manual" else "qr"
+
+
 def build_meta(
     config: Any,
     procedure: Procedure,
@@ -206,6 +215,7 @@ def build_meta(
         summary=f"{procedure.name_vi} — {applicant.full_name}"[:1000],
         form=form.cleaned(),
         field_sources=dict(sources or {}),
+        identity_check=identity_check(form.identity),
         documents=documents,
         sets=procedure.sets,
         rule=api.ProcessingRule(working_days=procedure.legal_time.working_days, cutoff=procedure.legal_time.cutoff),

@@ -22,10 +22,17 @@ def _qr():  # type: ignore[no-untyped-def]
     return qr
 
 
+def _photo():  # type: ignore[no-untyped-def]
+    from kiosk.identity.chip import photo
+
+    return photo
+
+
 _QR_NAMES = ("LiveScanner", "QRCode", "ScanResult", "decode_qr", "read_identity", "scan_frame")
-__getattr__ = lazy_names(__name__, {_qr: _QR_NAMES})
+_PHOTO_NAMES = ("decode_photo",)  # the chip's face image → pixels (Pillow, on a worker)
+__getattr__ = lazy_names(__name__, {_qr: _QR_NAMES, _photo: _PHOTO_NAMES})
 
 __all__ = [
     "CitizenIdentity", "IdentityError", "identity_from_manual", "make_payload", "parse_payload", "province_codes",
-    *_QR_NAMES,
+    *_QR_NAMES, *_PHOTO_NAMES,
 ]

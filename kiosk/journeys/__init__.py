@@ -4,11 +4,13 @@
 - :mod:`~kiosk.journeys.base`: what every controller shares (step, back, blocking work, watchers);
 - :mod:`~kiosk.journeys.ticket`, :mod:`~kiosk.journeys.submit`, :mod:`~kiosk.journeys.track`,
   :mod:`~kiosk.journeys.rate`: the controllers — plain Python, no Kivy, tested without a window;
+- :mod:`~kiosk.journeys.chip`: :class:`ChipStep`, the identify step's chip read (``journeys.submit.chip``);
 - :mod:`~kiosk.journeys.flow`: the screen flow as data (journey step → screen);
 - :mod:`~kiosk.journeys.navigation`: :class:`Journeys`, the four controllers and the navigation they drive.
 """
 
 from kiosk.journeys.base import Journey, Runner, run_inline
+from kiosk.journeys.chip import ChipStep
 from kiosk.journeys.flow import FLOW, first_screen, first_step, journey_screens, screen_for, step_of
 from kiosk.journeys.navigation import Journeys
 from kiosk.journeys.rate import RateJourney
@@ -17,6 +19,7 @@ from kiosk.journeys.ticket import TicketJourney
 from kiosk.journeys.track import TrackJourney
 from kiosk.journeys.visit import (
     Attachment,
+    ChipPart,
     JourneyName,
     RatePart,
     SubmitPart,
@@ -27,7 +30,7 @@ from kiosk.journeys.visit import (
 )
 
 __all__ = [
-    "FLOW", "SUBMIT_WAIT_S", "Attachment", "Journey", "JourneyName", "Journeys", "RateJourney", "RatePart", "Runner",
+    "FLOW", "SUBMIT_WAIT_S", "Attachment", "ChipPart", "ChipStep", "Journey", "JourneyName", "Journeys", "RateJourney", "RatePart", "Runner",
     "SubmitJourney", "SubmitPart", "Suggestion", "TicketJourney", "TicketPart", "TrackJourney", "TrackPart", "Visit",
     "first_screen", "first_step", "journey_screens", "run_inline", "screen_for", "step_of",
 ]

@@ -157,3 +157,7 @@ class Journey(Generic[P]):
             return call
 
         self._run(fn, deliver(done), deliver(failed))
+
+    def work(self, fn: Callable[[], T], done: Callable[[T], None], failed: Failed) -> None:
+        """:meth:`_work` for a journey's helpers in other modules (the submit journey's chip step)."""
+        self._work(fn, done, failed)

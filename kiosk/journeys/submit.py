@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.base.config_schema import KioskConfig
-from kiosk.journeys.base import Journey
+from kiosk.journeys.base import Journey, Runner, run_inline
+from kiosk.journeys.chip import ChipStep
 from kiosk.journeys.visit import Attachment, SubmitPart, Suggestion
 
 if TYPE_CHECKING:
@@ -64,6 +65,10 @@ class SubmitJourney(Journey[SubmitPart]):
     wait_s: float = SUBMIT_WAIT_S
     lang: str = "vi"  # the app keeps it in step with the screen's language
 
+    def __init__(self, services: SubmitServices, run: Runner = run_inline) -> None:
+        super().__init__(services, run)
+        self.chip = ChipStep(self)  # the identify step's chip read, after the QR (kiosk/journeys/chip.py)
+
     # ------------------------------------------------------------ reading
 
     @property
@@ -90,6 +95,7 @@ class SubmitJourney(Journey[SubmitPart]):
     # ------------------------------------------------------------ identity
 
     def start(self) -> None:
+        self.chip.clear()
         self._restart("identify")
 
     def type_identity(self) -> None:
@@ -104,6 +110,7 @@ class SubmitJourney(Journey[SubmitPart]):
 
     def identified(self, identity: CitizenIdentity) -> None:
         """The citizen confirmed the identity; a form begun for another one keeps only what was typed."""
+        self.chip.cancel()
         self.visit.identity = identity
         form = self.part.form
         if form is not None and form.identity is not identity:
@@ -258,14 +265,17 @@ class SubmitJourney(Journey[SubmitPart]):
 
     def field_sources(self) -> dict[str, str]:
         """Where each answered field's value came from, for the dossier's metadata: ``card`` (the ID card),
-        ``document:<paper key>`` (read on a scanned paper and accepted unchanged), ``default`` or ``typed``."""
+        ``chip`` (a value only the card's chip holds), ``document:<paper key>`` (read on a scanned paper and accepted
+        unchanged), ``default`` or ``typed``."""
         form = self.part.form
         if form is None:
             return {}
         out: dict[str, str] = {}
         for key in form.cleaned():
             source, sug = form.sources.get(key), self.part.accepted.get(key)
-            if form.locked(key):
+            if form.from_chip(key):
+                out[key] = "chip"  # a value only the chip holds (ethnicity, parents, place of origin…)
+            elif form.locked(key) or source == "card":
                 out[key] = "card"
             elif sug is not None and form.get(key) == sug.value:
                 out[key] = f"document:{sug.document_key}"

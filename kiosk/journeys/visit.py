@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from kiosk.aftercare.tracking import TrackingResult
     from kiosk.declarations.forms import FieldError, FormState
     from kiosk.declarations.submission import DeclarationError, Submission
+    from kiosk.identity.chip.photo import Pixels
     from kiosk.identity.payload import CitizenIdentity
     from kiosk.printing.printer import PrintOutcome
     from kiosk.queue.tickets import Ticket
@@ -99,6 +100,30 @@ class TicketPart(JourneyPart):
         return super().is_empty() and self.service_code is None and self.priority is None and self.ticket is None
 
 
+ChipState = Literal["off", "waiting", "reading", "lifted", "failed", "refused", "read", "skipped"]
+
+
+@dataclass
+class ChipPart:
+    """The identify step's chip read (``kiosk.journeys.chip.ChipStep``): after the QR, the card on the reader.
+
+    ``off`` (no reader, or not started) → ``waiting`` ("Đặt thẻ lên đầu đọc") → ``reading`` (``progress``)
+    → ``read`` (``identity`` = QR + chip, ``photo``) | ``lifted`` ("Giữ thẻ trên đầu đọc", then waiting again)
+    | ``failed`` (``error``: a chip error code; retry or QR only) | ``refused`` (chip ≠ QR) | ``skipped``."""
+
+    state: ChipState = "off"
+    qr: CitizenIdentity | None = None  # the identity the QR gave, which the chip must agree with
+    identity: CitizenIdentity | None = None  # QR + chip, once read
+    photo: Pixels | None = None  # DG2 decoded for the confirm screen
+    error: str | None = None  # code of kiosk.identity.chip.MESSAGES
+    progress: float = 0.0  # 0 → 1 while reading (written by the worker, read by the screen's clock)
+    reads: int = 0  # reads started for this QR identity
+    lifts: int = 0  # lifted in a row
+
+    def is_empty(self) -> bool:
+        return self.state == "off" and self.qr is None and self.identity is None
+
+
 @dataclass
 class SubmitPart(JourneyPart):
     """Submit journey: procedure → form pages → papers → review → receipt. The identity is on the Visit."""
@@ -117,10 +142,11 @@ class SubmitPart(JourneyPart):
     error: DeclarationError | None = None  # why the last submission did not go through
     submission: Submission | None = None
     print_state: PrintState = "idle"
+    chip: ChipPart = field(default_factory=ChipPart)
 
     def is_empty(self) -> bool:
         return (super().is_empty() and self.procedure_code is None and self.form is None and not self.attachments
-                and not self.suggestions and not self.accepted and self.submission is None)
+                and not self.suggestions and not self.accepted and self.submission is None and self.chip.is_empty())
 
 
 @dataclass

@@ -7,20 +7,14 @@ import json
 import pytest
 from helpers.cards import CHIP_CCCD
 from helpers.chipcard.cccd import Citizen
-from helpers.chipcard.pcscd import PcscdUnavailable
-from helpers.chipcard.rig import READER, Rig, shared_rig
+from helpers.chipcard.rig import READER, Rig
 
 from kiosk.cli.main import main
 
 
-@pytest.fixture(scope="module")
-def rig() -> Rig:
-    try:
-        r = shared_rig()
-    except PcscdUnavailable as e:
-        pytest.skip(f"pcscd with vpcd cannot run here: {e}")
-    yield r
-    r.lift()
+@pytest.fixture
+def rig(chip_rig: Rig) -> Rig:
+    return chip_rig  # tests/conftest.py
 
 
 def test_qr_text_json_is_the_merged_identity(rig: Rig, capsys, tmp_path) -> None:
@@ -61,3 +55,21 @@ def test_failures_exit_1_with_the_code(rig: Rig, capsys) -> None:
     rig.place(rig.chip(other))
     assert main(["read-chip", "--reader", READER, "--can", "005678"]) == 1
     assert "pace_unavailable" in capsys.readouterr().err
+
+
+def test_mrz_image_reads_the_key_from_the_card_back(rig: Rig, capsys, tmp_path) -> None:
+    from helpers.chipcard.mrz_image import FONT, card_back
+
+    if not FONT.exists():
+        pytest.skip("DejaVu Sans Mono not installed")
+    citizen = Citizen()
+    rig.place(rig.chip(citizen))
+    image = card_back(citizen.mrz_lines, tmp_path / "back.jpg")
+    code = main(["read-chip", "--reader", READER, "--mrz-image", str(image), "--csca-dir", str(rig.csca_dir), "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["identity"]["id_number"] == citizen.id_number
+    assert out["authenticity"]["status"] == "authentic"
+    blank = card_back(["", "", ""], tmp_path / "blank.jpg")
+    assert main(["read-chip", "--reader", READER, "--mrz-image", str(blank), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["error"]["code"] == "bad_access_key"
+    assert main(["read-chip", "--reader", READER, "--mrz-image", str(tmp_path / "none.jpg")]) == 2

@@ -14,8 +14,7 @@ from datetime import date
 import pytest
 from helpers.cards import CHIP_CCCD
 from helpers.chipcard.cccd import Citizen
-from helpers.chipcard.pcscd import PcscdUnavailable
-from helpers.chipcard.rig import Rig, shared_rig
+from helpers.chipcard.rig import Rig
 
 from kiosk.identity import parse_payload
 from kiosk.identity.chip import (
@@ -32,14 +31,9 @@ from kiosk.identity.chip import (
 TODAY = date(2026, 12, 1)
 
 
-@pytest.fixture(scope="module")
-def rig() -> Rig:
-    try:
-        r = shared_rig()
-    except PcscdUnavailable as e:
-        pytest.skip(f"pcscd with vpcd cannot run here: {e}")
-    yield r
-    r.lift()
+@pytest.fixture
+def rig(chip_rig: Rig) -> Rig:
+    return chip_rig  # tests/conftest.py
 
 
 def _key(citizen: Citizen) -> AccessKey:

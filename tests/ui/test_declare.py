@@ -124,7 +124,8 @@ def test_birth_declaration_typed_on_screen_submitted_and_printed(declare_driver,
     driver.pump(0.3)
     review = driver.app.screen("review")
     report = review.state.report()
-    assert report.from_identity == 4 and report.to_declare < report.total
+    # name, number, birth date, residence — and, the card holder being the father, his name, year and residence
+    assert report.from_identity == 7 and report.to_declare < report.total
     with pytest.raises(AssertionError):
         driver.tap("btn_submit")  # no consent yet: disabled
     driver.tap("chk_consent")

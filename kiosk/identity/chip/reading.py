@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from devices.card_reader import CardReader, CardReaderError
+from kiosk.base.blocking import blocking
 from kiosk.identity.chip import bac, datagroups, pace, passive
 from kiosk.identity.chip.access import AccessKey
 from kiosk.identity.chip.datagroups import EfCom
@@ -125,12 +127,19 @@ def _open_with_pace(link: _Link, can: str) -> SecureMessaging:
     return sm
 
 
+Progress = Callable[[float], None]
+
+
+@blocking
 def read_chip(reader: CardReader, access_key: AccessKey, csca_dir: str | Path | None = None,
-              with_photo: bool = True) -> ChipReading:
+              with_photo: bool = True, progress: Progress | None = None) -> ChipReading:
     """Read the card now on ``reader`` (call from a worker: it takes about a second).
 
-    Raises :class:`ChipError` (``WrongKeyError``, ``CardRemovedError``, …) — never another exception.
+    ``progress(share)`` is called on the calling thread after access and after each file (0 → 1), so a
+    screen can show how far the read is. Raises :class:`ChipError` (``WrongKeyError``,
+    ``CardRemovedError``, …) — never another exception.
     """
+    tell = progress or (lambda _share: None)
     t0 = time.monotonic()
     if not reader.is_present:
         raise ChipError("no_reader", "no card reader configured")
@@ -141,18 +150,22 @@ def read_chip(reader: CardReader, access_key: AccessKey, csca_dir: str | Path | 
         except CardReaderError as e:
             raise device_error(e) from None
         sm = _open_with_pace(link, access_key.secret) if access_key.kind == "can" else _open_with_bac(link, access_key)
+        tell(0.1)
         files: dict[str, bytes] = {}
         com_bytes = _read_file(sm, link, datagroups.FILES["COM"][0])
         if com_bytes is None:
             raise ChipError("bad_data", "no EF.COM")
         files["COM"] = com_bytes
         com = datagroups.parse_com(com_bytes)
-        for name in WANTED:
-            if name not in com.data_groups or (name == "DG2" and not with_photo):
-                continue
+        todo = [n for n in WANTED if n in com.data_groups and (n != "DG2" or with_photo)]
+        weight = {n: (6 if n == "DG2" else 1) for n in todo}  # the photo is most of the bytes
+        total, done = sum(weight.values()) + 1, 0
+        for name in todo:
             content = _read_file(sm, link, datagroups.FILES[name][0])
             if content is not None:
                 files[name] = content
+            done += weight[name]
+            tell(0.1 + 0.85 * done / total)
         sod = _read_file(sm, link, datagroups.FILES["SOD"][0])
     finally:
         reader.disconnect()
@@ -170,6 +183,7 @@ def read_chip(reader: CardReader, access_key: AccessKey, csca_dir: str | Path | 
         photo=photo, photo_format=fmt, authenticity=verdict, files=files,
         apdus=link.count, seconds=time.monotonic() - t0,
     )
+    tell(1.0)
     log.info("chip read: %s, %s (%s), %d APDUs, %.2f s", ",".join(com.data_groups), verdict.status,
              verdict.reason, link.count, reading.seconds)
     return reading

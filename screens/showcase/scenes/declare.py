@@ -149,3 +149,26 @@ def form_with_offers(driver: Any) -> None:
     submit.accept_suggestion("tre_gioi_tinh")
     submit.edit_page(1)
     driver.pump(0.3)
+
+
+@scene("form-chip")
+def form_from_the_chip(driver: Any) -> None:
+    """The birth registration's parents after the chip was read: the father's fields from his card and chip (locked),
+    the mother's name from the chip's spouse (the card's, which the citizen may change)."""
+    from dataclasses import replace
+
+    from kiosk.identity import parse_payload
+    from screens.showcase.scenes.identify import CHIP_FIELDS
+
+    driver.app.journeys.start("submit")
+    identity = replace(parse_payload(CARD_QR), **CHIP_FIELDS, chip_authenticity="authentic")
+    submit = driver.app.journeys.submit
+    submit.identified(identity)
+    submit.choose_procedure("1.001193")
+    submit.start_form()
+    submit.form.update({k: v for k, v in BIRTH.items() if not k.startswith(("me_", "cha_", "tre_que"))})
+    submit.edit_page(2)
+    screen = driver.app.screen("form")
+    driver.pump(0.3)
+    screen.ids.scroll.scroll_to(screen.ids["row_cha_noi_cu_tru"], padding=20, animate=False)  # the father's block
+    driver.pump(0.3)

@@ -77,7 +77,9 @@ def dg2(image: bytes) -> bytes:
     return tlv(0x75, group)
 
 
-def make_files(citizen: Citizen, chain: Chain, tamper: bool = False, photo_size: int = 1500) -> dict[int, bytes]:
+def make_files(citizen: Citizen, chain: Chain, tamper: bool = False, photo_size: int = 1500,
+               photo: bytes | None = None) -> dict[int, bytes]:
+    """``photo``: DG2's image as given (a JPEG 2000, say); else a noise JPEG of about ``photo_size`` bytes."""
     mrz = "".join(citizen.mrz_lines).encode()
     dg1 = tlv(0x61, b"\x5f\x1f" + tlv(0, mrz)[1:])
     fields: dict[int, str | tuple[str, ...]] = {
@@ -89,7 +91,7 @@ def make_files(citizen: Citizen, chain: Chain, tamper: bool = False, photo_size:
     aa_key = ec.generate_private_key(ec.SECP256R1()).public_key()
     dg15 = tlv(0x6F, aa_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
     dg14 = tlv(0x6E, bytes.fromhex("3112300f060a04007f000702020302020201020101"))  # a SET of one SecurityInfo
-    groups = {1: dg1, 2: dg2(jpeg(photo_size)), 13: dg13, 14: dg14, 15: dg15}
+    groups = {1: dg1, 2: dg2(photo or jpeg(photo_size)), 13: dg13, 14: dg14, 15: dg15}
     sod = build_sod(groups, chain)
     if tamper:
         changed = dict(fields)

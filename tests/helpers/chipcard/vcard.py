@@ -340,6 +340,16 @@ class VpcdCard:
             self._thread.join(5)
         self._thread = None
 
+    def _lifted(self, sock: socket.socket) -> None:
+        """The serving thread lifts its own placement — never a later one (a test may insert again at once)."""
+        if self._sock is sock:
+            self._sock, self._thread = None, None
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        sock.close()
+
     def _recv(self, sock: socket.socket, n: int) -> bytes | None:
         buf = b""
         while len(buf) < n:
@@ -374,7 +384,7 @@ class VpcdCard:
                 continue
             if self.remove_after is not None and self.placed_apdus >= self.remove_after:
                 self.remove_after = None  # lifted once; placed again it answers to the end
-                threading.Thread(target=self.remove, daemon=True).start()
+                self._lifted(sock)
                 return
             self.placed_apdus += 1
             try:
