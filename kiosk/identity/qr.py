@@ -197,7 +197,24 @@ def rectify_decode(grey: np.ndarray) -> list[QRCode]:
 
 Pass = tuple[str, Callable[[np.ndarray], list[QRCode]]]
 
+
+class NothingLocated(Exception):
+    """The located pass saw nothing QR-like in the frame: the later passes are skipped."""
+
+
+def located_pass(grey: np.ndarray) -> list[QRCode]:
+    """Whole-frame zxing-cpp (plain, then normalised), then crop passes around what was located
+    (kiosk/identity/qr_crops.py); raises NothingLocated when the frame holds nothing QR-like."""
+    from kiosk.identity.qr_crops import located_decode
+
+    codes, located = located_decode(grey)
+    if not codes and not located:
+        raise NothingLocated
+    return [QRCode(_text(raw, text), raw, pts, "located") for raw, text, pts in codes]
+
+
 PASSES: dict[str, Callable[[np.ndarray], list[QRCode]]] = {
+    "located": located_pass,
     "zxing": lambda g: zxing_decode(g),
     "zxing_global": lambda g: zxing_decode(g, binarizer="global"),
     "zxing_clahe": lambda g: zxing_decode(_equalise(g)),
@@ -214,11 +231,11 @@ PASSES: dict[str, Callable[[np.ndarray], list[QRCode]]] = {
     "zbar_up2": lambda g: zbar_decode(_upscale(g), scale=2.0),
 }
 
-# Order measured by benchmarks/qr.py on the generated set (tests/gen_id_frames.py, seed 5): plain
-# zxing-cpp reads most frames in ~2 ms of CPU; each later pass is the one that added the most reads
-# per CPU millisecond on the frames the earlier ones missed (133/150 vs 116 for zxing-cpp alone). zbar passes added no read after these (kept
-# in PASSES for the benchmark and for callers that ask for them).
-DEFAULT_PASSES: tuple[str, ...] = ("zxing", "zxing_sharpen", "zxing_up15", "zxing_sharpen_strong_up2", "rectify")
+# "located" first (issue 17): one zxing-cpp call on the frame, one on its normalised copy, then
+# glare / noise / low-light / small-code passes only on crops around what looks like a QR; a frame
+# with nothing QR-like stops there. The whole-frame passes after it (the order benchmarks/qr.py
+# measured for issue 5) run only when something QR-like was located and not yet read.
+DEFAULT_PASSES: tuple[str, ...] = ("located", "zxing_sharpen", "zxing_up15", "zxing_sharpen_strong_up2", "rectify")
 
 
 @blocking
@@ -230,6 +247,8 @@ def decode_qr(frame: np.ndarray, passes: Sequence[str] = DEFAULT_PASSES) -> list
     for name in passes:
         try:
             codes = PASSES[name](grey)
+        except NothingLocated:
+            return []
         except Exception:  # a decoder bug must not take the camera loop down
             log.exception("QR pass %s failed", name)
             continue
