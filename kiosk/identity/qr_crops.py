@@ -19,6 +19,8 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in frame pixels
 
 LOCATE_SCALE = 4  # the blob finder works on a frame this many times smaller
 MAX_REGIONS = 3
+MIN_CODE_PX = 80  # a located quad smaller than this is a piece of a code, not all of it
+TYPICAL_CODE_PX = 150.0  # the size assumed for a code seen only in part: modules come out ≥ 4 px for 90–230 px codes
 CROP_TARGET = 320  # a located code is resized so its side is about this many pixels (≈ 7 px a module)
 
 
@@ -98,6 +100,7 @@ def crop_variants(crop: np.ndarray) -> Iterator[tuple[str, np.ndarray]]:
     yield "gauss_normalise", _normalise(gauss, 10)
     yield "clahe", _CLAHE.apply(gauss)
     yield "sharpen", _sharpen(crop)
+    yield "sharpen_twice", _sharpen(_sharpen(crop, 1.0, 1.0), 2.0, 1.5)
     yield "gauss_normalise_sharpen", _sharpen(_normalise(gauss, 10), 1.5, 1.0)
 
 def decode_region(grey: np.ndarray, box: Box, read: Callable[[np.ndarray], list], size_hint: float = 0.0) -> tuple[list, float, str]:
@@ -134,30 +137,93 @@ def _quad(bc: object, scale: float = 1.0, dx: float = 0.0, dy: float = 0.0) -> Q
     return tuple((pt.x / scale + dx, pt.y / scale + dy) for pt in (p.top_left, p.top_right, p.bottom_right, p.bottom_left))
 
 
+def _up15(grey: np.ndarray) -> np.ndarray:
+    return cv2.resize(grey, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_LINEAR)
+
+
+def _half_normalised(grey: np.ndarray) -> np.ndarray:
+    return _normalise(cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), 4)
+
+
+def _normalised8(grey: np.ndarray, k: int = 17) -> np.ndarray:
+    """Local contrast normalisation of a whole frame in 8-bit arithmetic (about 4× cheaper than
+    float): (pixel − local mean) / local mean deviation, after a median against sensor noise."""
+    g = cv2.medianBlur(grey, 3)
+    mean = cv2.blur(g, (k, k))
+    spread = cv2.add(cv2.blur(cv2.absdiff(g, mean), (k, k)), 2)
+    brighter = cv2.divide(cv2.subtract(g, mean), spread, scale=48)
+    darker = cv2.divide(cv2.subtract(mean, g), spread, scale=48)
+    return cv2.subtract(cv2.add(brighter, 128), darker)
+
+
+def _normalised_sharpened(grey: np.ndarray) -> np.ndarray:
+    return _sharpen(_normalise(cv2.medianBlur(grey, 3), 8), 1.5, 1.0)
+
+
+# Whole-frame looks, cheapest and most often right first (measured on the tuning set, seed 5): each
+# decodes what it can and reports where it saw a code it could not decode. (name, image, scale,
+# only when nothing was located by the looks before it)
+LOOKS: tuple[tuple[str, Callable[[np.ndarray], np.ndarray], float, bool], ...] = (
+    ("plain", lambda g: g, 1.0, False),
+    ("up15", _up15, 1.5, False),
+    ("sharpen", lambda g: _sharpen(g, 2.0, 1.0), 1.0, False),
+    ("normalised", _normalised8, 1.0, False),
+)
+
+
+def _side(q: Quad) -> float:
+    pts = np.asarray(q)
+    return float(max(np.linalg.norm(pts[k] - pts[(k + 1) % 4]) for k in range(4)))
+
+
+def _distinct(quads: list[Quad], limit: int = 2) -> list[Quad]:
+    """At most ``limit`` quads, dropping one of about the size of one already kept and centred
+    inside it (the same code seen by two looks); a piece inside a larger wrong quad stays."""
+    kept: list[Quad] = []
+    for q in quads:
+        c, side = np.asarray(q).mean(axis=0), _side(q)
+        if all(np.linalg.norm(c - np.asarray(k).mean(axis=0)) > 0.4 * _side(k) or not 0.6 < side / _side(k) < 1.7
+               for k in kept):
+            kept.append(q)
+        if len(kept) == limit:
+            break
+    return kept
+
+
 def located_decode(grey: np.ndarray) -> tuple[list[tuple[bytes, str, Quad]], bool]:
     """(decoded codes as (raw, text, corners), whether anything QR-like was located).
 
-    1. zxing-cpp on the frame, also returning the codes it located but could not decode;
-    2. zxing-cpp on the frame median-filtered and locally normalised (glare, low light, noise);
-    3. the crop passes around every code located so far, then around the best dense square blobs.
+    1. zxing-cpp on a few whole-frame looks (plain, 1.5× up, sharpened, and when none saw anything
+       a normalised half-size copy); each also returns codes it located but could not decode —
+       zxing-cpp's finder-pattern search is the locator, and it sees nothing on frames without a code;
+    2. the crop passes (denoise, local normalisation against glare and low light, sharpening,
+       upscaling) around each distinct located code;
+    3. last, the whole frame normalised and sharpened.
     """
     found: list[Quad] = []
-    for img in (grey, None):
-        if img is None:
-            img = _normalise(cv2.medianBlur(grey, 3), 8)
-        for bc in _zxing(img, errors=True):
+    for _name, look, scale, only_if_none in LOOKS:
+        if only_if_none and found:
+            continue
+        for bc in _zxing(look(grey), errors=True):
             if bc.valid:
-                return [(bytes(bc.bytes), bc.text, _quad(bc))], True
-            found.append(_quad(bc))
-    boxes = [quad_box(q, grey.shape) for q in found]
-    blobs = blob_regions(grey, 2)
-    for i, box in enumerate(boxes + blobs):
-        hint = 0.0
-        if i < len(found):
-            pts = np.asarray(found[i])
-            hint = float(max(np.linalg.norm(pts[k] - pts[(k + 1) % 4]) for k in range(4)))
+                return [(bytes(bc.bytes), bc.text, _quad(bc, scale))], True
+            found.append(_quad(bc, scale))
+    if not found:
+        return [], False
+    found.sort(key=lambda q: _side(q) < MIN_CODE_PX)  # whole codes first, then finder-sized pieces
+    for q in _distinct(found, 3):
+        side = _side(q)
+        if side >= MIN_CODE_PX:
+            box, hint = quad_box(q, grey.shape), side
+        else:  # zxing-cpp saw only a piece (a finder pattern): the code lies around it, size unknown
+            cx, cy = np.asarray(q).mean(axis=0)
+            r = max(3 * side, 170.0)
+            box, hint = _grow((cx - r, cy - r, cx + r, cy + r), grey.shape, 0.0), TYPICAL_CODE_PX
         codes, scale, _name = decode_region(grey, box, lambda im: [b for b in _zxing(im, fast=True) if b.valid], hint)
         if codes:
             bc = codes[0]
             return [(bytes(bc.bytes), bc.text, _quad(bc, scale, box[0], box[1]))], True
-    return [], bool(boxes or blobs)
+    for bc in _zxing(_normalised_sharpened(grey)):
+        if bc.valid:
+            return [(bytes(bc.bytes), bc.text, _quad(bc))], True
+    return [], True
