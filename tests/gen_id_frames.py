@@ -19,7 +19,7 @@ import random
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,8 @@ for _path in (ROOT, ROOT / "tests"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
+from gen_id_camera import glare, motion_kernel  # noqa: E402
+from gen_id_people import random_payload  # noqa: E402
 from helpers import cards  # noqa: E402
 
 FONT = ROOT / "assets" / "fonts" / "NotoSans-Regular.ttf"
@@ -42,20 +44,6 @@ CARD_W, CARD_H = 856, 540  # ID-1 at 10 px/mm
 
 DOMAIN_EXAMPLES = cards.VALID  # chip CCCD, chip CCCD without an old number, Căn cước
 
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
-MIDDLE_M = ["Văn", "Hữu", "Đức", "Công", "Quang", "Minh", "Thành", "Xuân"]
-MIDDLE_F = ["Thị", "Ngọc", "Thu", "Thanh", "Mỹ", "Diệu", "Bích", "Kim"]
-GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Đạt", "Hùng", "Khải", "Lộc", "Nghĩa", "Phúc", "Quý", "Sơn", "Tuấn", "Việt", "Trọng"]
-GIVEN_F = ["Anh", "Cúc", "Dung", "Giang", "Hằng", "Hương", "Lan", "Mai", "Nga", "Oanh", "Phượng", "Thảo", "Tuyết", "Yến", "Ngữ"]
-PLACES = [
-    "Xóm 2, Xã Hải Vân, Huyện Hải Hậu, Nam Định",
-    "Số 12 ngõ 5 phố Huế, Phường Phạm Đình Hổ, Quận Hai Bà Trưng, Hà Nội",
-    "Tổ 3, Khu phố 4, Phường Sài Gòn, Thành phố Hồ Chí Minh",
-    "Thôn Đông, Xã Yên Định, Thanh Hóa",
-    "Số 45 đường Lê Lợi, Phường Vĩnh Ninh, Thừa Thiên Huế",
-    "Ấp Mỹ Hòa, Xã Mỹ Thuận, Huyện Mỹ Tú, Sóc Trăng",
-    "Khối 7, Phường Hưng Dũng, Thành phố Vinh, Nghệ An",
-]
 NOT_ID_PAYLOADS = [
     "https://dichvucong.gov.vn/p/home/dvc-tra-cuu-ho-so.html?ma=000.00.01.H22-250715-0007",
     "00020101021238570010A00000072701270006970422011303688880000120208QRIBFTTA53037045405500005802VN62150811Le phi HK6304A1B2",
@@ -65,26 +53,6 @@ NOT_ID_PAYLOADS = [
     # ID-card shaped, but breaking a rule: unknown province, wrong sex digit, wrong year digits, too few fields, no such day
     *cards.INVALID.values(),
 ]
-
-
-def _provinces() -> list[str]:
-    return sorted(json.loads((ROOT / "config" / "province_codes.json").read_text(encoding="utf-8")))
-
-
-def random_payload(rng: random.Random) -> str:
-    """A valid payload of an invented person (chip CCCD or Căn cước by issue date)."""
-    female = rng.random() < 0.5
-    born = date(1935, 1, 1) + timedelta(days=rng.randrange(0, (date(2011, 12, 31) - date(1935, 1, 1)).days))
-    g = (born.year - 1900) // 100 * 2 + (1 if female else 0)
-    number = f"{rng.choice(_provinces())}{g}{born.year % 100:02d}{rng.randrange(10**6):06d}"
-    name = " ".join([rng.choice(SURNAMES), rng.choice(MIDDLE_F if female else MIDDLE_M), rng.choice(GIVEN_F if female else GIVEN_M)])
-    first_issue = max(date(2021, 1, 1), born + timedelta(days=14 * 366))
-    issued = first_issue + timedelta(days=rng.randrange(0, max(1, (date(2026, 6, 1) - first_issue).days)))
-    old = f"{rng.randrange(10**8, 10**9):09d}" if born.year < 2000 and rng.random() < 0.7 else ""
-    fields = [number, old, name, born.strftime("%d%m%Y"), "Nữ" if female else "Nam", rng.choice(PLACES), issued.strftime("%d%m%Y")]
-    if issued >= date(2024, 7, 1):
-        fields += ["", "", "", ""]
-    return "|".join(fields)
 
 
 # ---------------------------------------------------------------- drawing a card
@@ -241,35 +209,6 @@ def hard_params(kind: str, rng: random.Random) -> Params:
     return p
 
 
-def _motion_kernel(length: int, angle: float) -> np.ndarray:
-    k = np.zeros((length, length), np.float32)
-    k[length // 2, :] = 1
-    m = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), angle, 1)
-    k = cv2.warpAffine(k, m, (length, length))
-    return k / max(k.sum(), 1e-6)
-
-
-def _glare(out: np.ndarray, p: Params, rng: random.Random, m: np.ndarray, w: float, qr_box: tuple[int, int, int, int] | None) -> np.ndarray:
-    """A white highlight (laminate glare), centred on the QR when p.glare_on_qr."""
-    if p.glare <= 0:
-        return out
-    if p.glare_on_qr and qr_box is not None:
-        qx, qy, qw, qh = qr_box
-        gc = cv2.perspectiveTransform(np.float32([[[qx + qw * rng.uniform(0.2, 0.8), qy + qh * rng.uniform(0.2, 0.8)]]]), m)[0, 0]
-    else:
-        gc = (rng.uniform(0, FRAME_W), rng.uniform(0, FRAME_H))
-    r = w * p.extra.get("glare_radius", rng.uniform(0.06, 0.16))
-    # the highlight only where it is visible (4 radii around its centre)
-    x0, x1 = int(max(0, gc[0] - 4 * r)), int(min(FRAME_W, gc[0] + 4 * r))
-    y0, y1 = int(max(0, gc[1] - 3 * r)), int(min(FRAME_H, gc[1] + 3 * r))
-    if x1 > x0 and y1 > y0:
-        yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-        g = np.exp(-(((xx - gc[0]) ** 2 + ((yy - gc[1]) * 1.6) ** 2) / (2 * r * r)))[..., None] * p.glare
-        roi = out[y0:y1, x0:x1].astype(np.float32)
-        out[y0:y1, x0:x1] = np.clip(roi * (1 - g) + 255 * g, 0, 255).astype(np.uint8)
-    return out
-
-
 def compose(card: Image.Image, background: np.ndarray, p: Params, rng: random.Random, qr_box: tuple[int, int, int, int] | None) -> np.ndarray:
     """Warp the card onto the background and degrade the frame."""
     src = np.float32([[0, 0], [CARD_W, 0], [CARD_W, CARD_H], [0, CARD_H]])
@@ -316,7 +255,7 @@ def compose(card: Image.Image, background: np.ndarray, p: Params, rng: random.Ra
     out = frame
     glare_first = not p.extra.get("lamp")  # a lamp's reflection on the laminate stays bright in a dim room
     if glare_first:
-        out = _glare(out, p, rng, m, w, qr_box)
+        out = glare(out, p, rng, m, w, qr_box)
     if p.dark < 1:
         lut = np.clip(255 * (np.arange(256) / 255) ** 1.3 * p.dark, 0, 255).astype(np.uint8)
         out = cv2.LUT(out, lut)
@@ -325,7 +264,7 @@ def compose(card: Image.Image, background: np.ndarray, p: Params, rng: random.Ra
         out = cv2.add(out.astype(np.float32), noise)
         out = np.clip(out, 0, 255).astype(np.uint8)
     if not glare_first:
-        out = _glare(out, p, rng, m, w, qr_box)
+        out = glare(out, p, rng, m, w, qr_box)
     if p.extra.get("noise"):  # a cheap sensor at high gain: strong per-pixel noise, some of it per channel
         nprng = np.random.default_rng(rng.randrange(2**32))
         sigma = float(p.extra["noise"])
@@ -334,7 +273,7 @@ def compose(card: Image.Image, background: np.ndarray, p: Params, rng: random.Ra
     if p.focus > 0:
         out = cv2.GaussianBlur(out, (0, 0), p.focus)
     if p.motion > 1:
-        out = cv2.filter2D(out, -1, _motion_kernel(p.motion, rng.uniform(0, 180)))
+        out = cv2.filter2D(out, -1, motion_kernel(p.motion, rng.uniform(0, 180)))
     if p.jpeg:
         ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, p.jpeg])
         out = cv2.imdecode(buf, cv2.IMREAD_COLOR)

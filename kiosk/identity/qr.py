@@ -3,9 +3,11 @@
 Two decoders, as the field advises (STACK-NOTES.md "QR"): zxing-cpp (fast, reads tilted and
 small codes, right UTF-8) and zbar through pyzbar's C binding in *binary* mode (so Vietnamese
 is our own UTF-8 decode, not zbar's Shift-JIS/Big5 guess). A frame goes through a short list of
-passes, cheapest first, and stops at the first pass that finds a code; each pass is one
-preprocessing of the grey frame (upscale for small codes, contrast equalisation for dark or
-glared ones, sharpening for blur) fed to one decoder. ``benchmarks/qr.py`` measured the order.
+passes and stops at the first that finds a code. The default is one pass, "located"
+(kiosk/identity/qr_crops.py, issue 17): zxing-cpp's own finder search on a few cheap looks of the
+frame locates codes, and the heavy preprocessing (denoise, local normalisation against glare and
+low light, sharpening, upscaling) runs only on crops around them — a frame with nothing QR-like
+costs a few ms. The whole-frame passes of issue 5 stay in PASSES. ``benchmarks/qr.py`` measures it.
 
 :func:`read_identity` returns an identity only for a payload :func:`kiosk.identity.payload.parse_payload`
 accepts — a URL, a VietQR payment string or a receipt QR is never taken for a citizen.
@@ -231,11 +233,12 @@ PASSES: dict[str, Callable[[np.ndarray], list[QRCode]]] = {
     "zbar_up2": lambda g: zbar_decode(_upscale(g), scale=2.0),
 }
 
-# "located" first (issue 17): one zxing-cpp call on the frame, one on its normalised copy, then
-# glare / noise / low-light / small-code passes only on crops around what looks like a QR; a frame
-# with nothing QR-like stops there. The whole-frame passes after it (the order benchmarks/qr.py
-# measured for issue 5) run only when something QR-like was located and not yet read.
-DEFAULT_PASSES: tuple[str, ...] = ("located", "zxing_sharpen", "zxing_up15", "zxing_sharpen_strong_up2", "rectify")
+# "located" alone (issue 17): zxing-cpp on four cheap whole-frame looks, then glare / noise /
+# low-light / small-code passes only on crops around what it located; a frame with nothing QR-like
+# stops there. Issue 5's whole-frame passes after it ("zxing_sharpen", "zxing_up15",
+# "zxing_sharpen_strong_up2", "rectify") read no further frame of the hard set (benchmarks/qr.py)
+# and cost up to 24 ms each, so they stay in PASSES for callers and the benchmark only.
+DEFAULT_PASSES: tuple[str, ...] = ("located",)
 
 
 @blocking
