@@ -3,9 +3,11 @@
 Two decoders, as the field advises (STACK-NOTES.md "QR"): zxing-cpp (fast, reads tilted and
 small codes, right UTF-8) and zbar through pyzbar's C binding in *binary* mode (so Vietnamese
 is our own UTF-8 decode, not zbar's Shift-JIS/Big5 guess). A frame goes through a short list of
-passes, cheapest first, and stops at the first pass that finds a code; each pass is one
-preprocessing of the grey frame (upscale for small codes, contrast equalisation for dark or
-glared ones, sharpening for blur) fed to one decoder. ``benchmarks/qr.py`` measured the order.
+passes and stops at the first that finds a code. The default is one pass, "located"
+(kiosk/identity/qr_crops.py, issue 17): zxing-cpp's own finder search on a few cheap looks of the
+frame locates codes, and the heavy preprocessing (denoise, local normalisation against glare and
+low light, sharpening, upscaling) runs only on crops around them — a frame with nothing QR-like
+costs a few ms. The whole-frame passes of issue 5 stay in PASSES. ``benchmarks/qr.py`` measures it.
 
 :func:`read_identity` returns an identity only for a payload :func:`kiosk.identity.payload.parse_payload`
 accepts — a URL, a VietQR payment string or a receipt QR is never taken for a citizen.
@@ -197,7 +199,24 @@ def rectify_decode(grey: np.ndarray) -> list[QRCode]:
 
 Pass = tuple[str, Callable[[np.ndarray], list[QRCode]]]
 
+
+class NothingLocated(Exception):
+    """The located pass saw nothing QR-like in the frame: the later passes are skipped."""
+
+
+def located_pass(grey: np.ndarray) -> list[QRCode]:
+    """Whole-frame zxing-cpp (plain, then normalised), then crop passes around what was located
+    (kiosk/identity/qr_crops.py); raises NothingLocated when the frame holds nothing QR-like."""
+    from kiosk.identity.qr_crops import located_decode
+
+    codes, located = located_decode(grey)
+    if not codes and not located:
+        raise NothingLocated
+    return [QRCode(_text(raw, text), raw, pts, "located") for raw, text, pts in codes]
+
+
 PASSES: dict[str, Callable[[np.ndarray], list[QRCode]]] = {
+    "located": located_pass,
     "zxing": lambda g: zxing_decode(g),
     "zxing_global": lambda g: zxing_decode(g, binarizer="global"),
     "zxing_clahe": lambda g: zxing_decode(_equalise(g)),
@@ -214,11 +233,12 @@ PASSES: dict[str, Callable[[np.ndarray], list[QRCode]]] = {
     "zbar_up2": lambda g: zbar_decode(_upscale(g), scale=2.0),
 }
 
-# Order measured by benchmarks/qr.py on the generated set (tests/gen_id_frames.py, seed 5): plain
-# zxing-cpp reads most frames in ~2 ms of CPU; each later pass is the one that added the most reads
-# per CPU millisecond on the frames the earlier ones missed (133/150 vs 116 for zxing-cpp alone). zbar passes added no read after these (kept
-# in PASSES for the benchmark and for callers that ask for them).
-DEFAULT_PASSES: tuple[str, ...] = ("zxing", "zxing_sharpen", "zxing_up15", "zxing_sharpen_strong_up2", "rectify")
+# "located" alone (issue 17): zxing-cpp on four cheap whole-frame looks, then glare / noise /
+# low-light / small-code passes only on crops around what it located; a frame with nothing QR-like
+# stops there. Issue 5's whole-frame passes after it ("zxing_sharpen", "zxing_up15",
+# "zxing_sharpen_strong_up2", "rectify") read no further frame of the hard set (benchmarks/qr.py)
+# and cost up to 24 ms each, so they stay in PASSES for callers and the benchmark only.
+DEFAULT_PASSES: tuple[str, ...] = ("located",)
 
 
 @blocking
@@ -230,6 +250,8 @@ def decode_qr(frame: np.ndarray, passes: Sequence[str] = DEFAULT_PASSES) -> list
     for name in passes:
         try:
             codes = PASSES[name](grey)
+        except NothingLocated:
+            return []
         except Exception:  # a decoder bug must not take the camera loop down
             log.exception("QR pass %s failed", name)
             continue
