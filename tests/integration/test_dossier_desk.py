@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from itertools import product
 
 import httpx
@@ -74,6 +74,9 @@ def test_each_step_is_in_the_history_with_its_officer_and_the_kiosk_sees_it(serv
 
 
 def test_a_supplement_request_reaches_the_kiosk_and_the_papers_restart_the_clock(server, client, clock, tmp_path):
+    # A fixed working morning (Thu 03/12/2026 09:00 in Hanoi): what a wall-clock start gave depended on the hour
+    # and the weekday the papers came back on (failed at 14:44, papers on a Sunday).
+    clock.set(datetime(2026, 12, 3, 2, 0, tzinfo=timezone.utc))
     receipt = _submit(client, tmp_path)
     with _desk(server, server.add_officer("can-bo-1")) as desk:
         r = desk.post(f"/desk/dossiers/{receipt.code}/status", json={"status": "waiting", "note": ""})
@@ -83,7 +86,7 @@ def test_a_supplement_request_reaches_the_kiosk_and_the_papers_restart_the_clock
         seen = client.dossier_status(receipt.code, receipt.secret)
         assert seen.status == "waiting" and seen.supplement_note == "Thiếu giấy xác nhận cư trú"
         assert seen.status_vi == "Cần bổ sung giấy tờ"
-        clock.shift(days=10)  # the papers come ten days later: the clock stopped meanwhile
+        clock.shift(days=12)  # the papers come on Tue 15/12, twelve days later: the clock stopped meanwhile
         desk.headers["Authorization"] = f"Bearer {server.officer_bearer('can-bo-1')}"
         assert not client.dossier_status(receipt.code, receipt.secret).overdue
         desk.post(f"/desk/dossiers/{receipt.code}/status",
