@@ -189,7 +189,7 @@ def read_page(
                 if not (_poor(reading) or _garbled(reading)):
                     break
         unread = _unread(given, reading)
-        if unread is not None and unread > gate.MAX_UNREAD_INK:  # a region left unread: the rulings, again without them
+        if unread is not None and unread > gate.RETRY_UNREAD_INK:  # a region left unread: the rulings, again without them
             again = enhance.erase_rules(given)
             if again is not given:
                 second = ocr_page(again, lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
