@@ -114,11 +114,15 @@ def _part(rows: list[dict]) -> list[str]:
 def _report(rows: list[dict], runs: int) -> str:
     import gen_camera_set
 
-    parts = {"tuning": [r for r in rows if not r["p"]["held_out"]], "held-out": [r for r in rows if r["p"]["held_out"]]}
+    parts = {name: [r for r in rows if gen_camera_set.part(r["p"]["index"]) == name]
+             for name in ("tuning", "held-out", "held-out-2")}
     load = os.getloadavg()[0]
     lines = [
         f"{len(rows)} photos (tests/gen_camera_set.py v{gen_camera_set.VERSION}): "
-        f"{len(parts['tuning'])} tuning, {len(parts['held-out'])} held out (never tuned on). Load average {load:.1f} on "
+        f"{len(parts['tuning'])} tuning; {len(parts['held-out'])} held out (photos i % 4 == 3 of 0–31, never tuned on, but "
+        f"its photo 23 was looked at to find the cause of its failure); {len(parts['held-out-2'])} in a second held-out "
+        "part (photos 32–39, generated for this run: never tuned on nor looked at before it). Load average "
+        f"{load:.1f} on "
         f"{os.cpu_count()} cores. CER = edit distance / characters of the truth (whitespace runs = one space; reading "
         "order counts). \"Warned\" = the page came out doubtful (a retake or corner-editor reason).",
         "",

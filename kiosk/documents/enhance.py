@@ -80,3 +80,39 @@ def stretch(flat_grey: np.ndarray) -> np.ndarray:
     if hi - lo < 20:
         return flat_grey
     return cv2.convertScaleAbs(flat_grey, alpha=255.0 / (hi - lo), beta=-lo * 255.0 / (hi - lo))
+
+
+# A dark run this long (of the page's width; of its height for a vertical one) is a ruling, not
+# a word: bold type blurred by the camera merges into runs of up to ~8 % of the width.
+RULE_FRACTION = 0.15
+RULE_FRACTION_V = 0.06
+RULE_THICKNESS = 0.003  # ... and no thicker than this (≈ 1 mm at A4): thicker is a dark area
+
+
+def erase_rules(grey: np.ndarray) -> np.ndarray:
+    """The page with its long horizontal and vertical rulings (table grids, boxes) painted white.
+
+    Why: on a table page tesseract (psm 4) treats the ruled cells as picture regions and, for a
+    warp a third of a pixel different, drops whole narrow columns (the STT and page-count columns
+    of a fee table: 0.5 % → 11.6 % CER on a tuning-only photo with near-identical corners). The
+    text alone reads the same whatever the sub-pixel warp. Letters are far shorter than a ruling,
+    so an opening with a long thin kernel finds only the rules.
+    """
+    h, w = grey.shape[:2]
+    blur = cv2.GaussianBlur(grey, (3, 3), 0)
+    t, _ = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    _, ink = cv2.threshold(blur, min(t, 200.0), 255, cv2.THRESH_BINARY_INV)
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, int(w * RULE_FRACTION)), 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, int(h * RULE_FRACTION_V)))))
+    # Only thin runs are rulings: a solid dark area (a photocopied card's grey, a sliver of desk)
+    # survives the long opening too, and painting it white would erase the text on it.
+    thick = max(3, int(max(h, w) * RULE_THICKNESS))
+    horiz = cv2.subtract(horiz, cv2.morphologyEx(horiz, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, thick))))
+    vert = cv2.subtract(vert, cv2.morphologyEx(vert, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (thick, 1))))
+    rules = cv2.bitwise_or(horiz, vert)
+    if not rules.any():
+        return grey
+    rules = cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9)))  # the blurred halo too
+    out = grey.copy()
+    out[rules > 0] = 255
+    return out

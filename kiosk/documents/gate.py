@@ -44,6 +44,13 @@ MAX_WEAK_LINE_SHARE = 0.3
 # them out by 2–3.5°.
 MAX_LINE_SPREAD = 2.0  # degrees, 10th–90th percentile of the line angles (≥ 4 lines)
 MAX_LINE_TILT = 0.4  # degrees, median line angle
+# Ink outside every word read (geometry.unread_ink). Tuning part: pages read well ≤ 0.034; a
+# tuning-only table photo read without its STT and page-count columns (tests/gen_camera_set.py
+# table_photo) 0.072; the shadowed photocopy 16: 0.068.
+MAX_UNREAD_INK = 0.05
+# Above this the pipeline reads the page once more without its rulings (kept only if it covers
+# more ink): tuning photo 21's household table lost its year column at 0.034 (7.6 → 5.3 % CER).
+RETRY_UNREAD_INK = 0.025
 MIN_WORDS = 8  # fewer words: nothing to judge (a blank back side is still "little text")
 
 
@@ -75,6 +82,7 @@ class PageQuality:
     weak_line_share: float | None = None
     line_spread: float | None = None
     line_tilt: float | None = None
+    unread_ink: float | None = None
 
     @property
     def good(self) -> bool:
@@ -97,6 +105,7 @@ class PageQuality:
             "weak_line_share": None if self.weak_line_share is None else round(self.weak_line_share, 3),
             "line_spread": self.line_spread,
             "line_tilt": self.line_tilt,
+            "unread_ink": None if self.unread_ink is None else round(self.unread_ink, 3),
         }
 
 
@@ -120,9 +129,11 @@ def before_ocr(detection: Detection | None, warnings: list[str]) -> PageQuality:
     return q
 
 
-def after_ocr(q: PageQuality, ocr: OcrResult | None, lines: geometry.LineCheck | None) -> PageQuality:
+def after_ocr(q: PageQuality, ocr: OcrResult | None, lines: geometry.LineCheck | None,
+              unread: float | None = None) -> PageQuality:
     """Add what the reading shows (in place; returns ``q``). ``lines``: the text-line check of
-    the warped page *before* deskew (:func:`kiosk.documents.geometry.text_line_spread`)."""
+    the warped page *before* deskew (:func:`kiosk.documents.geometry.text_line_spread`);
+    ``unread``: the share of its ink no word covers (:func:`kiosk.documents.geometry.unread_ink`)."""
     if lines is not None:
         q.line_spread, q.line_tilt = lines.spread, lines.tilt
         fanned = lines.spread is not None and len(lines.angles) >= 4 and lines.spread > MAX_LINE_SPREAD
@@ -144,6 +155,9 @@ def after_ocr(q: PageQuality, ocr: OcrResult | None, lines: geometry.LineCheck |
         q.weak_line_share = float(np.mean([c < WEAK_LINE_CONFIDENCE for c in confs]))
         if q.weak_line_share >= MAX_WEAK_LINE_SHARE:
             _add(q, reasons.LINES_UNREADABLE)
+    q.unread_ink = unread
+    if unread is not None and unread > MAX_UNREAD_INK:
+        _add(q, reasons.TEXT_MISSED)
     return q
 
 

@@ -107,3 +107,40 @@ def line_check(small: np.ndarray, quad: np.ndarray) -> LineCheck:
     """Text-line straightness of the quad's content (reduced frame)."""
     grey = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
     return text_line_spread(warp_small(grey, quad))
+
+
+UNREAD_SCALE = 4  # the ink check looks at a quarter-size copy: it judges regions, not strokes
+SPECK = 3  # px at that scale: smaller ink blobs are noise, not letters
+MAX_GLYPH = 0.03  # of the page's height: taller ink is a picture or a grey area, not type
+
+
+def unread_ink(page: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> float | None:
+    """Share of the page's ink (text-sized blobs) that lies outside every word tesseract read.
+
+    Why: tesseract's layout analysis can drop whole regions — the narrow columns of a table —
+    while every word it did read is confident and a valid syllable, so neither confidence nor
+    syllables notice. Ink it never looked at does. ``page``: the grey image tesseract was given
+    (codes and rulings already blanked); ``boxes``: the words' (x, y, w, h) in its pixels.
+    None when the page has no ink.
+    """
+    h, w = page.shape[:2]
+    k = UNREAD_SCALE
+    small = cv2.resize(page, (max(1, w // k), max(1, h // k)), interpolation=cv2.INTER_AREA)
+    sh, sw = small.shape
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    margin = int(0.02 * max(sh, sw))  # the warp's edge can carry a sliver of desk
+    ink[:margin], ink[sh - margin:], ink[:, :margin], ink[:, sw - margin:] = 0, 0, 0, 0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = np.zeros(n, bool)
+    bw, bh = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    # letters and words, not a photocopy's grey card or a photo (too big to be type)
+    keep[1:] = ((bw >= SPECK) | (bh >= SPECK)) & (bh <= MAX_GLYPH * sh) & (bw <= 4 * MAX_GLYPH * sw)
+    text = keep[labels]
+    total = int(text.sum())
+    if total == 0:
+        return None
+    read = np.zeros_like(ink)
+    pad = 2
+    for x, y, bw, bh in boxes:
+        cv2.rectangle(read, (x // k - pad, y // k - pad), ((x + bw) // k + pad, (y + bh) // k + pad), 255, -1)
+    return float((text & (read == 0)).sum()) / total

@@ -169,29 +169,39 @@ def read_page(
     lines = geometry.text_line_spread(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY))  # before deskew: the gate's geometry
     angle = orient.estimate_skew(binary)
     flat, binary = orient.deskew(flat, angle), orient.deskew(binary, angle)
+    unread = None
     if ocr:
         psm = psm or page_psm(flat)
         crisp = quality.sharpness(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)) >= CRISP
-        reading = ocr_page(enhance.blank_codes(binary) if crisp else _ocr_input(flat), lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
+        given = _clean(binary) if crisp else _ocr_input(flat)
+        reading = ocr_page(given, lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
         if orient_page and not osd_done and _poor(reading):
             flat2, binary2 = _turn(result, flat, binary)
             if result.rotation:
                 flat, binary = flat2, binary2
-                reading = ocr_page(enhance.blank_codes(binary) if crisp else _ocr_input(flat), lang=lang, psm=psm,
-                                   dpi=OCR_DPI, pdf=pdf_layer)
+                given = _clean(binary) if crisp else _ocr_input(flat)
+                reading = ocr_page(given, lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
         if _poor(reading) or _garbled(reading):  # faint low-resolution text: try the stretched page, then Otsu
-            for again in (_ocr_input(flat, stretched=True), enhance.blank_codes(binary)):
+            for again in (_ocr_input(flat, stretched=True), _clean(binary)):
                 second = ocr_page(again, lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
                 if _reading_score(second) > _reading_score(reading):
-                    reading = second
+                    reading, given = second, again
                 if not (_poor(reading) or _garbled(reading)):
                     break
+        unread = _unread(given, reading)
+        if unread is not None and unread > gate.RETRY_UNREAD_INK:  # a region left unread: the rulings, again without them
+            again = enhance.erase_rules(given)
+            if again is not given:
+                second = ocr_page(again, lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
+                unread2 = _unread(again, second)
+                if unread2 is not None and unread2 < unread and _reading_score(second) >= 0.95 * _reading_score(reading):
+                    reading, unread = second, unread2
         result.ocr = reading
         result.text = reading.text
         result.mean_confidence = reading.mean_confidence
     result.flat = flat
     base = result.quality or gate.before_ocr(result.detection, result.warnings)
-    result.quality = gate.after_ocr(base, result.ocr, lines)
+    result.quality = gate.after_ocr(base, result.ocr, lines, unread)
     result.seconds += time.perf_counter() - t0
     return result
 
@@ -211,7 +221,16 @@ def page_psm(flat: np.ndarray) -> int:
 
 def _ocr_input(flat: np.ndarray, stretched: bool = False) -> np.ndarray:
     grey = cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)
-    return enhance.blank_codes(enhance.stretch(grey) if stretched else enhance.for_ocr(grey))
+    return _clean(enhance.stretch(grey) if stretched else enhance.for_ocr(grey))
+
+
+def _clean(page: np.ndarray) -> np.ndarray:
+    """What tesseract is given: no QR/bar codes (see :mod:`enhance`)."""
+    return enhance.blank_codes(page)
+
+
+def _unread(given: np.ndarray, reading: OcrResult) -> float | None:
+    return geometry.unread_ink(given, [w.box for w in reading.words if w.text.strip()])
 
 
 def _garbled(reading: OcrResult) -> bool:

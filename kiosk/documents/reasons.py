@@ -13,6 +13,7 @@ LINES_BENT = "lines_bent"
 TEXT_GARBLED = "text_garbled"
 LINES_UNREADABLE = "lines_unreadable"
 LITTLE_TEXT = "little_text"
+TEXT_MISSED = "text_missed"
 
 _GATE: dict[str, tuple[str, str, str]] = {
     CORNERS_UNSURE: (
@@ -33,6 +34,11 @@ _GATE: dict[str, tuple[str, str, str]] = {
     LINES_UNREADABLE: (
         "Một phần trang không đọc được (bóng che hoặc lóa). Vui lòng chụp lại.",
         "Part of the page could not be read (a shadow or glare). Please take it again.",
+        "retake",
+    ),
+    TEXT_MISSED: (
+        "Một phần chữ trên trang chưa được đọc (ví dụ một cột của bảng). Vui lòng chụp lại.",
+        "Part of the text on the page was not read (a table column, say). Please take it again.",
         "retake",
     ),
     LITTLE_TEXT: (
