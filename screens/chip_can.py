@@ -74,7 +74,7 @@ class ChipCanScreen(ChipStepView, KioskScreen):
 
     def submit(self) -> None:
         """"Đọc chip": a CAN of 6 digits starts the chip step; anything else is said on the field."""
-        from kiosk.identity.chip import ChipError
+        from kiosk.identity import ChipError
 
         field = self.ids.txt_can
         field.invalid = False
@@ -82,10 +82,10 @@ class ChipCanScreen(ChipStepView, KioskScreen):
         try:
             self.chip.offer_can(field.text)
         except ChipError as e:
-            self._field_error(e.code)
+            self.show_field_error(e.code)
             log.info("CAN refused before the read: %s", e.code)
 
-    def _field_error(self, code: str) -> None:
+    def show_field_error(self, code: str) -> None:
         tr = self.app.tr
         self.error_text = tr[INLINE_ERRORS[code]] if code in INLINE_ERRORS else self.chip.message(self.app.lang)
         self.ids.txt_can.invalid = True
@@ -93,7 +93,7 @@ class ChipCanScreen(ChipStepView, KioskScreen):
 
     def chip_failed_inline(self, part: Any) -> bool:
         if part.state == "failed" and part.error in INLINE_ERRORS:
-            self._field_error(part.error)
+            self.show_field_error(part.error)
             return True
         return False
 

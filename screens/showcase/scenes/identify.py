@@ -209,7 +209,7 @@ def chip_can(driver: Any) -> None:
 @scene("chip_can_wrong")
 def chip_can_wrong(driver: Any) -> None:
     """The chip refused the CAN (one attempt): said on the field, to be typed again."""
-    _can_screen(driver, "123456")._field_error("wrong_key")
+    _can_screen(driver, "123456").show_field_error("wrong_key")
 
 
 @scene("chip_can_confirm")
