@@ -5,7 +5,8 @@ side carries the QR (front of a chip CCCD, back of a Căn cước card). Frames 
 worker, one at a time (:class:`kiosk.identity.qr.LiveScanner`), with short hints while searching
 ("Đưa thẻ lại gần hơn", "Giữ yên thẻ"). A valid card opens a confirmation with the name and
 the masked number; "Đúng" hands the identity to the submit journey, which moves on. Typing
-instead is the journey's ``identify_manual`` step. With no card after ``scan_timeout_s`` the
+instead is the journey's ``identify_manual`` step; with a card reader, "Dùng chip: nhập 6 số CAN" is the
+``identify_can`` step (screens/chip_can.py). With no card after ``scan_timeout_s`` the
 camera stops and the citizen chooses again: try again or type.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 
 from kivy.clock import Clock
 from kivy.properties import (
+    BooleanProperty,
     ListProperty,
     NumericProperty,
     ObjectProperty,
@@ -66,6 +68,7 @@ class IdentifyScreen(ChipStepView, KioskScreen):
     scan_timeout_s = NumericProperty(60.0)
     found = ObjectProperty(None, allownone=True)  # the identity waiting for confirmation
     guide_color = ListProperty([1, 1, 1, 0.95])
+    can_shown = BooleanProperty(False)  # "Dùng chip: nhập 6 số CAN" is offered (a card reader is configured)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -83,8 +86,24 @@ class IdentifyScreen(ChipStepView, KioskScreen):
     def on_journeys(self, _inst: Any, journeys: Any) -> None:
         journeys.submit.watch(self.chip_changed)
 
+    def on_kv_post(self, _base: Any) -> None:
+        self._can_button = self.ids.btn_use_can.__self__  # a strong reference: out of the row it would be collected
+
     def on_pre_enter(self, *_args: Any) -> None:
+        self._offer_can()
         self.start_scan()
+
+    def _offer_can(self) -> None:
+        """"Dùng chip: nhập 6 số CAN" is in the row only with a card reader (a hidden button would take room)."""
+        self.show_can_button(self.journeys is not None and self.chip.available)
+
+    def show_can_button(self, wanted: bool) -> None:
+        row, button = self.ids.row_identify_ways, self._can_button
+        self.can_shown = wanted
+        if wanted and button.parent is None:
+            row.add_widget(button, index=len(row.children))  # first in the row
+        elif not wanted and button.parent is not None:
+            row.remove_widget(button)
 
     def on_leave(self, *_args: Any) -> None:
         self.stop_scan()
@@ -255,6 +274,11 @@ class IdentifyScreen(ChipStepView, KioskScreen):
         self.chip.clear()
         self.found = None
         self.start_scan()
+
+    def use_can(self) -> None:
+        """"Dùng chip: nhập 6 số CAN": the chip first, opened with the CAN (the camera stops as the screen goes)."""
+        self._close_dialog()
+        self.journeys.submit.use_can()
 
     def type_instead(self) -> None:
         self._close_dialog()

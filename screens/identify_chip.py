@@ -1,8 +1,8 @@
 """The identify screen's chip step, rendered: "Đặt thẻ lên đầu đọc", progress, "Giữ thẻ trên đầu đọc", refusals.
 
 The state is ``visit.submit.chip`` (kiosk/journeys/chip.py), changed only by ``journeys.submit.chip``;
-this mixin of :class:`screens.identify.IdentifyScreen` shows it in a :class:`ChipDialog` and forwards
-the citizen's taps. The read's progress is a float the worker writes; a Clock tick copies it to the bar.
+this mixin of :class:`screens.identify.IdentifyScreen` (after the QR) and :class:`screens.chip_can.ChipCanScreen`
+(the CAN typed first) shows it in a :class:`ChipDialog` and forwards the citizen's taps. The read's progress is a float the worker writes; a Clock tick copies it to the bar.
 The chip's photo arrives decoded (RGB pixels) and only becomes a texture here.
 """
 
@@ -37,6 +37,8 @@ class ChipDialog(ModalView):
     retry_cb = ObjectProperty(None, allownone=True)
     skip_cb = ObjectProperty(None, allownone=True)
     again_cb = ObjectProperty(None, allownone=True)
+    again_text = StringProperty("")  # "" → "Quét lại thẻ"; the CAN screen says "Nhập lại mã CAN"
+    again_icon = StringProperty("qrcode-scan")
 
     def on_kv_post(self, _base: Any) -> None:
         # Strong references: kv's ids are weak, and a button out of the row would otherwise be collected.
@@ -76,6 +78,9 @@ class ChipStepView:
 
     _chip_dialog: Any = None
     _chip_tick: Any = None
+    chip_step = "identify"  # the submit journey's step this screen shows
+    again_key = ""  # the label of the dialog's way back ("" → "Quét lại thẻ")
+    again_icon = "qrcode-scan"
 
     @property
     def chip(self) -> Any:
@@ -83,7 +88,7 @@ class ChipStepView:
 
     def chip_changed(self) -> None:
         """The journey's chip state changed: show it (only while this screen is the one shown)."""
-        if not self.is_current or self.visit.submit.step != "identify":  # type: ignore[attr-defined]
+        if not self.is_current or self.visit.submit.step != self.chip_step:  # type: ignore[attr-defined]
             return  # another screen, or the journey has moved on (confirmed)
         part = self.visit.submit.chip  # type: ignore[attr-defined]
         if part.state in ("off", "read", "skipped"):
@@ -91,21 +96,30 @@ class ChipStepView:
             if part.state in ("read", "skipped") and self.chip.identity is not None:
                 self.show_chip_confirm(self.chip.identity, part)
             return
+        if self.chip_failed_inline(part):
+            self.close_chip_dialog()
+            return
         self._render_chip(part)
+
+    def chip_failed_inline(self, part: Any) -> bool:
+        """A failure the screen shows itself instead of the dialog (the CAN screen: a wrong CAN)."""
+        return False
 
     def _render_chip(self, part: Any) -> None:
         tr = self.app.tr  # type: ignore[attr-defined]
         d = self._chip_dialog
         if d is None:
             d = self._chip_dialog = ChipDialog(retry_cb=self.chip.retry, skip_cb=self.chip.skip,
-                                               again_cb=self.read_again)  # type: ignore[attr-defined]
+                                               again_cb=self.read_again,  # type: ignore[attr-defined]
+                                               again_text=tr[self.again_key] if self.again_key else "",
+                                               again_icon=self.again_icon)
             d.open()
             self._chip_tick = Clock.schedule_interval(self._copy_progress, PROGRESS_TICK_S)
         state = part.state
         d.show_progress = state == "reading"
         d.progress = part.progress
         d.can_retry = state == "failed" and self.chip.can_retry
-        d.can_skip = state in ("waiting", "failed", "lifted")
+        d.can_skip = state in ("waiting", "failed", "lifted") and part.qr is not None  # "Chỉ dùng mã QR"
         if state == "waiting":
             d.title, d.body, d.kind, d.icon_name = tr["identify.chip.place"], tr["identify.chip.place_hint"], \
                 "info", "nfc-variant"
@@ -115,8 +129,10 @@ class ChipStepView:
             d.title, d.body, d.kind, d.icon_name = tr["identify.chip.lifted"], tr["identify.chip.lifted_hint"], \
                 "warn", "alert-circle"
         elif state == "refused":
-            d.title, d.body, d.kind, d.icon_name = tr["identify.chip.refused"], tr["identify.chip.refused_hint"], \
-                "error", "alert-circle"
+            refused = ("identify.chip.refused", "identify.chip.refused_hint") if part.error != "chip_invalid" else \
+                ("identify.chip.failed", "")
+            body = tr[refused[1]] if refused[1] else self.chip.message(self.app.lang)  # type: ignore[attr-defined]
+            d.title, d.body, d.kind, d.icon_name = tr[refused[0]], body, "error", "alert-circle"
         else:  # failed
             own = {"no_card": "identify.chip.no_card", "wrong_key": "identify.chip.wrong_key"}.get(part.error or "")
             body = tr[own] if own else self.chip.message(self.app.lang)  # type: ignore[attr-defined]

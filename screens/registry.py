@@ -24,6 +24,7 @@ SCREENS: tuple[str, ...] = (
     "ticket_issued",
     "identify",
     "manual_id",
+    "chip_can",
     "track",
     "track_type",
     "track_result",
@@ -62,6 +63,8 @@ def screen_class(name: str) -> type[KioskScreen]:
             from screens.identify import IdentifyScreen as screen
         case "manual_id":
             from screens.manual_id import ManualIdScreen as screen
+        case "chip_can":
+            from screens.chip_can import ChipCanScreen as screen
         case "track":
             from screens.track import TrackScreen as screen
         case "track_type":

@@ -28,11 +28,18 @@ def _photo():  # type: ignore[no-untyped-def]
     return photo
 
 
+def _chip():  # type: ignore[no-untyped-def]
+    from kiosk.identity import chip
+
+    return chip
+
+
 _QR_NAMES = ("LiveScanner", "QRCode", "ScanResult", "decode_qr", "read_identity", "scan_frame")
 _PHOTO_NAMES = ("decode_photo",)  # the chip's face image → pixels (Pillow, on a worker)
-__getattr__ = lazy_names(__name__, {_qr: _QR_NAMES, _photo: _PHOTO_NAMES})
+_CHIP_NAMES = ("ChipError",)  # what a screen may catch from the chip step (a CAN that is not 6 digits)
+__getattr__ = lazy_names(__name__, {_qr: _QR_NAMES, _photo: _PHOTO_NAMES, _chip: _CHIP_NAMES})
 
 __all__ = [
     "CitizenIdentity", "IdentityError", "identity_from_manual", "make_payload", "parse_payload", "province_codes",
-    *_QR_NAMES, *_PHOTO_NAMES,
+    *_QR_NAMES, *_PHOTO_NAMES, *_CHIP_NAMES,
 ]

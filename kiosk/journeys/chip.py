@@ -1,4 +1,4 @@
-"""The identify step's chip read: after the QR, the card on the reader, merged with the QR and checked genuine.
+"""The identify step's chip read: after the QR (merged with it), or first with the CAN typed; checked genuine.
 
 Plain Python, no Kivy: the identify screen renders ``visit.submit.chip`` (:class:`~kiosk.journeys.visit.ChipPart`)
 and calls these transitions. The blocking parts — waiting for the card, reading it
@@ -10,6 +10,11 @@ counts failed authentications, and a storm of them helps nobody); a card lifted 
 "Giữ thẻ trên đầu đọc" and reads again as soon as the card is back (at most :data:`MAX_LIFTS` times in a
 row); a chip that disagrees with the QR is refused — no way on with that card but reading it again; a
 chip whose data fail passive authentication ("không hợp lệ") keeps only the QR's fields, marked invalid.
+
+The other way in (:meth:`ChipStep.offer_can`): the citizen types the 6-digit CAN, the chip is opened by
+PACE and the identity is the chip's alone (DG13 + DG1) — nothing to cross-check, so a chip failing passive
+authentication is refused (``chip_invalid``). A wrong CAN is one attempt, reported once; only a CAN typed
+again starts another.
 """
 
 from __future__ import annotations
@@ -95,13 +100,31 @@ class ChipStep:
 
     # ------------------------------------------------------------ transitions
 
+    @property
+    def by_can(self) -> bool:
+        """The chip came first, opened with the CAN the citizen typed (no QR)."""
+        return self.part.qr is None and self.part.key is not None
+
+    def offer_can(self, can: str) -> None:
+        """The CAN typed: wait for the card and open it by PACE. ``ChipError("bad_access_key")`` unless 6 digits."""
+        from kiosk.identity.chip import AccessKey, ChipError
+
+        key = AccessKey.from_can((can or "").strip())  # before anything changes: a bad CAN leaves the step as it was
+        if not self.available:
+            raise ChipError("no_reader", "the CAN was typed on a kiosk without a card reader")
+        self.cancel()
+        part = self.part
+        part.state, part.qr, part.key, part.identity, part.photo, part.error = "off", None, key, None, None, None
+        part.reads = part.lifts = 0
+        self._wait()
+
     def offer(self, qr: CitizenIdentity) -> bool:
         """The QR was read: with a reader, ask for the card on it (True); without one, nothing to do (False)."""
         if not self.available:
             return False
         self.cancel()
         part = self.part
-        part.state, part.qr, part.identity, part.photo, part.error = "off", qr, None, None, None
+        part.state, part.qr, part.key, part.identity, part.photo, part.error = "off", qr, None, None, None, None
         part.reads = part.lifts = 0
         self._wait()
         return True
@@ -111,7 +134,8 @@ class ChipStep:
         """A failure the same key may get past (no card yet, a busy reader, a garbled answer) — not a wrong key:
         the chip would refuse it again, and chips count failed authentications."""
         part = self.part
-        return part.qr is not None and part.state in ("failed", "lifted") and part.error != "wrong_key"
+        started = part.qr is not None or part.key is not None
+        return started and part.state in ("failed", "lifted") and part.error not in ("wrong_key", "chip_invalid")
 
     def retry(self) -> None:
         """"Thử lại" after a failure: wait for the card and read once more (the citizen asked for it)."""
@@ -139,7 +163,7 @@ class ChipStep:
         """Forget the chip step (the citizen reads the QR again, or leaves)."""
         self.cancel()
         part = self.part
-        part.state, part.qr, part.identity, part.photo, part.error = "off", None, None, None, None
+        part.state, part.qr, part.key, part.identity, part.photo, part.error = "off", None, None, None, None, None
         part.progress, part.reads, part.lifts = 0.0, 0, 0
         self.journey.changed()
 
@@ -176,7 +200,7 @@ class ChipStep:
 
         part, config = self.part, self.journey.services.config
         try:
-            key = AccessKey.from_qr(part.qr)  # type: ignore[arg-type]
+            key = part.key if part.key is not None else AccessKey.from_qr(part.qr)  # type: ignore[arg-type]
         except ChipError as e:
             self._set("failed", e.code)
             return
@@ -224,20 +248,26 @@ class ChipStep:
                 self._wait()  # read again as soon as the card is back
                 return
         log.info("chip step failed: %s", code)
-        self._set("refused" if code == "chip_mismatch" else "failed", code)
+        self._set("refused" if code in ("chip_mismatch", "chip_invalid") else "failed", code)
 
 
 @blocking
-def read_and_merge(reader: Any, key: Any, qr: CitizenIdentity, csca: str | None, with_photo: bool,
+def read_and_merge(reader: Any, key: Any, qr: CitizenIdentity | None, csca: str | None, with_photo: bool,
                    progress: Any) -> tuple[CitizenIdentity, Any]:
     """One read on a worker: the chip, merged with the QR (ChipMismatchError if they disagree), photo decoded.
 
     A chip whose data fail passive authentication is not trusted for anything but the verdict: the QR's
-    identity is kept, marked ``invalid``, without the chip's fields or photo."""
-    from kiosk.identity.chip import merge_with_qr, read_chip
+    identity is kept, marked ``invalid``, without the chip's fields or photo. With no QR (the CAN typed)
+    the identity is the chip's alone, and an invalid chip gives nothing to go on: ``chip_invalid``."""
+    from kiosk.identity.chip import ChipError, identity_from_chip, merge_with_qr, read_chip
     from kiosk.identity.chip.photo import decode_photo
 
     reading = read_chip(reader, key, csca, with_photo=with_photo, progress=progress)
+    if qr is None:
+        if reading.authenticity.status == "invalid":
+            raise ChipError("chip_invalid", reading.authenticity.reason or "")
+        identity = identity_from_chip(reading)
+        return identity, decode_photo(identity.photo)
     identity = merge_with_qr(qr, reading)
     if identity.chip_authenticity == "invalid":
         return replace(qr, chip_authenticity="invalid"), None

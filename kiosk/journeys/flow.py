@@ -23,6 +23,7 @@ FLOW: Mapping[JourneyName, Mapping[str, str]] = MappingProxyType({
     "submit": MappingProxyType({
         "identify": "identify",  # the ID card's QR under the camera
         "identify_manual": "manual_id",  # or typed
+        "identify_can": "chip_can",  # or the chip first, opened with the CAN typed (with a card reader)
         "procedure": "procedure_search",
         "procedure_detail": "procedure_detail",
         "form": "form",  # one page at a time

@@ -102,6 +102,12 @@ class SubmitJourney(Journey[SubmitPart]):
         """"Nhập bằng tay": the identity typed instead of read."""
         self._go("identify_manual")
 
+    def use_can(self) -> None:
+        """"Dùng chip: nhập 6 số CAN": the chip first, opened with the CAN typed (only with a card reader)."""
+        if self.chip.available:
+            self.chip.clear()
+            self._go("identify_can")
+
     def identify_by_hand(self, number: str, name: str, dob: str) -> None:
         """The typed identity, with the card's checks; IdentityError (plain Vietnamese) when it fails them."""
         from kiosk.identity import identity_from_manual

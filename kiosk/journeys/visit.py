@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from kiosk.aftercare.tracking import TrackingResult
     from kiosk.declarations.forms import FieldError, FormState
     from kiosk.declarations.submission import DeclarationError, Submission
+    from kiosk.identity.chip.access import AccessKey
     from kiosk.identity.chip.photo import Pixels
     from kiosk.identity.payload import CitizenIdentity
     from kiosk.printing.printer import PrintOutcome
@@ -105,14 +106,16 @@ ChipState = Literal["off", "waiting", "reading", "lifted", "failed", "refused", 
 
 @dataclass
 class ChipPart:
-    """The identify step's chip read (``kiosk.journeys.chip.ChipStep``): after the QR, the card on the reader.
+    """The identify step's chip read (``kiosk.journeys.chip.ChipStep``): after the QR, or first with the CAN typed.
 
     ``off`` (no reader, or not started) → ``waiting`` ("Đặt thẻ lên đầu đọc") → ``reading`` (``progress``)
     → ``read`` (``identity`` = QR + chip, ``photo``) | ``lifted`` ("Giữ thẻ trên đầu đọc", then waiting again)
-    | ``failed`` (``error``: a chip error code; retry or QR only) | ``refused`` (chip ≠ QR) | ``skipped``."""
+    | ``failed`` (``error``: a chip error code; retry or QR only) | ``refused`` (chip ≠ QR) | ``skipped``.
+    With the CAN (no QR): ``qr`` is None, ``key`` holds the typed CAN and the identity is the chip's alone."""
 
     state: ChipState = "off"
     qr: CitizenIdentity | None = None  # the identity the QR gave, which the chip must agree with
+    key: AccessKey | None = None  # the CAN the citizen typed (PACE), when the chip comes first; repr hidden
     identity: CitizenIdentity | None = None  # QR + chip, once read
     photo: Pixels | None = None  # DG2 decoded for the confirm screen
     error: str | None = None  # code of kiosk.identity.chip.MESSAGES
@@ -121,7 +124,7 @@ class ChipPart:
     lifts: int = 0  # lifted in a row
 
     def is_empty(self) -> bool:
-        return self.state == "off" and self.qr is None and self.identity is None
+        return self.state == "off" and self.qr is None and self.key is None and self.identity is None
 
 
 @dataclass

@@ -159,6 +159,7 @@ def test_without_a_reader_the_qr_is_confirmed_at_once(make_driver, kiosk_config,
     driver.wait_for(lambda: driver.has("btn_confirm"), timeout=30, what="confirmation")
     assert driver.app.services.visit.submit.chip.state == "off"
     assert driver.find("img_photo").opacity == 0 and driver.find("banner_chip").text == ""
+    assert driver.find("btn_use_can").parent is None  # the CAN way needs a reader: not in the row
 
 
 @pytest.mark.parametrize("orientation", ["landscape", "portrait"])
@@ -172,7 +173,7 @@ def test_every_chip_state_keeps_its_text_inside_in_large_text(make_driver, kiosk
     driver = make_driver(orientation=orientation, config=kiosk_config)
     failures = {}
     for name, show in identify.scenes.items():
-        if not name.startswith("identify_chip"):
+        if not name.startswith(("identify_chip", "identify_reader", "chip_can")):
             continue
         driver.dismiss_dialogs()
         driver.app.finish_visit()
@@ -185,3 +186,93 @@ def test_every_chip_state_keeps_its_text_inside_in_large_text(make_driver, kiosk
         if problems:
             failures[name] = problems
     assert not failures, failures
+
+
+# ---------------------------------------------------------------- the chip first, opened with the CAN typed
+
+CAN = "001234"  # the last 6 digits of helpers.cards.CHIP_CCCD's ID number
+
+
+def _can_driver(make_driver, kiosk_config, chip_rig, tmp_path, orientation: str = "landscape"):
+    """A kiosk with a reader whose camera sees no card: the citizen takes "Dùng chip: nhập 6 số CAN"."""
+    from helpers.chipcard.rig import READER
+
+    cam = tmp_path / "camera"
+    cam.mkdir()
+    shutil.copy(SAMPLES / "00_counter.jpg", cam)  # no card in front of the camera
+    kiosk_config.camera.uri = f"files:{cam}?hold=30"
+    kiosk_config.chip.reader = f"pcsc:{READER}"
+    kiosk_config.chip.csca_dir = str(chip_rig.csca_dir)
+    kiosk_config.chip.wait_card_s = 60
+    chip_rig.lift()
+    driver = make_driver(orientation=orientation, config=kiosk_config)
+    driver.tap("btn_submit")
+    driver.wait_screen("identify")
+    driver.pump(0.3)
+    assert "Dùng chip: nhập 6 số CAN" in " ".join(driver.texts())
+    driver.tap("btn_use_can")
+    driver.wait_screen("chip_can")
+    driver.pump(0.3)
+    return driver
+
+
+def test_the_can_typed_first_opens_the_chip_and_the_confirm_shows_the_photo_and_verified(
+        make_driver, kiosk_config, chip_rig, tmp_path, artifacts):
+    driver = _can_driver(make_driver, kiosk_config, chip_rig, tmp_path)
+    assert any("6 số cuối của số định danh" in t for t in driver.texts())
+    assert driver.app.services.id_camera.latest_frame() is None  # the camera stopped with the identify screen
+    driver.screenshot(artifacts / "chip-can-typed.png")
+    driver.type_keys(CAN)
+    assert driver.find("txt_can").text == CAN
+    driver.tap("btn_can_submit")
+    _wait_chip_state(driver, "waiting")
+    assert "Đặt thẻ lên đầu đọc" in driver.texts()
+    assert driver.find("btn_chip_skip").parent is None  # no QR to go on with instead
+    chip_rig.place(chip_rig.chip(Citizen(), can=CAN))
+    driver.wait_for(lambda: driver.has("btn_confirm"), timeout=30, what="confirmation with the chip")
+    driver.pump(0.3)
+    texts = driver.texts()
+    assert "Đã xác thực chip" in texts
+    assert "Thông tin đọc từ chip (mở bằng mã CAN)" in texts
+    assert driver.find("lbl_confirm_name").text == "Nguyễn Văn An"
+    photo = driver.find("img_photo")
+    assert photo.texture is not None and photo.width > 50 and photo.opacity == 1
+    assert "036089001234" not in " ".join(texts)
+    driver.screenshot(artifacts / "chip-can-confirm.png")
+    driver.tap("btn_confirm")
+    driver.wait_screen("procedure_search")
+    identity = driver.app.services.visit.identity
+    assert identity.id_number == "036089001234" and identity.full_name == "Nguyễn Văn An"
+    assert identity.chip_authenticity == "authentic" and identity.ethnicity == "Kinh"
+
+
+def test_a_wrong_can_is_said_on_the_field_once_and_the_right_one_typed_again_opens_the_chip(
+        make_driver, kiosk_config, chip_rig, tmp_path, artifacts):
+    driver = _can_driver(make_driver, kiosk_config, chip_rig, tmp_path, orientation="portrait")
+    card = chip_rig.place(chip_rig.chip(Citizen(), can=CAN))
+    driver.type_keys("123456")
+    driver.tap("btn_can_submit")
+    _wait_chip_state(driver, "failed")
+    driver.pump(0.3)
+    assert driver.find("banner_can_error").text.startswith("Chip không mở được bằng mã CAN này")
+    assert not driver.has("btn_chip_retry") or driver.find("btn_chip_retry").parent is None
+    assert card.chip.stats.external_authenticates == 1  # one attempt, no storm
+    driver.screenshot(artifacts / "chip-can-wrong.png")
+    for _ in range(6):
+        driver.tap("key_backspace", settle=0.02)
+    driver.type_keys(CAN)
+    driver.tap("btn_can_submit")
+    driver.wait_for(lambda: driver.has("btn_confirm"), timeout=30, what="confirmation after the right CAN")
+    driver.pump(0.3)
+    assert "Đã xác thực chip" in driver.texts() and driver.find("banner_can_error").text == ""
+    assert card.chip.stats.external_authenticates == 2
+
+
+def test_a_can_of_five_digits_is_said_on_the_field_and_the_reader_is_not_asked(
+        make_driver, kiosk_config, chip_rig, tmp_path):
+    driver = _can_driver(make_driver, kiosk_config, chip_rig, tmp_path)
+    driver.type_keys("00123")
+    driver.tap("btn_can_submit")
+    driver.pump(0.3)
+    assert driver.find("banner_can_error").text == "Mã CAN gồm đúng 6 chữ số. Vui lòng nhập lại."
+    assert driver.app.services.visit.submit.chip.state == "off"

@@ -18,6 +18,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_emrtd": ("Thẻ không phải căn cước gắn chip", "the card is not an ICAO eMRTD"),
     "protocol": ("Không đọc được chip, vui lòng thử lại", "the chip answered something unexpected"),
     "bad_data": ("Dữ liệu chip không đọc được", "a data group could not be parsed"),
+    "chip_invalid": ("Chip không hợp lệ — hãy quét mã QR trên thẻ hoặc nhập thông tin bằng tay",
+                     "the chip failed passive authentication and no QR was read to fall back on"),
     "chip_mismatch": ("Thông tin chip không khớp với mã QR trên thẻ", "the chip's data disagree with the QR identity"),
 }
 

@@ -1,4 +1,5 @@
-"""Screenshot scenes of identification (``python -m screens.showcase OUT --only identify,identify_confirm,manual_id``).
+"""Screenshot scenes of identification (``python -m screens.showcase OUT --only identify,identify_confirm,manual_id``;
+the CAN way in: ``identify_reader,chip_can,chip_can_wrong,chip_can_confirm``).
 
 ``identify`` shows the demo counter without a card (a still camera on one image, so the
 screenshot does not depend on timing); ``identify_confirm`` reads the Căn cước card of
@@ -173,3 +174,61 @@ def chip_unverified(driver: Any) -> None:
 
     identity = replace(parse_payload(CHIP_QR), **CHIP_FIELDS, chip_authenticity="unverified")
     _chip_state(driver, "read", identity=identity)
+
+
+# ---------------------------------------------------------------- the chip first, with the CAN typed
+
+@scene("identify_reader")
+def identify_reader(driver: Any) -> None:
+    """The identify screen of a kiosk with a card reader: "Dùng chip: nhập 6 số CAN" beside typing."""
+    app = driver.app
+    with _still_camera(driver, "00_counter.jpg"):
+        app.start_journey("submit")
+        screen = app.screen("identify")
+        screen.show_can_button(True)  # the showcase has no reader; a kiosk with one shows it by itself
+        driver.wait_for(lambda: screen.ids.preview.has_frame, timeout=10, what="camera frame")
+        driver.pump(1.0)
+        driver.pump(0.5)
+
+
+def _can_screen(driver: Any, typed: str) -> Any:
+    app = driver.app
+    app.start_journey("submit")
+    app.go("chip_can")
+    screen = app.screen("chip_can")
+    screen.ids.txt_can.text = typed
+    return screen
+
+
+@scene("chip_can")
+def chip_can(driver: Any) -> None:
+    """The CAN's 6 digits on the keypad, and where they are on the card."""
+    _can_screen(driver, "0012")
+
+
+@scene("chip_can_wrong")
+def chip_can_wrong(driver: Any) -> None:
+    """The chip refused the CAN (one attempt): said on the field, to be typed again."""
+    _can_screen(driver, "123456").show_field_error("wrong_key")
+
+
+@scene("chip_can_confirm")
+def chip_can_confirm(driver: Any) -> None:
+    """Read by CAN: the chip's identity alone, with its photo and "Đã xác thực chip"."""
+    import threading
+    from dataclasses import replace
+
+    from kiosk.identity import decode_photo, parse_payload
+
+    face = _face_jpeg()
+    out: list[Any] = []
+    worker = threading.Thread(target=lambda: out.append(decode_photo(face)))  # decoding is the worker's job
+    worker.start()
+    worker.join()
+    identity = replace(parse_payload(CHIP_QR), **CHIP_FIELDS, photo=face, chip_authenticity="authentic",
+                       source="chip", card_type="unknown")
+    screen = _can_screen(driver, "001234")
+    part = driver.app.services.visit.submit.chip
+    part.state, part.identity, part.photo = "read", identity, out[0]
+    screen.show_chip_confirm(identity, part)
+    driver.pump(0.5)
