@@ -36,10 +36,16 @@ def _still_camera(driver: Any, image: str) -> Iterator[None]:
 @scene("identify")
 def searching(driver: Any) -> None:
     """The live preview with the card guide, before a card is in view."""
+    _searching(driver, with_reader=False)
+
+
+def _searching(driver: Any, with_reader: bool) -> None:
     app = driver.app
     with _still_camera(driver, "00_counter.jpg"):
         app.start_journey("submit")
         screen = app.screen("identify")
+        if with_reader:
+            screen.show_can_button(True)  # the showcase has no reader; a kiosk with one shows it by itself
         driver.wait_for(lambda: screen.ids.preview.has_frame, timeout=10, what="camera frame")
         driver.pump(1.0)
         driver.pump(0.5)
@@ -148,9 +154,8 @@ def chip_refused(driver: Any) -> None:
     _chip_state(driver, "refused", error="chip_mismatch")
 
 
-@scene("identify_chip_confirm")
-def chip_confirm(driver: Any) -> None:
-    """The chip read and verified: the photo and "Đã xác thực chip" on the confirmation."""
+def _chip_identity_with_photo(**extra: Any) -> tuple[Any, Any]:
+    """The sample card's identity as the chip gives it (verified, with its face), and the face's pixels."""
     import threading
     from dataclasses import replace
 
@@ -161,8 +166,15 @@ def chip_confirm(driver: Any) -> None:
     worker = threading.Thread(target=lambda: out.append(decode_photo(face)))  # decoding is the worker's job
     worker.start()
     worker.join()
-    identity = replace(parse_payload(CHIP_QR), **CHIP_FIELDS, photo=face, chip_authenticity="authentic")
-    _chip_state(driver, "read", identity=identity, photo=out[0])
+    identity = replace(parse_payload(CHIP_QR), **CHIP_FIELDS, photo=face, chip_authenticity="authentic", **extra)
+    return identity, out[0]
+
+
+@scene("identify_chip_confirm")
+def chip_confirm(driver: Any) -> None:
+    """The chip read and verified: the photo and "Đã xác thực chip" on the confirmation."""
+    identity, pixels = _chip_identity_with_photo()
+    _chip_state(driver, "read", identity=identity, photo=pixels)
 
 
 @scene("identify_chip_unverified")
@@ -181,14 +193,7 @@ def chip_unverified(driver: Any) -> None:
 @scene("identify_reader")
 def identify_reader(driver: Any) -> None:
     """The identify screen of a kiosk with a card reader: "Dùng chip: nhập 6 số CAN" beside typing."""
-    app = driver.app
-    with _still_camera(driver, "00_counter.jpg"):
-        app.start_journey("submit")
-        screen = app.screen("identify")
-        screen.show_can_button(True)  # the showcase has no reader; a kiosk with one shows it by itself
-        driver.wait_for(lambda: screen.ids.preview.has_frame, timeout=10, what="camera frame")
-        driver.pump(1.0)
-        driver.pump(0.5)
+    _searching(driver, with_reader=True)
 
 
 def _can_screen(driver: Any, typed: str) -> Any:
@@ -215,20 +220,9 @@ def chip_can_wrong(driver: Any) -> None:
 @scene("chip_can_confirm")
 def chip_can_confirm(driver: Any) -> None:
     """Read by CAN: the chip's identity alone, with its photo and "Đã xác thực chip"."""
-    import threading
-    from dataclasses import replace
-
-    from kiosk.identity import decode_photo, parse_payload
-
-    face = _face_jpeg()
-    out: list[Any] = []
-    worker = threading.Thread(target=lambda: out.append(decode_photo(face)))  # decoding is the worker's job
-    worker.start()
-    worker.join()
-    identity = replace(parse_payload(CHIP_QR), **CHIP_FIELDS, photo=face, chip_authenticity="authentic",
-                       source="chip", card_type="unknown")
+    identity, pixels = _chip_identity_with_photo(source="chip", card_type="unknown")
     screen = _can_screen(driver, "001234")
     part = driver.app.services.visit.submit.chip
-    part.state, part.identity, part.photo = "read", identity, out[0]
+    part.state, part.identity, part.photo = "read", identity, pixels
     screen.show_chip_confirm(identity, part)
     driver.pump(0.5)
