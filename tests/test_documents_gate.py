@@ -110,3 +110,32 @@ def test_a_corner_in_the_margin_outside_the_frame_is_not_cut_off_but_a_cut_text_
     assert not quality.text_area_cut(corner_out, shape)
     half_out = inside + np.array([[300, 0], [300, 0], [300, 0], [300, 0]], np.float32)
     assert quality.text_area_cut(half_out, shape)
+
+
+def test_a_colon_read_as_a_full_stop_or_comma_still_gives_the_value():
+    # tesseract reads "Họ, chữ đệm và tên: …" off a photographed card copy as "… tên. Dương Thanh Hùng"
+    reads = {"ho_ten": ["Họ, chữ đệm và tên"], "ngay_sinh": ["Ngày sinh"]}
+    spec = {"ho_ten": {"key": "ho_ten", "type": "text"}, "ngay_sinh": {"key": "ngay_sinh", "type": "date"}}
+    got = {s.field: s.value for s in extract.extract("Họ, chữ đệm và tên. Dương Thanh Hùng\nNgày sinh, 23/07/1995",
+                                                     reads, spec, document="d", today=date(2026, 12, 31))}
+    assert got == {"ho_ten": "Dương Thanh Hùng", "ngay_sinh": "23/07/1995"}
+
+
+def _words(text: str, conf: float) -> list:
+    from kiosk.documents.ocr import Word
+
+    return [Word(w, conf, (0, 0, 10, 10)) for w in text.split()]
+
+
+def test_on_a_doubtful_page_a_value_whose_label_reads_exactly_is_offered_as_on_a_good_page():
+    reads = {"ho_ten": ["Họ, chữ đệm và tên"]}
+    spec = {"ho_ten": {"key": "ho_ten", "type": "text"}}
+    exact = "Họ, chữ đệm và tên: Trần Thị Hà"
+    got = extract.extract(exact, reads, spec, document="d", words=_words(exact, 93), doubtful=True)
+    assert [s.value for s in got] == ["Trần Thị Hà"] and got[0].confidence == 0.93
+    # the same line with a mark of its label misread: the page's doubt may be this line's too
+    misread = "Họ, chữ đêm và tên: Trần Thị Hà"
+    assert extract.extract(misread, reads, spec, document="d", words=_words(misread, 93), doubtful=True) == []
+    # on a good page it is offered either way; a doubtful page still needs a surer reading
+    assert extract.extract(misread, reads, spec, document="d", words=_words(misread, 93))[0].value == "Trần Thị Hà"
+    assert extract.extract(misread, reads, spec, document="d", words=_words(misread, 97), doubtful=True)
