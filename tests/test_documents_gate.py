@@ -110,3 +110,76 @@ def test_a_corner_in_the_margin_outside_the_frame_is_not_cut_off_but_a_cut_text_
     assert not quality.text_area_cut(corner_out, shape)
     half_out = inside + np.array([[300, 0], [300, 0], [300, 0], [300, 0]], np.float32)
     assert quality.text_area_cut(half_out, shape)
+
+
+def test_a_colon_read_as_a_full_stop_or_comma_still_gives_the_value():
+    # tesseract reads "Họ, chữ đệm và tên: …" off a photographed card copy as "… tên. Dương Thanh Hùng"
+    reads = {"ho_ten": ["Họ, chữ đệm và tên"], "ngay_sinh": ["Ngày sinh"]}
+    spec = {"ho_ten": {"key": "ho_ten", "type": "text"}, "ngay_sinh": {"key": "ngay_sinh", "type": "date"}}
+    got = {s.field: s.value for s in extract.extract("Họ, chữ đệm và tên. Dương Thanh Hùng\nNgày sinh, 23/07/1995",
+                                                     reads, spec, document="d", today=date(2026, 12, 31))}
+    assert got == {"ho_ten": "Dương Thanh Hùng", "ngay_sinh": "23/07/1995"}
+
+
+def _words(text: str, conf: float) -> list:
+    from kiosk.documents.ocr import Word
+
+    return [Word(w, conf, (0, 0, 10, 10)) for w in text.split()]
+
+
+def test_on_a_doubtful_page_a_value_whose_label_reads_exactly_is_offered_as_on_a_good_page():
+    reads = {"ho_ten": ["Họ, chữ đệm và tên"]}
+    spec = {"ho_ten": {"key": "ho_ten", "type": "text"}}
+    exact = "Họ, chữ đệm và tên: Trần Thị Hà"
+    got = extract.extract(exact, reads, spec, document="d", words=_words(exact, 93), doubtful=True)
+    assert [s.value for s in got] == ["Trần Thị Hà"] and got[0].confidence == 0.93
+    # the same line with a mark of its label misread: the page's doubt may be this line's too
+    misread = "Họ, chữ đêm và tên: Trần Thị Hà"
+    assert extract.extract(misread, reads, spec, document="d", words=_words(misread, 93), doubtful=True) == []
+    # on a good page it is offered either way; a doubtful page still needs a surer reading
+    assert extract.extract(misread, reads, spec, document="d", words=_words(misread, 93))[0].value == "Trần Thị Hà"
+    assert extract.extract(misread, reads, spec, document="d", words=_words(misread, 97), doubtful=True)
+
+
+def _page_with_words() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """A white A4 page at 300 dpi with lines of words (and a bold heading), and their boxes."""
+    import cv2
+
+    page = np.full((3508, 2481), 235, np.uint8)
+    boxes = []
+    cv2.putText(page, "SO HO KHAU", (800, 300), cv2.FONT_HERSHEY_DUPLEX, 3.0, 30, 9)  # bold heading
+    boxes.append((800, 230, 700, 80))
+    for row in range(12):
+        y = 500 + 110 * row
+        for col in range(5):
+            x = 250 + 420 * col
+            cv2.putText(page, "Nguyen", (x, y), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 30, 4)
+            boxes.append((x, y - 40, 220, 50))
+    return page, boxes
+
+
+def test_a_pen_lying_over_the_text_is_seen_one_in_the_margin_or_bold_print_is_not():
+    import cv2
+
+    from kiosk.documents import geometry
+
+    page, boxes = _page_with_words()
+    assert geometry.covered_words(page, boxes) == 0  # print, bold heading included, is never an object
+    margin = page.copy()
+    cv2.line(margin, (150, 2200), (700, 3300), 25, 45)  # a pen in the bottom margin, under the text
+    assert geometry.covered_words(margin, boxes) == 0
+    over = page.copy()
+    cv2.line(over, (1500, 600), (2200, 1400), 25, 45)  # the same pen across a column of the text
+    assert geometry.covered_words(over, boxes) >= 2
+
+
+def test_the_gate_asks_for_a_retake_when_an_object_covers_words():
+    from kiosk.documents import gate, reasons
+    from kiosk.documents.ocr import OcrResult, Word
+
+    words = [Word(w, 96, (10 * i, 0, 10, 10), (1, 1, i // 5)) for i, w in enumerate(CLEAN.split())]
+    clean = gate.after_ocr(gate.PageQuality(), OcrResult(CLEAN, words), None, 0.0)
+    assert clean.good
+    q = gate.after_ocr(gate.PageQuality(), OcrResult(CLEAN, words), None, 0.0, covered=2)
+    assert not q.good and [r.code for r in q.reasons] == [reasons.COVERED] and q.action == "retake"
+    assert "bút" in q.reasons[0].message_vi

@@ -28,7 +28,9 @@ from kiosk.documents.syllables import is_syllable
 
 MIN_LABEL_SCORE = 88  # fuzzy match of a label against the start of a line (OCR drops a mark)
 MIN_CONFIDENCE = 0.85  # below this a value is not offered (a misread mark scored 0.82 on the tuning part)
-DOUBTFUL_FACTOR = 0.9  # a page the gate calls doubtful (often glare elsewhere on it): offered only if very sure
+DOUBTFUL_FACTOR = 0.9  # a page the gate calls doubtful (often glare elsewhere on it): offered only if very sure…
+# …unless the value's own label reads letter for letter (marks included): the gate's doubt is about the
+# page, and a known printed text read exactly says that line was read as on a good page.
 
 _DATE_NUM = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
 _DATE_WORDS = re.compile(r"ng[aà]y\s+(\d{1,2})\s+th[aá]ng\s+(\d{1,2})\s+n[aă]m\s+(\d{4})", re.IGNORECASE)
@@ -58,8 +60,10 @@ def _fold(text: str) -> str:
     return " ".join(strip_accents(unicodedata.normalize("NFC", text)).lower().replace("đ", "d").split())
 
 
-def _after_label(line: str, label: str) -> str | None:
-    """The rest of ``line`` after ``label`` when the label begins the line or a sentence in it."""
+def _after_label(line: str, label: str) -> tuple[str, bool] | None:
+    """(the rest of ``line`` after ``label``, whether the label reads exactly, marks included) when the
+    label begins the line or a sentence in it. The rest loses a leading ``:`` — or the ``.`` or ``,``
+    tesseract often reads a colon as ("Ngày sinh. 23/07/1995")."""
     folded, want = _fold(line), _fold(label)
     starts = [0] + [m.end() for m in re.finditer(r"[.;]\s+|^\s*\d+[.)]\s*", folded)]
     for s in starts:
@@ -67,8 +71,9 @@ def _after_label(line: str, label: str) -> str | None:
         if len(head) == len(want) and fuzz.ratio(head, want) >= MIN_LABEL_SCORE:
             # map the folded position back: folding keeps one char per char except collapsed spaces
             raw = " ".join(unicodedata.normalize("NFC", line).split())
+            exact = raw[s: s + len(want)].lower() == " ".join(unicodedata.normalize("NFC", label).split()).lower()
             rest = raw[s + len(want):]
-            return rest.lstrip(" :：-–").strip()
+            return rest.lstrip(" :：-–.,").strip(), exact
     return None
 
 
@@ -185,44 +190,45 @@ def extract(text: str, reads: dict[str, list[str]], fields: dict[str, dict], *, 
         hit = _first(lines, labels, spec, today)
         if hit is None:
             continue
-        value, display, label = hit
-        conf = _confidence(display, words or []) * (DOUBTFUL_FACTOR if doubtful else 1.0)
+        value, display, label, exact = hit
+        conf = _confidence(display, words or []) * (DOUBTFUL_FACTOR if doubtful and not exact else 1.0)
         if conf >= MIN_CONFIDENCE:
             out.append(Suggestion(key, value, display, document, round(conf, 3), label, page))
     return out
 
 
-def _first(lines: list[str], labels: list[str], spec: dict, today: date | None) -> tuple[str, str, str] | None:
+def _first(lines: list[str], labels: list[str], spec: dict, today: date | None) -> tuple[str, str, str, bool] | None:
     kind = spec.get("type", "text")
     for label in labels:
         for line in lines:
-            rest = _after_label(line, label)
-            if rest is None:
+            after = _after_label(line, label)
+            if after is None:
                 continue
+            rest, exact = after
             if kind == "date":
                 found = find_date(rest, today)
                 if found:
-                    return found[0], found[1], label
+                    return found[0], found[1], label, exact
             elif kind == "number":
                 v = parse_year(rest, spec.get("min"), spec.get("max"))
                 if v:
-                    return v, v, label
+                    return v, v, label, exact
             elif kind == "id_number":
                 v = parse_id(rest)
                 if v:
-                    return v, v, label
+                    return v, v, label, exact
             elif kind == "select":
                 opt = parse_option(rest, spec.get("options", []))
                 if opt:
-                    return opt[0], opt[1], label
+                    return opt[0], opt[1], label, exact
             elif kind == "text" and _NAME_KEY.search(spec.get("key", "")):
                 v = parse_name(rest)
                 if v:
-                    return v, v, label
+                    return v, v, label, exact
             elif kind in ("text", "address"):
                 v = parse_place(rest)
                 if v:
-                    return v, v, label
+                    return v, v, label, exact
     return None
 
 

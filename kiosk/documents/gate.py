@@ -130,10 +130,11 @@ def before_ocr(detection: Detection | None, warnings: list[str]) -> PageQuality:
 
 
 def after_ocr(q: PageQuality, ocr: OcrResult | None, lines: geometry.LineCheck | None,
-              unread: float | None = None) -> PageQuality:
+              unread: float | None = None, covered: int = 0) -> PageQuality:
     """Add what the reading shows (in place; returns ``q``). ``lines``: the text-line check of
     the warped page *before* deskew (:func:`kiosk.documents.geometry.text_line_spread`);
-    ``unread``: the share of its ink no word covers (:func:`kiosk.documents.geometry.unread_ink`)."""
+    ``unread``: the share of its ink no word covers (:func:`kiosk.documents.geometry.unread_ink`);
+    ``covered``: words a dark object lying on the page overlaps (:func:`kiosk.documents.geometry.covered_words`)."""
     if lines is not None:
         q.line_spread, q.line_tilt = lines.spread, lines.tilt
         fanned = lines.spread is not None and len(lines.angles) >= 4 and lines.spread > MAX_LINE_SPREAD
@@ -158,6 +159,8 @@ def after_ocr(q: PageQuality, ocr: OcrResult | None, lines: geometry.LineCheck |
     q.unread_ink = unread
     if unread is not None and unread > MAX_UNREAD_INK:
         _add(q, reasons.TEXT_MISSED)
+    if covered > 0:  # tuning part: 0 on every page but photo 21 (a pen across its table: 2 words)
+        _add(q, reasons.COVERED)
     return q
 
 

@@ -144,3 +144,35 @@ def unread_ink(page: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> floa
     for x, y, bw, bh in boxes:
         cv2.rectangle(read, (x // k - pad, y // k - pad), ((x + bw) // k + pad, (y + bh) // k + pad), 255, -1)
     return float((text & (read == 0)).sum()) / total
+
+
+COVER_DARK = 100  # grey level of a pen or a phone on the flattened page (print is thinner, not lighter)
+COVER_STROKE = 0.008  # of the page width: thicker than any printed stroke (a bold 16-pt stem ≈ 0.005)
+
+
+def covered_words(page: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> int:
+    """How many read words a dark object lying on the page (a pen, a phone) overlaps.
+
+    Why: tuning photo 21's pen lay across a table column; tesseract read garbage there with the
+    rest of the page confident and every bit of ink covered by some word, so neither the
+    confidence spread nor the unread ink saw it. An object is thicker than print (it survives an
+    opening wider than any stroke) and bigger than a letter (3 line heights long); one lying in
+    the margin, or an ID copy's photo box beside its text, overlaps no word and is fine.
+    """
+    if not boxes:
+        return 0
+    h, w = page.shape[:2]
+    k = UNREAD_SCALE
+    small = cv2.resize(page, (max(1, w // k), max(1, h // k)), interpolation=cv2.INTER_AREA)
+    dark = (small < COVER_DARK).astype(np.uint8)
+    m = int(0.02 * max(small.shape))  # the warp's edge can carry a sliver of desk
+    dark[:m], dark[-m:], dark[:, :m], dark[:, -m:] = 0, 0, 0, 0
+    d = max(3, round(COVER_STROKE * w / k))
+    thick = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(thick, connectivity=8)
+    line = float(np.median([b[3] for b in boxes])) / k
+    big = np.zeros(n, bool)
+    big[1:] = (np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]) >= 3 * line) & (
+        stats[1:, cv2.CC_STAT_AREA] >= 2 * line * line)
+    obj = big[labels]
+    return sum(bool(obj[y // k: (y + bh) // k + 1, x // k: (x + bw) // k + 1].any()) for x, y, bw, bh in boxes)

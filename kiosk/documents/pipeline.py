@@ -169,7 +169,7 @@ def read_page(
     lines = geometry.text_line_spread(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY))  # before deskew: the gate's geometry
     angle = orient.estimate_skew(binary)
     flat, binary = orient.deskew(flat, angle), orient.deskew(binary, angle)
-    unread = None
+    unread, covered = None, 0
     if ocr:
         psm = psm or page_psm(flat)
         crisp = quality.sharpness(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)) >= CRISP
@@ -196,12 +196,13 @@ def read_page(
                 unread2 = _unread(again, second)
                 if unread2 is not None and unread2 < unread and _reading_score(second) >= 0.95 * _reading_score(reading):
                     reading, unread = second, unread2
+        covered = geometry.covered_words(given, [w.box for w in reading.words if w.text.strip()])
         result.ocr = reading
         result.text = reading.text
         result.mean_confidence = reading.mean_confidence
     result.flat = flat
     base = result.quality or gate.before_ocr(result.detection, result.warnings)
-    result.quality = gate.after_ocr(base, result.ocr, lines, unread)
+    result.quality = gate.after_ocr(base, result.ocr, lines, unread, covered)
     result.seconds += time.perf_counter() - t0
     return result
 

@@ -14,6 +14,7 @@ TEXT_GARBLED = "text_garbled"
 LINES_UNREADABLE = "lines_unreadable"
 LITTLE_TEXT = "little_text"
 TEXT_MISSED = "text_missed"
+COVERED = "covered"
 
 _GATE: dict[str, tuple[str, str, str]] = {
     CORNERS_UNSURE: (
@@ -39,6 +40,11 @@ _GATE: dict[str, tuple[str, str, str]] = {
     TEXT_MISSED: (
         "Một phần chữ trên trang chưa được đọc (ví dụ một cột của bảng). Vui lòng chụp lại.",
         "Part of the text on the page was not read (a table column, say). Please take it again.",
+        "retake",
+    ),
+    COVERED: (
+        "Có vật (bút, điện thoại…) nằm đè lên chữ trên trang. Vui lòng bỏ vật đó ra và chụp lại.",
+        "Something (a pen, a phone…) lies over the text on the page. Please move it away and take it again.",
         "retake",
     ),
     LITTLE_TEXT: (
