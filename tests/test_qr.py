@@ -102,6 +102,14 @@ def test_found_hint_and_identity_for_a_card_held_to_the_camera():
     assert result.identity.card_type == "can_cuoc" and result.identity.full_name == "Lê Thị Cúc"
 
 
+def test_a_light_on_dark_code_is_read_too():
+    """A QR shown on a phone in dark mode is light on dark: the plain look still tries it inverted,
+    though the other looks and crops do not (an ID card's code is dark on light; trying the inverse
+    on every look doubled the cost of a frame with no code)."""
+    frame = 255 - _qr_frame(NAME_PAYLOAD)
+    assert read_identity(frame).full_name == "Phạm Văn Đồng"
+
+
 def test_empty_inputs():
     assert decode_qr(np.zeros((0, 0, 3), np.uint8)) == []
     assert read_identity(None) is None

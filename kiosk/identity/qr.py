@@ -98,7 +98,8 @@ def zxing_locate(grey: np.ndarray) -> list[Points]:
     import zxingcpp
 
     found = []
-    for bc in zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormat.QRCode, return_errors=True):
+    for bc in zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormat.QRCode, return_errors=True,
+                                     try_invert=False):
         if not bc.valid:
             p = bc.position
             found.append(tuple((float(pt.x), float(pt.y)) for pt in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)))
@@ -233,7 +234,7 @@ PASSES: dict[str, Callable[[np.ndarray], list[QRCode]]] = {
     "zbar_up2": lambda g: zbar_decode(_upscale(g), scale=2.0),
 }
 
-# "located" alone (issue 17): zxing-cpp on four cheap whole-frame looks, then glare / noise /
+# "located" alone (issue 17): zxing-cpp on three cheap whole-frame looks, then glare / noise /
 # low-light / small-code passes only on crops around what it located; a frame with nothing QR-like
 # stops there. Issue 5's whole-frame passes after it ("zxing_sharpen", "zxing_up15",
 # "zxing_sharpen_strong_up2", "rectify") read no further frame of the hard set (benchmarks/qr.py)
