@@ -66,7 +66,7 @@ class ChipCanScreen(ChipStepView, KioskScreen):
     def _focus(self) -> None:
         field = self.ids.txt_can
         keyboard = self.ids.keyboard
-        keyboard.target, keyboard.layout, keyboard.method = field, "numeric", "off"
+        keyboard.target, keyboard.layout, keyboard.method = field, "digits", "off"
         field.focus = True
         field.cursor = field.get_cursor_from_index(len(field.text))
 

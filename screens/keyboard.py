@@ -5,7 +5,7 @@ Usage (kv)::
     VirtualKeyboard:
         id: keyboard
         target: txt_name          # any TextInput
-        layout: "text"            # or "numeric" (ID numbers, phone, dates)
+        layout: "text"            # or "numeric" (dates, phone), "digits" (a CAN: no "/" key)
 
 Text layout types through :mod:`kiosk.base.vnkeys` (Telex, VNI, or plain letters,
 switched by the ``key_method`` button); the row of big accent buttons above it
@@ -30,6 +30,7 @@ from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 from kivy.uix.textinput import TextInput
+from kivy.uix.widget import Widget
 
 from kiosk.base import vnkeys
 from screens.base import load_kv
@@ -40,6 +41,8 @@ load_kv(__file__)
 
 TEXT_ROWS: tuple[str, ...] = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 NUMERIC_ROWS: tuple[str, ...] = ("123", "456", "789", "/0")
+DIGIT_ROWS: tuple[str, ...] = ("123", "456", "789", " 0")  # " ": an empty place, so 0 stays under 8
+KEYPADS = {"numeric": NUMERIC_ROWS, "digits": DIGIT_ROWS}
 # Keys with a name (id key_<name>) → the character they type.
 PUNCT = {"comma": ",", "dot": ".", "dash": "-", "slash": "/", "at": "@"}
 PICKER: tuple[tuple[str, str], ...] = (
@@ -92,7 +95,7 @@ class VirtualKeyboard(BoxLayout):
     """Vietnamese text / numeric keyboard typing into ``target``."""
 
     target = ObjectProperty(None, allownone=True)
-    layout = OptionProperty("text", options=["text", "numeric"])
+    layout = OptionProperty("text", options=["text", "numeric", "digits"])
     method = OptionProperty("telex", options=list(METHODS))
     style = OptionProperty("new", options=["new", "old"])  # hoà (new) or hòa (old)
     shift = BooleanProperty(False)
@@ -160,12 +163,13 @@ class VirtualKeyboard(BoxLayout):
             return
         self._built_for = self.layout
         self._drop_keys()
-        if self.layout == "numeric":
-            for chars in NUMERIC_ROWS:
+        if self.layout in KEYPADS:
+            rows = KEYPADS[self.layout]
+            for chars in rows:
                 row = self._row()
                 for ch in chars:
-                    row.add_widget(self._key("slash" if ch == "/" else ch, ch, ch))
-                if chars == "/0":
+                    row.add_widget(Widget() if ch == " " else self._key("slash" if ch == "/" else ch, ch, ch))
+                if chars == rows[-1]:
                     row.add_widget(self._key("backspace", _glyph("backspace"), "backspace", style="secondary"))
             self._row().add_widget(self._key("done", "", "done", style="primary"))
         else:
@@ -232,7 +236,7 @@ class VirtualKeyboard(BoxLayout):
         if "key_shift" in self.ids:
             self.ids.key_shift.style = "primary" if self.shift else "secondary"
         if tr is not None:
-            self.hint = "" if self.layout == "numeric" else tr[f"keyboard.hint_{self.method}"]
+            self.hint = "" if self.layout in KEYPADS else tr[f"keyboard.hint_{self.method}"]
 
     def relabel(self, *_args: Any) -> None:
         """Call after the language changes."""
@@ -256,10 +260,10 @@ class VirtualKeyboard(BoxLayout):
             return
         before, after = self._split(ti)
         if key == "backspace":
-            if self.method != "off":
-                start = vnkeys.current_word_start(before)
+            start = vnkeys.current_word_start(before)
+            if self.method != "off" and start < len(before):  # a letter: the word keeps its tone
                 before = before[:start] + vnkeys.backspace(before[start:], self.style)
-            else:
+            else:  # a digit, a space, a sign: erased as it is
                 before = before[:-1]
         elif key.startswith("tone_") or key.startswith("mark_"):
             start = vnkeys.current_word_start(before)

@@ -60,7 +60,7 @@ class ManualIdScreen(KioskScreen):
         keyboard = self.ids.keyboard
         keyboard.target = self.ids[name]
         keyboard.layout = "text" if name == "txt_full_name" else "numeric"
-        # Telex only for the name: digits typed through Telex could not be erased with backspace.
+        # Telex only for the name: the other fields are digits and signs, nothing to compose.
         keyboard.method = "telex" if name == "txt_full_name" else "off"
         field = self.ids[name]
         field.focus = True

@@ -92,6 +92,41 @@ def test_numeric_layout_types_digits_and_slashes(kb):
     assert done
 
 
+def test_backspace_erases_digits_spaces_and_signs_with_telex_on(kb):
+    """Backspace used to erase only letters while Telex was on: a date typed on a form's numeric
+    keypad (Telex stays on for its text fields) could not be corrected."""
+    driver, ti, keyboard = kb
+    assert keyboard.method != "off"
+    keyboard.layout = "numeric"
+    driver.pump(0.2)
+    tap_keys(driver, "15/03/1989")
+    for _ in range(3):
+        driver.tap("key_backspace", settle=0.02)
+    assert ti.text == "15/03/1"
+    keyboard.layout = "text"
+    driver.pump(0.2)
+    ti.text = ""
+    tap_keys(driver, "Awn ")
+    driver.tap("key_backspace", settle=0.02)
+    assert ti.text == "Ăn"
+    driver.tap("key_backspace", settle=0.02)
+    assert ti.text == "Ă"
+
+
+def test_digits_layout_has_only_digits(kb):
+    """The CAN keypad: ten digits, backspace and done, no "/" that would type nothing a CAN holds."""
+    driver, ti, keyboard = kb
+    keyboard.layout = "digits"
+    driver.pump(0.2)
+    for absent in ("key_slash", "key_a"):
+        with pytest.raises(Exception):
+            driver.find(absent)
+    tap_keys(driver, "123406")
+    driver.tap("key_backspace")
+    assert ti.text == "12340"
+    assert driver.find("key_0").center_x == pytest.approx(driver.find("key_8").center_x)
+
+
 def test_configured_method_and_tone_style(make_driver, kiosk_config):
     kiosk_config.keyboard.method = "vni"
     kiosk_config.keyboard.tone_style = "old"
