@@ -41,6 +41,41 @@ def binarise(flat_grey: np.ndarray) -> np.ndarray:
     return out
 
 
+PAPER = 245  # flatten()'s paper level
+INK_DEPTH = 185  # how far below the paper printed ink lies on a flattened page in ordinary light
+MAX_LIFT = 5.0  # the most a faint region's contrast is raised (its noise is raised as much)
+MIN_FAINT_DEPTH = 18  # shallower than this a region holds no ink worth lifting, only paper noise
+
+
+def lift_faint(flat_grey: np.ndarray) -> np.ndarray:
+    """Faint text brought back to the ink depth of the rest of the page.
+
+    Why: under a hot spot (a lamp's reflection on the paper) light is *added* to paper and ink
+    alike, so after flatten() the paper is white again but the ink there is pale grey — 20–60
+    levels below the paper instead of ~185 — and tesseract drops those words. The darkest ink
+    around each place (a min filter a few lines wide) says how deep the ink lies there; where
+    it lies shallow, the distance below the paper is scaled up to the usual depth. Elsewhere
+    the gain is 1 and the page is unchanged."""
+    h, w = flat_grey.shape[:2]
+    f = 8
+    smooth = cv2.GaussianBlur(flat_grey, (0, 0), 1.2)  # the paper's grain is not ink
+    block = cv2.getStructuringElement(cv2.MORPH_RECT, (f, f))
+    around = cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11))
+    darkest = cv2.erode(cv2.erode(smooth, block)[::f, ::f], around).astype(np.float32)
+    paper = cv2.dilate(cv2.dilate(smooth, block)[::f, ::f], around).astype(np.float32)
+    depth = cv2.dilate(paper - darkest, around)  # the deepest ink nearby: a window that only grazes
+    # the edge of a dark letter sees a shallow depth, yet nothing there is faint
+    gain = np.where(depth >= MIN_FAINT_DEPTH, np.clip(INK_DEPTH / np.maximum(depth, 1.0), 1.0, MAX_LIFT), 1.0)
+    gain = cv2.GaussianBlur(gain.astype(np.float32), (0, 0), 4)  # smooth the gain, not the depth: a
+    # blurred depth falls through the faint range at every block's edge and would lift bare paper there
+    if float(gain.max()) <= 1.05:
+        return flat_grey
+    gain = cv2.resize(gain.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+    paper = cv2.resize(cv2.GaussianBlur(paper, (0, 0), 4), (w, h), interpolation=cv2.INTER_LINEAR)
+    out = paper - (paper - flat_grey.astype(np.float32)) * gain
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
 def for_ocr(flat_grey: np.ndarray) -> np.ndarray:
     """What tesseract reads: the flattened grey page, lightly sharpened (unsharp mask).
 

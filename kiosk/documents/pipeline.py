@@ -173,13 +173,14 @@ def read_page(
     if ocr:
         psm = psm or page_psm(flat)
         crisp = quality.sharpness(cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)) >= CRISP
-        given = _clean(binary) if crisp else _ocr_input(flat)
+        faint = quality.GLARE in result.warnings  # a hot spot leaves pale ink: lift it (enhance.lift_faint)
+        given = _clean(binary) if crisp else _ocr_input(flat, lift=faint)
         reading = ocr_page(given, lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
         if orient_page and not osd_done and _poor(reading):
             flat2, binary2 = _turn(result, flat, binary)
             if result.rotation:
                 flat, binary = flat2, binary2
-                given = _clean(binary) if crisp else _ocr_input(flat)
+                given = _clean(binary) if crisp else _ocr_input(flat, lift=faint)
                 reading = ocr_page(given, lang=lang, psm=psm, dpi=OCR_DPI, pdf=pdf_layer)
         if _poor(reading) or _garbled(reading):  # faint low-resolution text: try the stretched page, then Otsu
             for again in (_ocr_input(flat, stretched=True), _clean(binary)):
@@ -220,9 +221,13 @@ def page_psm(flat: np.ndarray) -> int:
     return 3 if max(h, w) / max(1, min(h, w)) > SLIP_RATIO else PSM
 
 
-def _ocr_input(flat: np.ndarray, stretched: bool = False) -> np.ndarray:
+def _ocr_input(flat: np.ndarray, stretched: bool = False, lift: bool = False) -> np.ndarray:
+    """The grey page tesseract reads; ``lift`` (a page with a hot spot only: on the tuning set,
+    lifting every page's pale regions made shadow edges and grey print worse) raises faint ink."""
     grey = cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)
-    return _clean(enhance.stretch(grey) if stretched else enhance.for_ocr(grey))
+    if stretched:
+        return _clean(enhance.stretch(grey))
+    return _clean(enhance.for_ocr(enhance.lift_faint(grey) if lift else grey))
 
 
 def _clean(page: np.ndarray) -> np.ndarray:
