@@ -41,7 +41,6 @@ def binarise(flat_grey: np.ndarray) -> np.ndarray:
     return out
 
 
-PAPER = 245  # flatten()'s paper level
 INK_DEPTH = 185  # how far below the paper printed ink lies on a flattened page in ordinary light
 MAX_LIFT = 5.0  # the most a faint region's contrast is raised (its noise is raised as much)
 MIN_FAINT_DEPTH = 18  # shallower than this a region holds no ink worth lifting, only paper noise
