@@ -121,7 +121,8 @@ def _report(rows: list[dict], runs: int) -> str:
         f"{len(rows)} photos (tests/gen_camera_set.py v{gen_camera_set.VERSION}): "
         f"{len(parts['tuning'])} tuning; {len(parts['held-out'])} held out (photos i % 4 == 3 of 0–31, never tuned on, but "
         f"its photo 23 was looked at to find the cause of its failure); {len(parts['held-out-2'])} in a second held-out "
-        "part (photos 32–39, generated for this run: never tuned on nor looked at before it). Load average "
+        "part (photos 32–39, never tuned on; its photo 34 was looked at on 2026-12-07, after it had been reported, "
+        "and nothing was changed for it). Load average "
         f"{load:.1f} on "
         f"{os.cpu_count()} cores. CER = edit distance / characters of the truth (whitespace runs = one space; reading "
         "order counts). \"Warned\" = the page came out doubtful (a retake or corner-editor reason).",
