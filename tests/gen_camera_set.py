@@ -12,7 +12,8 @@ Photos 0–31: a quarter (``index % 4 == 3``) is the first **held-out** part, ne
 thresholds — but its photo 23 was looked at to understand a failure (issue 16 follow-up), so
 photos 32–39 were added as a second held-out part (``held-out-2``), generated only for the
 benchmark run that reports it. Its photo 34 was looked at after that report (2026-12-07) and no
-change was kept for it; a change made after looking at it needs a third part (photos 40 on). ``benchmarks/ocr.py`` reports the three parts separately.
+change was kept for it; a change made after looking at it needs a third part (photos 40 on).
+``benchmarks/ocr.py`` reports the three parts separately.
 
 ``build()`` writes ``hard-<i>.jpg`` and ``manifest.json`` (true corners TL, TR, BR, BL in frame
 pixels — possibly outside the frame —, truth text, conditions, form values) once per VERSION.
