@@ -273,7 +273,8 @@ def compose(card: Image.Image, background: np.ndarray, p: Params, rng: random.Ra
     if p.focus > 0:
         out = cv2.GaussianBlur(out, (0, 0), p.focus)
     if p.motion > 1:
-        out = cv2.filter2D(out, -1, motion_kernel(p.motion, rng.uniform(0, 180)))
+        p.extra["motion_angle"] = rng.uniform(0, 180)  # for the study of benchmarks/qr_model_bound.py
+        out = cv2.filter2D(out, -1, motion_kernel(p.motion, p.extra["motion_angle"]))
     if p.jpeg:
         ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, p.jpeg])
         out = cv2.imdecode(buf, cv2.IMREAD_COLOR)
