@@ -10,6 +10,9 @@ the known focus and motion kernels. Two steps:
   three finder patterns with their separators, the timing rows and the alignment patterns — on the
   pixels these alone determine. A blurred code's corners are never found to the half pixel the
   decoding needs by looking at edges; this fit finds them.
+* :func:`refine_corners_and_blur` does the same when the blur is not known either: the smear's length and
+  direction and the focus blur move with the corners, from a few starting lengths and the smear direction
+  of ``kiosk.identity.qr_deblur.blur_direction``.
 * :func:`solve_modules` finds every other module by regularised least squares, the light level and
   contrast as smooth polynomials over the code (laminate glare, uneven light). The modules read above
   one half are dark; QR's error correction absorbs the rest (:func:`decode_modules`).
@@ -108,6 +111,60 @@ def refine_corners(grey: np.ndarray, corners: np.ndarray, kernel: np.ndarray | N
                         best, fit, moved = trial, f, True
                         break
     return best
+
+
+def smear_kernel(length: float, angle: float) -> np.ndarray | None:
+    """A motion smear of a fractional ``length`` px at ``angle`` degrees (None for none): an anti-aliased line."""
+    if length < 1.05:
+        return None
+    n = (int(np.ceil(length)) + 2) | 1
+    k = np.zeros((n, n), np.float32)
+    c, r, t = n // 2, (length - 1) / 2, np.radians(angle)
+    sub = 16  # cv2.line's 4 fractional bits
+    p0 = (round((c - r * np.cos(t)) * sub), round((c - r * np.sin(t)) * sub))
+    p1 = (round((c + r * np.cos(t)) * sub), round((c + r * np.sin(t)) * sub))
+    cv2.line(k, p0, p1, 1.0, 1, cv2.LINE_AA, shift=4)
+    return k / k.sum()
+
+
+Blur = tuple[float, float, float]  # smear length px, smear angle degrees, focus sigma px
+
+
+def _descend(grey: np.ndarray, corners: np.ndarray, blur: Blur, known: np.ndarray,
+             value: np.ndarray) -> tuple[np.ndarray, Blur, float]:
+    def misfit(c: np.ndarray, b: Blur) -> float:
+        return known_misfit(grey, c, smear_kernel(b[0], b[1]), b[2], known, value)
+
+    best, fit = np.float64(corners).copy(), misfit(corners, blur)
+    for step in (1.0, 0.5, 0.25, 0.125):
+        moved = True
+        while moved:
+            moved = False
+            trials = []
+            for i in range(8):
+                for sign in (1, -1):
+                    t = best.copy()
+                    t.flat[i] += sign * step
+                    trials.append((t, blur))
+            length, angle, focus = blur
+            for sign in (1, -1):
+                trials += [(best, (max(0.0, length + sign * step), angle, focus)),
+                           (best, (length, angle + sign * 8 * step, focus)),
+                           (best, (length, angle, max(0.0, focus + sign * 0.4 * step)))]
+            for c, b in trials:
+                f = misfit(c, b)
+                if f < fit:
+                    best, blur, fit, moved = c, b, f, True
+                    break
+    return best, blur, fit
+
+
+def refine_corners_and_blur(grey: np.ndarray, corners: np.ndarray, angle: float, known: np.ndarray,
+                            value: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, float]:
+    """(corners, smear kernel or None, focus sigma) that fit the known modules best, the blur unknown."""
+    tries = [_descend(grey, corners, (length, angle, 0.5), known, value) for length in (0.0, 3.0, 5.0)]
+    best, (length, angle, focus), _fit = min(tries, key=lambda t: t[2])
+    return best, smear_kernel(length, angle), focus
 
 
 def _basis(sel: np.ndarray, degree: int) -> np.ndarray:

@@ -9,7 +9,7 @@ import pytest
 import zxingcpp
 
 from benchmarks import _qr_model as model
-from kiosk.identity.qr_deblur import line_kernel
+from kiosk.identity.qr_deblur import blur_direction, line_kernel
 
 PAYLOADS = ["079090000123|", "001092000123|123456789|Nguyễn Văn An|01011992|Nam|Số 1, phường Ba Đình, Hà Nội|15082021"]
 
@@ -48,4 +48,19 @@ def test_a_smeared_code_zxing_cannot_read_is_read_from_corners_refined_from_a_ro
     refined = model.refine_corners(photo, rough, kernel, 0.0, known, value)
     assert np.abs(refined - corners).max() < 0.5
     dark = model.solve_modules(photo, refined, kernel, 0.0, known, value) > 0.5
+    assert model.decode_modules(dark) == payload
+
+
+def test_the_smear_and_corners_are_fitted_together_when_the_blur_is_not_known():
+    payload = PAYLOADS[1]
+    code = model.symbol(payload, 6)
+    corners = np.array([[36.0, 30.0], [180.0, 38.0], [174.0, 182.0], [28.0, 176.0]])
+    photo = _photo(code, corners, 4, 120.0)
+    known, value = model.known_modules(code.shape[0])
+    rough = corners + [[-1.3, 1.4], [1.5, 1.1], [-1.2, -1.5], [1.4, -1.3]]
+    angle, _ = blur_direction(photo)
+    refined, kernel, focus = model.refine_corners_and_blur(photo, rough, angle, known, value)
+    assert np.abs(refined - corners).max() < 0.5
+    assert kernel is not None
+    dark = model.solve_modules(photo, refined, kernel, focus, known, value) > 0.5
     assert model.decode_modules(dark) == payload
