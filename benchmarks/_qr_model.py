@@ -93,28 +93,11 @@ def known_misfit(grey: np.ndarray, corners: np.ndarray, kernel: np.ndarray | Non
     return float(((grey[sel] - design @ coef) ** 2).mean())
 
 
-def refine_corners(grey: np.ndarray, corners: np.ndarray, kernel: np.ndarray | None, focus: float,
-                   known: np.ndarray, value: np.ndarray) -> np.ndarray:
-    """The corners moved (coordinate descent, steps 1 → 1/8 px) to fit the known modules best."""
-    best = np.float64(corners).copy()
-    fit = known_misfit(grey, best, kernel, focus, known, value)
-    for step in (1.0, 0.5, 0.25, 0.125):
-        moved = True
-        while moved:
-            moved = False
-            for i in range(8):
-                for sign in (1, -1):
-                    trial = best.copy()
-                    trial.flat[i] += sign * step
-                    f = known_misfit(grey, trial, kernel, focus, known, value)
-                    if f < fit:
-                        best, fit, moved = trial, f, True
-                        break
-    return best
-
-
 def smear_kernel(length: float, angle: float) -> np.ndarray | None:
-    """A motion smear of a fractional ``length`` px at ``angle`` degrees (None for none): an anti-aliased line."""
+    """A motion smear of a fractional ``length`` px at ``angle`` degrees (None for none): an anti-aliased line.
+
+    ``kiosk.identity.qr_deblur.line_kernel`` rounds its ends to whole pixels; the fit moves the length in
+    eighths of a pixel, so this one places them with cv2.line's fractional bits."""
     if length < 1.05:
         return None
     n = (int(np.ceil(length)) + 2) | 1
@@ -130,9 +113,13 @@ def smear_kernel(length: float, angle: float) -> np.ndarray | None:
 Blur = tuple[float, float, float]  # smear length px, smear angle degrees, focus sigma px
 
 
-def _descend(grey: np.ndarray, corners: np.ndarray, blur: Blur, known: np.ndarray,
-             value: np.ndarray) -> tuple[np.ndarray, Blur, float]:
-    def misfit(c: np.ndarray, b: Blur) -> float:
+def _descend(grey: np.ndarray, corners: np.ndarray, known: np.ndarray, value: np.ndarray, blur: Blur | None,
+             kernel: np.ndarray | None = None, focus: float = 0.0) -> tuple[np.ndarray, Blur | None, float]:
+    """Coordinate descent (steps 1 → 1/8 px) of the corners, and of ``blur`` too unless it is None
+    (then ``kernel`` and ``focus`` stay as given): (corners, blur, misfit) at the best fit found."""
+    def misfit(c: np.ndarray, b: Blur | None) -> float:
+        if b is None:
+            return known_misfit(grey, c, kernel, focus, known, value)
         return known_misfit(grey, c, smear_kernel(b[0], b[1]), b[2], known, value)
 
     best, fit = np.float64(corners).copy(), misfit(corners, blur)
@@ -140,17 +127,18 @@ def _descend(grey: np.ndarray, corners: np.ndarray, blur: Blur, known: np.ndarra
         moved = True
         while moved:
             moved = False
-            trials = []
+            trials: list[tuple[np.ndarray, Blur | None]] = []
             for i in range(8):
                 for sign in (1, -1):
                     t = best.copy()
                     t.flat[i] += sign * step
                     trials.append((t, blur))
-            length, angle, focus = blur
-            for sign in (1, -1):
-                trials += [(best, (max(0.0, length + sign * step), angle, focus)),
-                           (best, (length, angle + sign * 8 * step, focus)),
-                           (best, (length, angle, max(0.0, focus + sign * 0.4 * step)))]
+            if blur is not None:
+                length, angle, sigma = blur
+                for sign in (1, -1):
+                    trials += [(best, (max(0.0, length + sign * step), angle, sigma)),
+                               (best, (length, angle + sign * 8 * step, sigma)),
+                               (best, (length, angle, max(0.0, sigma + sign * 0.4 * step)))]
             for c, b in trials:
                 f = misfit(c, b)
                 if f < fit:
@@ -159,11 +147,19 @@ def _descend(grey: np.ndarray, corners: np.ndarray, blur: Blur, known: np.ndarra
     return best, blur, fit
 
 
+def refine_corners(grey: np.ndarray, corners: np.ndarray, kernel: np.ndarray | None, focus: float,
+                   known: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """The corners moved to fit the known modules best, the blur known."""
+    return _descend(grey, corners, known, value, None, kernel, focus)[0]
+
+
 def refine_corners_and_blur(grey: np.ndarray, corners: np.ndarray, angle: float, known: np.ndarray,
                             value: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, float]:
     """(corners, smear kernel or None, focus sigma) that fit the known modules best, the blur unknown."""
-    tries = [_descend(grey, corners, (length, angle, 0.5), known, value) for length in (0.0, 3.0, 5.0)]
-    best, (length, angle, focus), _fit = min(tries, key=lambda t: t[2])
+    tries = [_descend(grey, corners, known, value, (length, angle, 0.5)) for length in (0.0, 3.0, 5.0)]
+    best, blur, _fit = min(tries, key=lambda t: t[2])
+    assert blur is not None
+    length, angle, focus = blur
     return best, smear_kernel(length, angle), focus
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -33,11 +34,14 @@ from benchmarks._results import write_section
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+if TYPE_CHECKING:
+    from gen_id_frames import Sample
+
 CORNER_ERROR_PX = 1.5
 MARGIN_PX = 12
 
 
-def _read(sample: object, corners: np.ndarray, refine: str) -> tuple[bool, float]:
+def _read(sample: Sample, corners: np.ndarray, refine: str) -> tuple[bool, float]:
     """(read, the corners' largest remaining error in px) for one frame; ``refine``: "", "corners" or "blur"."""
     from gen_id_camera import motion_kernel
 
@@ -98,8 +102,9 @@ def report(parts: list[tuple[str, int, int, list[tuple]]]) -> str:
         "(benchmarks/_qr_model.py): on every frame of the hard sets our pipeline misses, the code is decoded told its "
         "version, mask family, focus and motion blur, and its corners — as drawn, or off by a normal error of "
         f"σ = {CORNER_ERROR_PX} px per coordinate and then refined by fitting the known modules (quiet zone, finder, "
-        "timing and alignment patterns), or so refined with the blur fitted as well (only the version given). zxing-cpp locates none of the motion misses, so this is what would be left "
-        "to win once blurred codes are located and their blur estimated; it is no kiosk path (seconds per code).",
+        "timing and alignment patterns), or so refined with the blur fitted as well (only the version given). "
+        "zxing-cpp locates none of the motion misses, so this is what would be left to win once blurred codes are "
+        "located and their blur estimated; it is no kiosk path (seconds per code).",
         "",
         "| set | read by the pipeline | + model, true corners | + model, corners refined from 1.5 px off "
         "| + model, corners and blur fitted |",
@@ -117,8 +122,9 @@ def report(parts: list[tuple[str, int, int, list[tuple]]]) -> str:
               "|---|---|---|---|---|---|---|---|"]
     for label, _total, _read, rows in parts:
         for name, trouble, side, at_true, refined, before, after, blind in rows:
-            lines.append(f"| {label} | {name} | {trouble} | {side:.0f} | {'read' if at_true else '–'} | "
-                         f"{'read' if refined else '–'} | {before:.1f} → {after:.2f} | {'read' if blind else '–'} |")
+            marks = ["read" if ok else "–" for ok in (at_true, refined, blind)]
+            lines.append(f"| {label} | {name} | {trouble} | {side:.0f} | {marks[0]} | {marks[1]} "
+                         f"| {before:.1f} → {after:.2f} | {marks[2]} |")
     return "\n".join(lines)
 
 

@@ -11,7 +11,8 @@ import zxingcpp
 from benchmarks import _qr_model as model
 from kiosk.identity.qr_deblur import blur_direction, line_kernel
 
-PAYLOADS = ["079090000123|", "001092000123|123456789|Nguyễn Văn An|01011992|Nam|Số 1, phường Ba Đình, Hà Nội|15082021"]
+PAYLOADS = ["079090000123|",
+            "001092000123|123456789|Nguyễn Văn An|01011992|Nam|Số 1, phường Ba Đình, Hà Nội|15082021"]
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
